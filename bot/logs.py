@@ -1,0 +1,97 @@
+"""Logging: details (tracebacks included) to a log file; one-line warnings on stderr.
+
+With LOG_FORMAT=json every record is a JSON line. Secrets never reach a log: settings hold
+them as SecretStr, and the redacting filter masks any configured secret value that slips in.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+from config import Settings
+
+
+class OneLineFormatter(logging.Formatter):
+    """No traceback on stderr: the message and the exception's type, on one line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = f"{record.levelname.lower()}: {record.getMessage()}"
+        if record.exc_info and record.exc_info[0] is not None:
+            message += f" ({record.exc_info[0].__name__}; details in the log file)"
+        return message.replace("\n", " ")
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": self.formatTime(record),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+class RedactSecrets(logging.Filter):
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets if len(s) >= 6]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.secrets:
+            message = record.getMessage()
+            for secret in self.secrets:
+                message = message.replace(secret, "***")
+            record.msg, record.args = message, ()
+        return True
+
+
+def secret_values(settings: Settings) -> list[str]:
+    values = []
+    for name in type(settings).model_fields:
+        value = getattr(settings, name)
+        if hasattr(value, "get_secret_value"):
+            values.append(value.get_secret_value())
+    return values
+
+
+def setup_logging(settings: Settings, service: bool = False) -> None:
+    """Configure the root logger. `service=True` (the running bot) logs INFO to stderr too."""
+    root = logging.getLogger()
+    root.handlers.clear()
+    root.setLevel(logging.DEBUG)
+    redact = RedactSecrets(secret_values(settings))
+    stderr = logging.StreamHandler(sys.stderr)
+    if service:
+        stderr.setLevel(settings.log_level)
+        stderr.setFormatter(
+            JsonFormatter()
+            if settings.log_format == "json"
+            else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        )
+    else:
+        stderr.setLevel(logging.WARNING)
+        stderr.setFormatter(OneLineFormatter())
+    stderr.addFilter(redact)
+    root.addHandler(stderr)
+    try:
+        Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
+        file_handler = logging.FileHandler(Path(settings.data_dir) / "bot.log", encoding="utf-8")
+    except OSError:
+        file_handler = None
+    if file_handler is not None:
+        file_handler.setLevel(logging.DEBUG if settings.log_level == "DEBUG" else logging.INFO)
+        file_handler.setFormatter(
+            JsonFormatter()
+            if settings.log_format == "json"
+            else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        )
+        file_handler.addFilter(redact)
+        root.addHandler(file_handler)
+    for noisy in ("alembic", "asyncio", "urllib3", "yfinance", "peewee", "matplotlib"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -1,0 +1,91 @@
+"""Platform-neutral replies: a short list of typed blocks that each adapter renders its own way."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Text taken from an article, with where it comes from."""
+
+    text: str
+    attribution: str = ""
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Label/value pairs, e.g. market figures."""
+
+    items: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class BulletList:
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Image:
+    png: bytes
+    alt: str
+    filename: str = "chart.png"
+
+
+@dataclass(frozen=True)
+class Context:
+    """Small print: sources, data time, hints."""
+
+    text: str
+
+
+Block = Heading | Paragraph | Quote | Fields | BulletList | Image | Context
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the bot answers. `ok` is False for a refusal or an error the person can fix;
+    `public` asks the adapter to post in the channel rather than to the asker alone;
+    `data` carries the same content as plain values for `--json` output."""
+
+    blocks: tuple[Block, ...]
+    ok: bool = True
+    public: bool = False
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def error(cls, message: str, usage: str = "") -> Reply:
+        blocks: tuple[Block, ...] = (Paragraph(message),)
+        if usage:
+            blocks += (Context(usage),)
+        return cls(blocks, ok=False)
+
+    @property
+    def images(self) -> list[Image]:
+        return [b for b in self.blocks if isinstance(b, Image)]
+
+    def plain_text(self) -> str:
+        """Every text block joined, for notifications and fallbacks."""
+        parts = []
+        for block in self.blocks:
+            if isinstance(block, Fields):
+                parts.extend(f"{label}: {value}" for label, value in block.items)
+            elif isinstance(block, BulletList):
+                parts.extend(block.items)
+            elif isinstance(block, Image):
+                continue
+            else:
+                parts.append(block.text)
+        return "\n".join(parts)

@@ -1,0 +1,35 @@
+"""What a person asked, whatever platform it came from."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Request:
+    """One `/meta <command> ...` from a person, as the core sees it.
+
+    `text` is the free text after the command name (chat platforms); `options` holds named
+    values (Discord options, CLI flags). `lang` is an explicit language choice; `locale` is the
+    platform's hint about the person's language, used when the text itself says nothing.
+    """
+
+    command: str
+    text: str = ""
+    options: Mapping[str, str] = field(default_factory=dict)
+    lang: str | None = None
+    locale: str | None = None
+    platform: str = "console"
+    workspace: str = "local"
+    channel: str = "console"
+    user: str = "console-user"
+    can_manage_channel: bool = True
+
+    @property
+    def scope(self) -> str:
+        """Where this request lives: one key per platform, workspace and channel."""
+        return f"{self.platform}:{self.workspace}:{self.channel}"
+
+    def option(self, name: str, default: str = "") -> str:
+        return self.options.get(name, default)

@@ -1,0 +1,91 @@
+"""Turn `/meta <command> <text>` into a Request and a Request into a Reply.
+
+The router is the one place that catches errors: a CommandError becomes a friendly one-line
+reply with the command's usage; anything else is logged with its context and answered with a
+short apology, so no traceback ever reaches a chat.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from dataclasses import replace
+
+from bot.messages import say
+from bot.replies import Reply
+from bot.requests import Request
+from bot.services import Services
+from commands import Command, CommandError, all_commands
+
+log = logging.getLogger(__name__)
+_LANG_FLAG = re.compile(r"(?:^|\s)--lang(?:=|\s+)(\S+)")
+
+
+def parse(text: str, **context: object) -> Request:
+    """`"/meta ask --lang fr Qui ?"` -> Request(command="ask", text="Qui ?", lang="fr", ...)."""
+    text = text.strip()
+    if text.lower().startswith("/meta"):
+        text = text[5:].strip()
+    lang = None
+    if match := _LANG_FLAG.search(text):
+        lang = match.group(1).lower()
+        text = (text[: match.start()] + " " + text[match.end() :]).strip()
+    command, _, rest = text.partition(" ")
+    return Request(command=command.lower() or "help", text=rest.strip(), lang=lang, **context)  # type: ignore[arg-type]
+
+
+class Router:
+    def __init__(self, services: Services, commands: dict[str, Command] | None = None) -> None:
+        self.services = services
+        self.commands = commands if commands is not None else all_commands()
+
+    def command_for(self, request: Request) -> Command | None:
+        return self.commands.get(request.command)
+
+    def handle_text(self, text: str, **context: object) -> Reply:
+        return self.handle(parse(text, **context))
+
+    def handle(self, request: Request) -> Reply:
+        started = time.perf_counter()
+        command = self.command_for(request)
+        lang = (
+            request.lang
+            if request.lang in ("en", "fr")
+            else self.services.settings.default_language
+        )
+        outcome = "ok"
+        try:
+            if command is None:
+                outcome = "unknown"
+                name = request.command[:40].replace("`", "'")
+                return Reply.error(say("unknown_command", lang, command=name))
+            try:
+                reply = command.run(request, self.services)
+            except CommandError as exc:
+                outcome = "bad_input"
+                return Reply.error(str(exc), command.usage_line(lang))
+            outcome = "ok" if reply.ok else "refused"
+            return reply
+        except Exception:
+            outcome = "error"
+            log.exception(
+                "command failed: %s on %s channel %s",
+                request.command,
+                request.platform,
+                request.channel,
+            )
+            return Reply.error(say("internal_error", lang))
+        finally:
+            log.info(
+                "command %s platform=%s channel=%s outcome=%s duration_ms=%.1f",
+                request.command,
+                request.platform,
+                request.channel,
+                outcome,
+                (time.perf_counter() - started) * 1000,
+            )
+
+
+def with_lang(request: Request, lang: str | None) -> Request:
+    return replace(request, lang=lang) if lang else request

@@ -1,0 +1,41 @@
+"""What commands may use: settings, the knowledge base, storage and the clock.
+
+Everything is built lazily, so a command pays only for what it touches (`ask` never opens the
+database). Tests pass their own clock, random source and settings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from briefings.knowledge import KnowledgeBase, load_knowledge_base
+from briefings.knowledge.rotation import InsightRotation
+from briefings.storage import Database
+from config import Settings
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    clock: Callable[[], dt.datetime] = utc_now
+    rng: random.Random = field(default_factory=random.Random)
+
+    @cached_property
+    def knowledge(self) -> KnowledgeBase:
+        return load_knowledge_base(self.settings.articles_dir)
+
+    @cached_property
+    def database(self) -> Database:
+        return Database(self.settings.resolved_database_url)
+
+    @cached_property
+    def rotation(self) -> InsightRotation:
+        return InsightRotation(self.database.ready(), self.rng)

@@ -1,0 +1,1 @@
+"""What the bot knows and tells: the knowledge base, market data and briefings."""

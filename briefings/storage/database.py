@@ -1,0 +1,55 @@
+"""One database per bot: a SQLite file in DATA_DIR by default, any SQLAlchemy URL otherwise."""
+
+from __future__ import annotations
+
+import logging
+from functools import cached_property
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+log = logging.getLogger(__name__)
+
+
+class Database:
+    """Owns the engine and brings the schema up to date once."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._migrated = False
+
+    @cached_property
+    def engine(self) -> Engine:
+        if self.url.startswith("sqlite:///"):
+            Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            engine = sa.create_engine(self.url, connect_args={"timeout": 30})
+
+            @sa.event.listens_for(engine, "connect")
+            def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+                cursor = dbapi_connection.cursor()
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA busy_timeout=30000")
+                cursor.close()
+
+            return engine
+        return sa.create_engine(self.url, pool_pre_ping=True)
+
+    def migrate(self) -> None:
+        """Apply every pending Alembic migration (idempotent, once per process)."""
+        if self._migrated:
+            return
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection_engine"] = self.engine
+        command.upgrade(config, "head")
+        self._migrated = True
+
+    def ready(self) -> Engine:
+        """The engine, with the schema migrated."""
+        self.migrate()
+        return self.engine

@@ -1,0 +1,63 @@
+"""What a command is: a name, its usage, a one-line summary per language, and a function."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from bot.messages import say
+from bot.replies import Reply
+from bot.requests import Request
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+LANGUAGES = ("en", "fr")
+
+
+class CommandError(Exception):
+    """Bad input a person can fix: the message is shown to them, with the command's usage."""
+
+
+@dataclass(frozen=True)
+class Option:
+    """A named argument, for platforms that show options natively (Discord)."""
+
+    name: str
+    description: str
+    choices: tuple[str, ...] = ()
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    usage: str
+    summary: dict[str, str]
+    run: Callable[[Request, Services], Reply]
+    options: tuple[Option, ...] = field(default=())
+    slow: bool = False  # may wait on the network: adapters acknowledge first, answer after
+
+    def usage_line(self, lang: str) -> str:
+        return say("usage", lang, usage=self.usage)
+
+
+def language_of(request: Request, services: Services, text: str = "") -> str:
+    """The reply's language: an explicit choice, else the text's language, else the platform's
+    locale hint, else the default setting."""
+    if request.lang:
+        if request.lang not in LANGUAGES:
+            raise CommandError(say("bad_lang", "en"))
+        return request.lang
+    if text.strip():
+        from briefings.knowledge.language import detect_language
+
+        return detect_language(text, default=_locale_language(request, services))
+    return _locale_language(request, services)
+
+
+def _locale_language(request: Request, services: Services) -> str:
+    if request.locale and request.locale[:2].lower() in LANGUAGES:
+        return request.locale[:2].lower()
+    return services.settings.default_language

@@ -1,0 +1,31 @@
+"""`/meta help`: generated from the registered commands, so it never goes stale."""
+
+from __future__ import annotations
+
+from bot.messages import say
+from bot.replies import BulletList, Context, Heading, Reply
+from bot.requests import Request
+from bot.services import Services
+from commands.base import Command, language_of
+
+
+def help_(request: Request, services: Services) -> Reply:
+    from commands import all_commands
+
+    lang = language_of(request, services)
+    lines = tuple(
+        f"`/meta {command.usage}`: {command.summary[lang]}" for command in all_commands().values()
+    )
+    data = {"commands": [{"name": c.name, "usage": c.usage} for c in all_commands().values()]}
+    return Reply(
+        (Heading(say("help_title", lang)), BulletList(lines), Context(say("help_hint", lang))),
+        data=data,
+    )
+
+
+COMMAND = Command(
+    name="help",
+    usage="help",
+    summary={"en": "This list of commands.", "fr": "Cette liste de commandes."},
+    run=help_,
+)

@@ -1,0 +1,59 @@
+"""`/meta insight [topic]`: one passage worth knowing, rotating fairly per channel."""
+
+from __future__ import annotations
+
+from bot.messages import say
+from bot.replies import Context, Heading, Quote, Reply
+from bot.requests import Request
+from bot.services import Services
+from commands.base import Command, Option, language_of
+
+
+def insight(request: Request, services: Services) -> Reply:
+    lang = language_of(request, services)
+    knowledge = services.knowledge
+    wanted = (request.option("topic") or request.text).strip()
+    topic = knowledge.find_topic(wanted) if wanted else None
+    if wanted and topic is None:
+        names = ", ".join(t.label[lang] for t in knowledge.topics.values())
+        return Reply.error(
+            say("unknown_topic", lang, topic=wanted[:60], topics=names), COMMAND.usage_line(lang)
+        )
+    candidates = knowledge.insights(topic)
+    scope = f"{request.scope}:{topic.id if topic else '*'}"
+    chosen_id = services.rotation.next(scope, [p.id for p in candidates], services.clock())
+    passage = next(p for p in candidates if p.id == chosen_id)
+    article = knowledge.article(passage.article_id)
+    shown_topic = topic or knowledge.topics[passage.topics[0]] if passage.topics else None
+    label = shown_topic.label[lang] if shown_topic else article.title_in(lang)
+    data = {
+        "text": passage.text_in(lang),
+        "section": passage.section_in(lang),
+        "topic": shown_topic.id if shown_topic else None,
+        "article": article.title_in(lang),
+        "lang": lang,
+    }
+    return Reply(
+        (
+            Heading(say("insight_title", lang, topic=label)),
+            Quote(passage.text_in(lang), passage.section_in(lang)),
+            Context(
+                say(
+                    "source", lang, article=article.title_in(lang), section=passage.section_in(lang)
+                )
+            ),
+        ),
+        data=data,
+    )
+
+
+COMMAND = Command(
+    name="insight",
+    usage="insight [topic] [--lang en|fr]",
+    summary={
+        "en": "One insight from the articles, on a topic or a different one each time.",
+        "fr": "Un point clé des articles, sur un sujet ou un différent à chaque fois.",
+    },
+    run=insight,
+    options=(Option("topic", "A topic from /meta topics"),),
+)

@@ -1,0 +1,48 @@
+"""`/meta topics`: what the articles cover, one line a topic."""
+
+from __future__ import annotations
+
+from bot.messages import say
+from bot.replies import BulletList, Context, Heading, Reply
+from bot.requests import Request
+from bot.services import Services
+from commands.base import Command, language_of
+
+
+def topics(request: Request, services: Services) -> Reply:
+    lang = language_of(request, services)
+    knowledge = services.knowledge
+    counts = knowledge.topic_counts()
+    lines = tuple(
+        f"{t.label[lang]} ({t.id}): {t.description[lang]}"
+        for t in knowledge.topics.values()
+        if counts.get(t.id)
+    )
+    data = {
+        "lang": lang,
+        "topics": [
+            {
+                "id": t.id,
+                "label": t.label[lang],
+                "description": t.description[lang],
+                "passages": counts[t.id],
+            }
+            for t in knowledge.topics.values()
+            if counts.get(t.id)
+        ],
+    }
+    return Reply(
+        (Heading(say("topics_title", lang)), BulletList(lines), Context(say("topics_hint", lang))),
+        data=data,
+    )
+
+
+COMMAND = Command(
+    name="topics",
+    usage="topics [--lang en|fr]",
+    summary={
+        "en": "The topics the articles cover.",
+        "fr": "Les sujets couverts par les articles.",
+    },
+    run=topics,
+)
