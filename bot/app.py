@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 
@@ -19,7 +20,7 @@ def run(settings: Settings, console_only: bool = False, slack_mode: str | None =
     router = Router(services)
     platforms = [] if console_only else settings.chat_platforms
     if not platforms:
-        ConsoleAdapter(router).run()
+        asyncio.run(ConsoleAdapter(router).run())
         return 0
     print(
         f"Chat platforms configured ({', '.join(platforms)}), but this version only has the "

@@ -4,6 +4,7 @@ as chat, so the CLI shows exactly what a person would see."""
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import logging
 import sys
@@ -74,7 +75,8 @@ def _services(settings: Settings):  # type: ignore[no-untyped-def]
 def _handle(settings: Settings, request: Request, as_json: bool) -> int:
     from bot.router import Router
 
-    return _print_reply(Router(_services(settings)).handle(request), as_json)
+    reply = asyncio.run(Router(_services(settings)).handle(request))
+    return _print_reply(reply, as_json)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -7,10 +7,10 @@ short apology, so no traceback ever reaches a chat.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import re
 import time
-from dataclasses import replace
 
 from bot.messages import say
 from bot.replies import Reply
@@ -43,10 +43,11 @@ class Router:
     def command_for(self, request: Request) -> Command | None:
         return self.commands.get(request.command)
 
-    def handle_text(self, text: str, **context: object) -> Reply:
-        return self.handle(parse(text, **context))
+    async def handle_text(self, text: str, **context: object) -> Reply:
+        return await self.handle(parse(text, **context))
 
-    def handle(self, request: Request) -> Reply:
+    async def handle(self, request: Request) -> Reply:
+        """Run the request's command; a sync command runs inline, an async one is awaited."""
         started = time.perf_counter()
         command = self.command_for(request)
         lang = (
@@ -61,7 +62,8 @@ class Router:
                 name = request.command[:40].replace("`", "'")
                 return Reply.error(say("unknown_command", lang, command=name))
             try:
-                reply = command.run(request, self.services)
+                result = command.run(request, self.services)
+                reply = await result if inspect.isawaitable(result) else result
             except CommandError as exc:
                 outcome = "bad_input"
                 return Reply.error(str(exc), command.usage_line(lang))
@@ -85,7 +87,3 @@ class Router:
                 outcome,
                 (time.perf_counter() - started) * 1000,
             )
-
-
-def with_lang(request: Request, lang: str | None) -> Request:
-    return replace(request, lang=lang) if lang else request

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -35,7 +35,7 @@ class Command:
     name: str
     usage: str
     summary: dict[str, str]
-    run: Callable[[Request, Services], Reply]
+    run: Callable[[Request, Services], Reply | Awaitable[Reply]]
     options: tuple[Option, ...] = field(default=())
     slow: bool = False  # may wait on the network: adapters acknowledge first, answer after
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import os
 import random
@@ -47,7 +48,7 @@ class Chat:
         self.last: Reply | None = None
 
     def send(self, text: str, **context: object) -> Reply:
-        self.last = self.router.handle_text(text, **{**self.context, **context})
+        self.last = asyncio.run(self.router.handle_text(text, **{**self.context, **context}))
         return self.last
 
     def say(self, text: str, **context: object) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import textwrap
 from collections.abc import Iterable
@@ -65,16 +66,17 @@ class ConsoleAdapter:
                     return
                 yield line
 
-    def run(self) -> None:
+    async def run(self) -> None:
         self.stdout.write(
             "Meta briefing bot console. Type `/meta help` (or just `help`); `exit` or Ctrl-D leaves.\n"
         )
-        for line in self._lines():
+        lines = iter(self._lines())
+        while (line := await asyncio.to_thread(next, lines, None)) is not None:
             text = line.strip()
             if not text:
                 continue
             if text.lower() in {"exit", "quit", "/exit", "/quit"}:
                 break
-            reply = self.router.handle_text(text, platform="console")
+            reply = await self.router.handle_text(text, platform="console")
             self.stdout.write(render(reply) + "\n\n")
             self.stdout.flush()

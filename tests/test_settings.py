@@ -1,0 +1,47 @@
+"""Settings: environment and .env, empty means unset, errors name the variable only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from config import SettingsError, load_settings
+
+
+def test_defaults(monkeypatch):
+    monkeypatch.delenv("DATA_DIR")
+    settings = load_settings()
+    assert settings.data_dir == Path("data")
+    assert settings.resolved_database_url == "sqlite:///data/bot.db"
+    assert settings.company_symbol == "META"
+    assert settings.chat_platforms == []
+
+
+def test_empty_string_counts_as_unset(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "")
+    monkeypatch.setenv("PORT", "")
+    settings = load_settings()
+    assert settings.database_url is None
+    assert settings.port == 3000
+
+
+def test_dotenv_file_is_read(isolated_env):
+    (isolated_env / ".env").write_text("DEFAULT_LANGUAGE=fr\nPEER_SYMBOLS=googl, msft ,amzn\n")
+    settings = load_settings()
+    assert settings.default_language == "fr"
+    assert settings.peers == ["GOOGL", "MSFT", "AMZN"]
+
+
+def test_bad_value_names_the_variable_and_hides_secrets(monkeypatch):
+    monkeypatch.setenv("DEFAULT_LANGUAGE", "de")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-very-secret")
+    with pytest.raises(SettingsError) as error:
+        load_settings()
+    assert "DEFAULT_LANGUAGE" in str(error.value)
+    assert "xoxb-very-secret" not in str(error.value)
+
+
+def test_secrets_are_not_shown_in_repr(monkeypatch):
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-very-secret")
+    assert "xoxb-very-secret" not in repr(load_settings())
