@@ -11,11 +11,14 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from briefings.knowledge import KnowledgeBase, load_knowledge_base
-from briefings.knowledge.rotation import InsightRotation
-from briefings.storage import Database
 from config import Settings
+
+if TYPE_CHECKING:
+    from briefings.knowledge.rotation import InsightRotation
+    from briefings.storage import Database
 
 
 def utc_now() -> dt.datetime:
@@ -34,8 +37,12 @@ class Services:
 
     @cached_property
     def database(self) -> Database:
+        from briefings.storage import Database  # SQLAlchemy: only for commands that store
+
         return Database(self.settings.resolved_database_url)
 
     @cached_property
     def rotation(self) -> InsightRotation:
+        from briefings.knowledge.rotation import InsightRotation
+
         return InsightRotation(self.database.ready(), self.rng)
