@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import json
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.adapters.console import render
 from bot.replies import Reply
@@ -32,6 +34,26 @@ def _lang(value: str) -> str:
     return value.lower()
 
 
+def _date(value: str) -> str:
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError("must look like 2024-03-13") from None
+    return value
+
+
+RANGES = ["1d", "5d", "1mo", "3mo", "6mo", "ytd", "1y"]
+
+
+def _market_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--prices", action="append", default=[], metavar="[SYMBOL=]FILE",
+                        help="daily bars CSV (yfinance export); FILE alone is the company symbol; "
+                        "repeatable; with files, Yahoo is not used")  # fmt: skip
+    parser.add_argument("--date", type=_date, help="as of that day's close (YYYY-MM-DD)")
+    parser.add_argument("--lang", type=_lang, help="en or fr")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
 def build_parser() -> Parser:
     parser = Parser(prog=PROG, description="Meta AI strategy briefings for Slack and Discord.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
@@ -50,33 +72,66 @@ def build_parser() -> Parser:
     insight.add_argument("--lang", type=_lang, help="en or fr")
     insight.add_argument("--json", action="store_true", help="print one JSON object")
 
+    stock = sub.add_parser("stock", help="how the stock is moving")
+    stock.add_argument("range", nargs="?", default="3mo", choices=RANGES, help="period (default 3mo)")
+    _market_flags(stock)
+    stock.add_argument("--chart", type=Path, metavar="OUT.png", help="also write the chart there")
+
+    brief = sub.add_parser("brief", help="today's briefing (or a past day's with --date)")
+    _market_flags(brief)
+    brief.add_argument("--chart", type=Path, metavar="OUT.png", help="also write the chart there")
+
     topics = sub.add_parser("topics", help="the topics the articles cover")
     topics.add_argument("--lang", type=_lang, help="en or fr")
     topics.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
 
 
-def _print_reply(reply: Reply, as_json: bool) -> int:
+def _print_reply(reply: Reply, as_json: bool, chart: Path | None = None) -> int:
+    if not reply.ok:
+        print(f"{PROG}: error: {reply.message}", file=sys.stderr)
+        return 1 if reply.internal_error else 2
     if as_json:
         print(json.dumps(dict(reply.data), ensure_ascii=False))
-    elif reply.ok:
-        print(render(reply))
     else:
-        print(render(reply), file=sys.stderr)
-    return 0 if reply.ok or as_json else 2
+        print(render(reply))
+    if chart is not None:
+        images = reply.images
+        if not images:
+            print(f"{PROG}: error: no chart: market data is unavailable", file=sys.stderr)
+            return 2
+        chart.write_bytes(images[0].png)
+    return 0
 
 
-def _services(settings: Settings):  # type: ignore[no-untyped-def]
+def _handle(
+    settings: Settings,
+    request: Request,
+    as_json: bool,
+    price_files: dict[str, Path] | None = None,
+    chart: Path | None = None,
+) -> int:
+    from bot.router import Router
     from bot.services import Services
 
-    return Services(settings)
+    services = Services(settings, price_files=price_files)
+    reply = asyncio.run(Router(services).handle(request))
+    return _print_reply(reply, as_json, chart)
 
 
-def _handle(settings: Settings, request: Request, as_json: bool) -> int:
-    from bot.router import Router
+def _price_files(values: list[str], company: str) -> dict[str, Path] | None:
+    """`--prices FILE` (the company) and `--prices SYMBOL=FILE`, each file checked up front."""
+    if not values:
+        return None
+    from briefings.market.csv_source import read_bars_csv
 
-    reply = asyncio.run(Router(_services(settings)).handle(request))
-    return _print_reply(reply, as_json)
+    files: dict[str, Path] = {}
+    for value in values:
+        symbol, sep, path = value.partition("=")
+        symbol, path = (symbol.strip().upper(), path) if sep else (company, value)
+        read_bars_csv(Path(path), symbol)  # raises MarketDataError with one clear line
+        files[symbol] = Path(path)
+    return files
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -113,6 +168,19 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return _handle(settings, request, args.json)
     if args.command == "topics":
         return _handle(settings, Request("topics", lang=args.lang, **context), args.json)
+    if args.command in ("stock", "brief"):
+        from briefings.market.bars import MarketDataError
+
+        try:
+            files = _price_files(args.prices, settings.company_symbol)
+        except MarketDataError as exc:
+            print(f"{PROG}: error: {exc}", file=sys.stderr)
+            return 2
+        options = {"date": args.date or ""}
+        if args.command == "stock":
+            options["range"] = args.range
+        request = Request(args.command, options=options, lang=args.lang, **context)
+        return _handle(settings, request, args.json, files, args.chart)
     if args.command in ("console", "run"):
         from bot.app import run
 

@@ -93,5 +93,6 @@ def setup_logging(settings: Settings, service: bool = False) -> None:
         )
         file_handler.addFilter(redact)
         root.addHandler(file_handler)
-    for noisy in ("alembic", "asyncio", "urllib3", "yfinance", "peewee", "matplotlib"):
+    for noisy in ("alembic", "asyncio", "urllib3", "peewee", "matplotlib"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    logging.getLogger("yfinance").setLevel(logging.ERROR)  # its failures reach us as exceptions

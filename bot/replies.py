@@ -64,13 +64,19 @@ class Reply:
     ok: bool = True
     public: bool = False
     data: Mapping[str, Any] = field(default_factory=dict)
+    internal_error: bool = False  # our fault, not the person's input
 
     @classmethod
-    def error(cls, message: str, usage: str = "") -> Reply:
+    def error(cls, message: str, usage: str = "", internal: bool = False) -> Reply:
         blocks: tuple[Block, ...] = (Paragraph(message),)
         if usage:
             blocks += (Context(usage),)
-        return cls(blocks, ok=False)
+        return cls(blocks, ok=False, internal_error=internal)
+
+    @property
+    def message(self) -> str:
+        """The first text block: the one line an error reply is about."""
+        return next((b.text for b in self.blocks if isinstance(b, Paragraph)), "")
 
     @property
     def images(self) -> list[Image]:

@@ -77,7 +77,7 @@ class Router:
                 request.platform,
                 request.channel,
             )
-            return Reply.error(say("internal_error", lang))
+            return Reply.error(say("internal_error", lang), internal=True)
         finally:
             log.info(
                 "command %s platform=%s channel=%s outcome=%s duration_ms=%.1f",

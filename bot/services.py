@@ -11,6 +11,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefings.knowledge import KnowledgeBase, load_knowledge_base
@@ -18,6 +19,7 @@ from config import Settings
 
 if TYPE_CHECKING:
     from briefings.knowledge.rotation import InsightRotation
+    from briefings.market.service import MarketService
     from briefings.storage import Database
 
 
@@ -30,6 +32,8 @@ class Services:
     settings: Settings
     clock: Callable[[], dt.datetime] = utc_now
     rng: random.Random = field(default_factory=random.Random)
+    price_files: dict[str, Path] | None = None  # `--prices`: these files instead of Yahoo
+    market_source: object | None = None  # tests and benchmarks: a source of their own
 
     @cached_property
     def knowledge(self) -> KnowledgeBase:
@@ -46,3 +50,15 @@ class Services:
         from briefings.knowledge.rotation import InsightRotation
 
         return InsightRotation(self.database.ready(), self.rng)
+
+    @cached_property
+    def market(self) -> MarketService:
+        from briefings.market.service import MarketService
+
+        return MarketService(
+            self.settings,
+            lambda: self.database,
+            self.clock,
+            files=self.price_files,
+            source=self.market_source,
+        )

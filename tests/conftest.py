@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
+os.environ.setdefault("YF_DISABLE_CURL_CFFI", "1")  # yfinance reads it on import: plain requests
+
 import asyncio
 import datetime as dt
-import os
 import random
 from collections.abc import Iterator
 from pathlib import Path

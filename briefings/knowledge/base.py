@@ -44,6 +44,11 @@ class KnowledgeBase:
                 digest.update(passage.text[lang].encode())
         return digest.hexdigest()[:12]
 
+    @property
+    def latest_article(self) -> Article:
+        """The newest article: "since the article" figures are measured from its date."""
+        return max(self.articles, key=lambda a: a.date)
+
     def article(self, article_id: str) -> Article:
         return next(a for a in self.articles if a.id == article_id)
 

@@ -1,0 +1,103 @@
+"""The market data the bot uses, built from settings: Yahoo Finance behind a cache and a store,
+or price files (`--prices`, MARKET_DATA_FILE) for demos, air-gapped use and tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from briefings.market.bars import MarketDataUnavailable, Series
+from briefings.market.calendar import MarketCalendar
+
+if TYPE_CHECKING:
+    from briefings.market.cache import MarketData
+    from briefings.market.chart import ChartCache
+    from briefings.storage import Database
+    from config import Settings
+
+
+class MarketService:
+    """Series for symbols through one cache; with price files, only those files are used."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        database: Callable[[], Database],
+        clock: Callable[[], dt.datetime],
+        files: dict[str, Path] | None = None,
+        source: object | None = None,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.calendar = MarketCalendar()
+        self._database = database
+        if files is None and settings.market_data_file:
+            files = {settings.company_symbol: settings.market_data_file}
+        self.files = files or {}
+        self._source = source
+
+    @property
+    def using_files(self) -> bool:
+        return bool(self.files)
+
+    @cached_property
+    def data(self) -> MarketData:
+        from briefings.market.cache import MarketData
+
+        if self._source is not None:
+            source, store = self._source, self._store()
+        elif self.files:
+            from briefings.market.csv_source import FileSource
+
+            source, store = FileSource(self.files), None
+        else:
+            from briefings.market.yahoo_source import YahooSource
+
+            source, store = YahooSource(), self._store()
+        return MarketData(
+            source,  # type: ignore[arg-type]
+            store,
+            self.clock,
+            self._ttl,
+            timeout=self.settings.market_fetch_timeout,
+            backoff_seconds=self.settings.market_backoff_seconds,
+        )
+
+    @cached_property
+    def charts(self) -> ChartCache:
+        from briefings.market.chart import ChartCache
+
+        return ChartCache()
+
+    def _store(self):  # type: ignore[no-untyped-def]
+        from briefings.market.store import BarStore
+
+        return BarStore(self._database().ready())
+
+    def _ttl(self, now: dt.datetime) -> float:
+        if self.calendar.is_open_at(now):
+            return self.settings.market_cache_ttl_open
+        return self.settings.market_cache_ttl_closed
+
+    async def series(self, symbol: str) -> Series | MarketDataUnavailable:
+        """The symbol's bars, or the reason there are none (never raises for missing data)."""
+        if self.files and symbol not in self.files:
+            return MarketDataUnavailable(symbol, "no price file")
+        try:
+            return await self.data.series(symbol)
+        except MarketDataUnavailable as unavailable:
+            return unavailable
+
+    def stored(self, symbol: str) -> Series | None:
+        """Bars at hand without any network call (for `ask`): the price file, or the store."""
+        try:
+            if self.files:
+                from briefings.market.csv_source import FileSource
+
+                return FileSource(self.files).fetch(symbol)
+            return self._store().load(symbol)
+        except Exception:  # no file, a bad file, a locked database: `ask` goes on without
+            return None

@@ -1,0 +1,45 @@
+"""`/meta brief`: today's briefing: META's movements beside an insight from the articles."""
+
+from __future__ import annotations
+
+from bot.replies import Reply
+from bot.requests import Request
+from bot.services import Services
+from briefings.compose import briefing, chart_for, market_report
+from briefings.market.bars import MarketDataError
+from briefings.present import briefing_reply
+from commands.base import Command, CommandError, Option, language_of
+from commands.market_options import market_options
+
+
+async def brief(request: Request, services: Services) -> Reply:
+    lang = language_of(request, services)
+    options = market_options(request, allow_range=False)
+    settings, knowledge = services.settings, services.knowledge
+    article = knowledge.latest_article
+    try:
+        report = await market_report(
+            services.market, settings.company_symbol, settings.benchmark_symbol, settings.peers,
+            services.clock(), options.day, article_date=article.date,
+        )  # fmt: skip
+    except MarketDataError as exc:
+        raise CommandError(str(exc)) from None
+    chart = await chart_for(services.market, report, lang, article.date)
+    candidates = knowledge.insights()
+    chosen = services.rotation.next(f"{request.scope}:brief", [p.id for p in candidates],
+                                    services.clock())  # fmt: skip
+    passage = next(p for p in candidates if p.id == chosen)
+    return briefing_reply(briefing(lang, report, knowledge, passage, chart), options.share)
+
+
+COMMAND = Command(
+    name="brief",
+    usage="brief [share]",
+    summary={
+        "en": "Today's briefing: META's movements beside an insight from the articles, with a chart.",
+        "fr": "Le briefing du jour : les mouvements de META et un point clé des articles, avec graphique.",
+    },
+    run=brief,
+    options=(Option("share", "Post it in the channel for everyone", choices=("true", "false")),),
+    slow=True,
+)

@@ -1,0 +1,44 @@
+"""Options shared by `stock` and `brief`: range, `share`, `--date`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from bot.requests import Request
+from briefings.compose import DEFAULT_RANGE, RANGES
+from commands.base import CommandError
+
+RANGE_NAMES = ", ".join(RANGES)
+
+
+@dataclass(frozen=True)
+class MarketOptions:
+    range_key: str
+    share: bool
+    day: dt.date | None
+
+
+def market_options(request: Request, allow_range: bool) -> MarketOptions:
+    """Read `[range] [share]` from chat text, or the `range`/`share`/`date` options."""
+    range_key = request.option("range").lower() or None
+    share = request.option("share").lower() in ("true", "yes", "1")
+    for word in request.text.split():
+        word = word.lower()
+        if word == "share":
+            share = True
+        elif allow_range and word in RANGES and range_key is None:
+            range_key = word
+        elif allow_range:
+            raise CommandError(f"“{word[:30]}” is not a range; use one of {RANGE_NAMES}.")
+        else:
+            raise CommandError(f"“{word[:30]}” is not an option here; only `share` is.")
+    if range_key is not None and range_key not in RANGES:
+        raise CommandError(f"“{range_key[:30]}” is not a range; use one of {RANGE_NAMES}.")
+    day = None
+    if raw := request.option("date"):
+        try:
+            day = dt.date.fromisoformat(raw)
+        except ValueError:
+            raise CommandError(f"“{raw[:30]}” is not a date; use YYYY-MM-DD, e.g. 2024-03-13.") from None
+    return MarketOptions(range_key or DEFAULT_RANGE, share, day)

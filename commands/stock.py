@@ -1,0 +1,45 @@
+"""`/meta stock [range]`: how META is moving, with its chart."""
+
+from __future__ import annotations
+
+from bot.replies import Reply
+from bot.requests import Request
+from bot.services import Services
+from briefings import formatting
+from briefings.compose import RANGES, chart_for, market_report
+from briefings.market.bars import MarketDataError
+from briefings.present import stock_reply
+from commands.base import Command, CommandError, Option, language_of
+from commands.market_options import market_options
+
+
+async def stock(request: Request, services: Services) -> Reply:
+    lang = language_of(request, services)
+    options = market_options(request, allow_range=True)
+    settings = services.settings
+    article = services.knowledge.latest_article
+    try:
+        report = await market_report(
+            services.market, settings.company_symbol, settings.benchmark_symbol, settings.peers,
+            services.clock(), options.day, options.range_key, article.date,
+        )  # fmt: skip
+    except MarketDataError as exc:
+        raise CommandError(str(exc)) from None
+    chart = await chart_for(services.market, report, lang, article.date)
+    return stock_reply(report, lang, chart, formatting.day(article.date, lang), options.share)
+
+
+COMMAND = Command(
+    name="stock",
+    usage=f"stock [{'|'.join(RANGES)}] [share]",
+    summary={
+        "en": "How META is moving: changes, 52-week range, volume, benchmark and peers, chart.",
+        "fr": "Comment évolue META : variations, plus haut/bas 52 sem., volume, indice, pairs, graphique.",
+    },
+    run=stock,
+    options=(
+        Option("range", "Period of the change and the chart", choices=tuple(RANGES)),
+        Option("share", "Post it in the channel for everyone", choices=("true", "false")),
+    ),
+    slow=True,
+)
