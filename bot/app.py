@@ -1,30 +1,106 @@
-"""Wiring: settings -> services -> router -> the adapters that have credentials."""
+"""Wiring: settings -> services -> router -> adapters, the web server and the scheduler,
+all on one event loop. `python -m bot run` and `python -m bot console` end up here."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import sys
+import signal
+import time
+from typing import TYPE_CHECKING
+
+from aiohttp import web
 
 from bot.adapters.console import ConsoleAdapter
 from bot.router import Router
 from bot.services import Services
+from bot.web import health_app
 from config import Settings
+
+if TYPE_CHECKING:
+    from bot.adapters.base import ChatAdapter
 
 log = logging.getLogger(__name__)
 
 
+def build_adapters(settings: Settings, router: Router, slack_mode: str | None) -> list[ChatAdapter]:
+    """One adapter per platform whose credentials are set (imported only then)."""
+    adapters: list[ChatAdapter] = []
+    if settings.slack_bot_token:
+        from bot.adapters.slack import SlackAdapter
+
+        adapters.append(SlackAdapter(settings, router, mode=slack_mode))
+    if settings.discord_token:
+        from bot.adapters.discord import DiscordAdapter
+
+        adapters.append(DiscordAdapter(settings, router))
+    return adapters
+
+
+class BotRunner:
+    """Starts everything, reports health, and stops everything in reverse order."""
+
+    def __init__(self, settings: Settings, services: Services | None = None,
+                 slack_mode: str | None = None) -> None:  # fmt: skip
+        self.settings = settings
+        self.services = services or Services(settings)
+        self.router = Router(self.services)
+        self.adapters = build_adapters(settings, self.router, slack_mode)
+        self.ready = False
+        self.started = time.monotonic()
+        self._stop = asyncio.Event()
+        self._web: web.AppRunner | None = None
+
+    def status(self) -> dict[str, object]:
+        return {
+            "ready": self.ready,
+            "platforms": [a.platform for a in self.adapters],
+            "uptime_s": round(time.monotonic() - self.started, 1),
+        }
+
+    async def start(self) -> None:
+        app = health_app(self.status)
+        for adapter in self.adapters:
+            adapter.add_routes(app)
+        self._web = web.AppRunner(app, access_log=None)
+        await self._web.setup()
+        await web.TCPSite(self._web, "0.0.0.0", self.settings.port).start()
+        for adapter in self.adapters:
+            await adapter.start()
+            log.info("%s adapter started", adapter.platform)
+        self.ready = True
+        log.info("bot ready on port %s", self.settings.port)
+
+    def request_stop(self) -> None:
+        self._stop.set()
+
+    async def stop(self) -> None:
+        self.ready = False
+        for adapter in reversed(self.adapters):
+            try:
+                await adapter.stop()
+            except Exception:
+                log.exception("stopping the %s adapter failed", adapter.platform)
+        if self._web is not None:
+            await self._web.cleanup()
+
+    async def run_until_stopped(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.request_stop)
+        await self.start()
+        try:
+            await self._stop.wait()
+        finally:
+            log.info("stopping")
+            await self.stop()
+
+
 def run(settings: Settings, console_only: bool = False, slack_mode: str | None = None) -> int:
-    """Start the console, or every chat platform whose credentials are set."""
-    services = Services(settings)
-    router = Router(services)
-    platforms = [] if console_only else settings.chat_platforms
-    if not platforms:
-        asyncio.run(ConsoleAdapter(router).run())
+    """The console when no chat platform is configured (or asked for); else serve them all."""
+    if console_only or not settings.chat_platforms:
+        services = Services(settings)
+        asyncio.run(ConsoleAdapter(Router(services)).run())
         return 0
-    print(
-        f"Chat platforms configured ({', '.join(platforms)}), but this version only has the "
-        "console adapter; unset their tokens or run `python -m bot console`.",
-        file=sys.stderr,
-    )
-    return 2
+    asyncio.run(BotRunner(settings, slack_mode=slack_mode).run_until_stopped())
+    return 0
