@@ -28,6 +28,7 @@ class Option:
     description: str
     choices: tuple[str, ...] = ()
     required: bool = False
+    autocomplete: str | None = None  # a kind known to commands.completions ("topics", "zones")
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Command:
     run: Callable[[Request, Services], Reply | Awaitable[Reply]]
     options: tuple[Option, ...] = field(default=())
     slow: bool = False  # may wait on the network: adapters acknowledge first, answer after
+    changes_channel: bool = False  # changes the channel's subscription: platform permission hint
 
     def usage_line(self, lang: str) -> str:
         return say("usage", lang, usage=self.usage)

@@ -55,5 +55,5 @@ COMMAND = Command(
         "fr": "Un point clé des articles, sur un sujet ou un différent à chaque fois.",
     },
     run=insight,
-    options=(Option("topic", "A topic from /meta topics"),),
+    options=(Option("topic", "A topic from /meta topics", autocomplete="topics"),),
 )

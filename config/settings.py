@@ -57,8 +57,28 @@ class Settings(BaseSettings):
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
+    slack_mode: Literal["socket", "http"] | None = None
+    slack_api_url: str = "https://slack.com/api/"
     discord_token: SecretStr | None = None
+    discord_application_id: str | None = None
+    discord_guild_id: str | None = None
+    discord_api_url: str = "https://discord.com/api/v10"
+    discord_gateway_url: str = "wss://gateway.discord.gg/"
     port: int = Field(3000, ge=1, le=65535)
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _slack_base_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL such as https://slack.com/api/")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("discord_api_url", "discord_gateway_url")
+    @classmethod
+    def _discord_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://", "ws://", "wss://")):
+            raise ValueError("must be a URL such as https://discord.com/api/v10")
+        return value
 
     @field_validator("company_symbol", "benchmark_symbol")
     @classmethod
