@@ -60,13 +60,27 @@ def secret_values(settings: Settings) -> list[str]:
     return values
 
 
+class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stderr is at the time of the record."""
+
+    @property  # type: ignore[override]
+    def stream(self):  # type: ignore[no-untyped-def]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:  # type: ignore[no-untyped-def]
+        pass
+
+
 def setup_logging(settings: Settings, service: bool = False) -> None:
     """Configure the root logger. `service=True` (the running bot) logs INFO to stderr too."""
     root = logging.getLogger()
-    root.handlers.clear()
+    for handler in [h for h in root.handlers if getattr(h, "bot_handler", False)]:
+        root.removeHandler(handler)
+        handler.close()
     root.setLevel(logging.DEBUG)
     redact = RedactSecrets(secret_values(settings))
-    stderr = logging.StreamHandler(sys.stderr)
+    stderr = StderrHandler()
     if service:
         stderr.setLevel(settings.log_level)
         stderr.setFormatter(
@@ -78,6 +92,7 @@ def setup_logging(settings: Settings, service: bool = False) -> None:
         stderr.setLevel(logging.WARNING)
         stderr.setFormatter(OneLineFormatter())
     stderr.addFilter(redact)
+    stderr.bot_handler = True  # type: ignore[attr-defined]
     root.addHandler(stderr)
     try:
         Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
@@ -92,6 +107,7 @@ def setup_logging(settings: Settings, service: bool = False) -> None:
             else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
         )
         file_handler.addFilter(redact)
+        file_handler.bot_handler = True  # type: ignore[attr-defined]
         root.addHandler(file_handler)
     for noisy in ("alembic", "asyncio", "urllib3", "peewee", "matplotlib"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -45,6 +45,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "La langue doit être `en` ou `fr`.",
     },
     "usage": {"en": "Usage: `/meta {usage}`", "fr": "Utilisation : `/meta {usage}`"},
+    "claim_check": {"en": "Claim check: {text}", "fr": "Vérification : {text}"},
+    "claim_unchecked": {
+        "en": "This figure is the article's claim; no stored market data to check it yet "
+        "(`/meta brief` fetches it).",
+        "fr": "Ce chiffre est celui de l’article ; pas encore de cours enregistrés pour le "
+        "vérifier (`/meta brief` les récupère).",
+    },
     "internal_error": {
         "en": "Sorry, something went wrong on my side; it has been logged. Please try again.",
         "fr": "Désolé, un problème est survenu de mon côté ; il a été consigné. Réessayez.",

@@ -42,7 +42,7 @@ class ClaimCheck:
             claimed=formatting.percent(self.claim.value, lang),
             metric=METRIC_LABELS[self.claim.metric][lang],
             as_of=formatting.day(self.claim.as_of, lang),
-            source=self.source,
+            source=formatting.source_name(self.source),
             actual=formatting.percent(self.actual_pct, lang),
             start=formatting.day(self.baseline.date, lang),
             end=formatting.day(self.end.date, lang),

@@ -63,3 +63,8 @@ def long_day(value: dt.date, lang: str) -> str:
 def moment(value: dt.datetime, lang: str) -> str:
     """A UTC time, e.g. '13 Mar 2024 21:00 UTC'."""
     return format_datetime(value.astimezone(dt.UTC), "d MMM y HH:mm", locale=LOCALES[lang]) + " UTC"
+
+
+def source_name(source: str) -> str:
+    """A data source as readers see it: 'file META.csv' -> 'META.csv'."""
+    return source.removeprefix("file ")

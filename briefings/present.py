@@ -136,10 +136,10 @@ def _data_line(report: MarketReport, lang: str) -> str:
     as_of = fmt.day(series.last.date, lang)
     fetched = fmt.moment(series.fetched_at, lang)
     if series.stale_reason:
-        return _t(lang, "data_stale", source=series.source, reason=series.stale_reason,
+        return _t(lang, "data_stale", source=fmt.source_name(series.source), reason=series.stale_reason,
                   as_of=as_of, fetched=fetched)  # fmt: skip
     if series.source.startswith("file "):
-        return _t(lang, "data_file", source=series.source, as_of=as_of)
+        return _t(lang, "data_file", source=fmt.source_name(series.source), as_of=as_of)
     return _t(lang, "data_fresh", source=series.source, as_of=as_of, fetched=fetched)
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from bot.messages import say
-from bot.replies import Context, Paragraph, Reply
+from bot.replies import Block, Context, Paragraph, Reply
 from bot.requests import Request
 from bot.services import Services
+from briefings.knowledge import Passage
 from briefings.knowledge.language import detect_language
 from commands.base import Command, Option, language_of
 
@@ -51,9 +52,28 @@ def ask(request: Request, services: Services) -> Reply:
         "answer": answer,
         "sources": sources,
     }
-    blocks = [Paragraph(answer)]
+    blocks: list[Block] = [Paragraph(answer)]
+    if hits:
+        blocks += _claim_checks([h.passage for h in chosen], services, lang)
     blocks += [Context(say("source", lang, **source)) for source in sources]
     return Reply(tuple(blocks), data=data)
+
+
+def _claim_checks(passages: list[Passage], services: Services, lang: str) -> list[Block]:
+    """For each dated claim in the answer: what stored market data says (never fetched here)."""
+    from briefings.claims import check_claim, claims_in
+
+    blocks: list[Block] = []
+    for passage in passages:
+        article = services.knowledge.article(passage.article_id)
+        for claim in claims_in(passage, article.claims):
+            series = services.market.stored(claim.symbol)
+            check = check_claim(claim, series) if series else None
+            if check:
+                blocks.append(Paragraph(say("claim_check", lang, text=check.describe(lang))))
+            else:
+                blocks.append(Context(say("claim_unchecked", lang)))
+    return blocks
 
 
 COMMAND = Command(
