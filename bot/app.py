@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import sys
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aiohttp import web
@@ -19,6 +21,8 @@ from config import Settings
 
 if TYPE_CHECKING:
     from bot.adapters.base import ChatAdapter
+    from bot.delivery import DeliveryPort
+    from briefings.subscriptions.scheduler import BriefingScheduler
 
 log = logging.getLogger(__name__)
 
@@ -50,13 +54,18 @@ class BotRunner:
         self.started = time.monotonic()
         self._stop = asyncio.Event()
         self._web: web.AppRunner | None = None
+        self.scheduler: BriefingScheduler | None = None
 
     def status(self) -> dict[str, object]:
         return {
             "ready": self.ready,
             "platforms": [a.platform for a in self.adapters],
+            "scheduler": bool(self.scheduler and self.scheduler.scheduler.running),
             "uptime_s": round(time.monotonic() - self.started, 1),
         }
+
+    def ports(self) -> dict[str, DeliveryPort]:
+        return {adapter.platform: adapter for adapter in self.adapters}
 
     async def start(self) -> None:
         app = health_app(self.status)
@@ -68,6 +77,7 @@ class BotRunner:
         for adapter in self.adapters:
             await adapter.start()
             log.info("%s adapter started", adapter.platform)
+        self.scheduler = await start_scheduler(self.services, self.ports())
         self.ready = True
         log.info("bot ready on port %s", self.settings.port)
 
@@ -76,6 +86,8 @@ class BotRunner:
 
     async def stop(self) -> None:
         self.ready = False
+        if self.scheduler is not None:
+            await self.scheduler.stop(self.settings.shutdown_timeout)
         for adapter in reversed(self.adapters):
             try:
                 await adapter.stop()
@@ -96,11 +108,33 @@ class BotRunner:
             await self.stop()
 
 
+async def start_scheduler(services: Services, ports: dict[str, DeliveryPort]) -> BriefingScheduler:
+    """The delivery scheduler, started inside the running loop."""
+    from briefings.subscriptions.fanout import Deliveries
+    from briefings.subscriptions.scheduler import BriefingScheduler
+
+    scheduler = BriefingScheduler(Deliveries(services, ports))
+    await scheduler.start()
+    return scheduler
+
+
+async def run_console(settings: Settings) -> None:
+    """The console, with the scheduler posting console subscriptions' briefings in it."""
+    from bot.adapters.console import ConsoleDelivery
+
+    services = Services(settings)
+    record = Path(settings.data_dir) / "console-posts.jsonl"
+    scheduler = await start_scheduler(services, {"console": ConsoleDelivery(sys.stdout, record)})
+    try:
+        await ConsoleAdapter(Router(services)).run()
+    finally:
+        await scheduler.stop(settings.shutdown_timeout)
+
+
 def run(settings: Settings, console_only: bool = False, slack_mode: str | None = None) -> int:
     """The console when no chat platform is configured (or asked for); else serve them all."""
     if console_only or not settings.chat_platforms:
-        services = Services(settings)
-        asyncio.run(ConsoleAdapter(Router(services)).run())
+        asyncio.run(run_console(settings))
         return 0
     asyncio.run(BotRunner(settings, slack_mode=slack_mode).run_until_stopped())
     return 0

@@ -81,6 +81,10 @@ def build_parser() -> Parser:
     _market_flags(brief)
     brief.add_argument("--chart", type=Path, metavar="OUT.png", help="also write the chart there")
 
+    from bot.operator_cli import add_parsers
+
+    add_parsers(sub)
+
     topics = sub.add_parser("topics", help="the topics the articles cover")
     topics.add_argument("--lang", type=_lang, help="en or fr")
     topics.add_argument("--json", action="store_true", help="print one JSON object")
@@ -181,6 +185,14 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             options["range"] = args.range
         request = Request(args.command, options=options, lang=args.lang, **context)
         return _handle(settings, request, args.json, files, args.chart)
+    if args.command == "subscriptions":
+        from bot.operator_cli import subscriptions
+
+        return subscriptions(args, settings)
+    if args.command == "deliver-due":
+        from bot.operator_cli import deliver_due
+
+        return deliver_due(args, settings)
     if args.command in ("console", "run"):
         from bot.app import run
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from briefings.knowledge.rotation import InsightRotation
     from briefings.market.service import MarketService
     from briefings.storage import Database
+    from briefings.subscriptions.store import SubscriptionStore
 
 
 def utc_now() -> dt.datetime:
@@ -34,6 +35,7 @@ class Services:
     rng: random.Random = field(default_factory=random.Random)
     price_files: dict[str, Path] | None = None  # `--prices`: these files instead of Yahoo
     market_source: object | None = None  # tests and benchmarks: a source of their own
+    subscription_listeners: list[Callable[[], None]] = field(default_factory=list)
 
     @cached_property
     def knowledge(self) -> KnowledgeBase:
@@ -62,3 +64,13 @@ class Services:
             files=self.price_files,
             source=self.market_source,
         )
+
+    @cached_property
+    def subscriptions(self) -> SubscriptionStore:
+        from briefings.subscriptions.store import SubscriptionStore
+
+        def changed() -> None:
+            for listener in self.subscription_listeners:
+                listener()
+
+        return SubscriptionStore(self.database.ready(), on_change=changed)

@@ -146,7 +146,8 @@ async def market_report(
     range_key: str = DEFAULT_RANGE,
     article_date: dt.date | None = None,
 ) -> MarketReport:
-    """Figures for the company, benchmark and peers, as of `day`'s close or as of now.
+    """Figures for the company, benchmark and peers, as of `day`'s close or as of `now`
+    (bars after `now`'s New York date are never used).
 
     Raises MarketDataError when `day` is before the company's first bar.
     """
@@ -158,7 +159,8 @@ async def market_report(
             f"--date {day.isoformat()} is before the first {company} price "
             f"({company_got.bars[0].date.isoformat()}); use a later date"
         )
-    reports = [_symbol_report(s, r, day, article_date) for s, r in zip(symbols, results, strict=True)]
+    cutoff = day or now.astimezone(NEW_YORK).date()
+    reports = [_symbol_report(s, r, cutoff, article_date) for s, r in zip(symbols, results, strict=True)]
     calendar = market.calendar
     if day:
         status, intraday, report_day = calendar.session_status(day), False, day

@@ -68,3 +68,8 @@ def moment(value: dt.datetime, lang: str) -> str:
 def source_name(source: str) -> str:
     """A data source as readers see it: 'file META.csv' -> 'META.csv'."""
     return source.removeprefix("file ")
+
+
+def local_moment(value: dt.datetime, lang: str) -> str:
+    """A moment in its own zone: 'Fri 27 Nov 2026 08:30' / 'ven. 27 nov. 2026 08:30'."""
+    return format_datetime(value, "EEE d MMM y HH:mm", tzinfo=value.tzinfo, locale=LOCALES[lang])

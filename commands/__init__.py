@@ -9,7 +9,7 @@ __all__ = ["Command", "CommandError", "all_commands"]
 
 def all_commands() -> dict[str, Command]:
     """Every command, in the order `help` lists them."""
-    from commands import ask, brief, help, insight, stock, topics
+    from commands import ask, brief, help, insight, schedule, stock, subscribe, topics, unsubscribe
 
-    modules = [help, ask, insight, topics, stock, brief]
+    modules = [help, ask, insight, topics, stock, brief, subscribe, unsubscribe, schedule]
     return {module.COMMAND.name: module.COMMAND for module in modules}

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 import sys
 import textwrap
+import uuid
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TextIO
 
+from bot.delivery import Target
 from bot.replies import BulletList, Context, Fields, Heading, Image, Paragraph, Quote, Reply
 from bot.router import Router
 
@@ -80,3 +85,39 @@ class ConsoleAdapter:
             reply = await self.router.handle_text(text, platform="console")
             self.stdout.write(render(reply) + "\n\n")
             self.stdout.flush()
+
+
+class ConsoleDelivery:
+    """The console's delivery port: prints each post, and keeps a record of posts (one JSON line
+    each, written before the delivery is marked done) so a restart can tell what went out."""
+
+    platform = "console"
+
+    def __init__(self, stream: TextIO, record: Path) -> None:
+        self.stream = stream
+        self.record = record
+
+    async def deliver(self, target: Target, reply: Reply, delivery_id: str) -> str:
+        message_id = f"console-{uuid.uuid4().hex[:12]}"
+        self.stream.write(f"── post to #{target.channel} ({delivery_id}) ──\n{render(reply)}\n\n")
+        self.stream.flush()
+        self.record.parent.mkdir(parents=True, exist_ok=True)
+        line = json.dumps({"delivery_id": delivery_id, "channel": target.channel, "message_id": message_id})
+        with self.record.open("a", encoding="utf-8") as out:
+            out.write(line + "\n")
+            out.flush()
+            os.fsync(out.fileno())
+        return message_id
+
+    async def find_delivery(self, target: Target, delivery_id: str) -> str | None:
+        """The message id of an earlier post of `delivery_id` in the record, if any."""
+        if not self.record.exists():
+            return None
+        for line in self.record.read_text(encoding="utf-8").splitlines():
+            try:
+                entry = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # a line cut short by a crash
+            if entry.get("delivery_id") == delivery_id and entry.get("channel") == target.channel:
+                return str(entry["message_id"])
+        return None

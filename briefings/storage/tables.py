@@ -33,3 +33,42 @@ market_fetches = sa.Table(
     sa.Column("source", sa.String(100), nullable=False),
     sa.Column("fetched_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+subscriptions = sa.Table(
+    "subscriptions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("platform", sa.String(20), nullable=False),
+    sa.Column("workspace", sa.String(100), nullable=False),
+    sa.Column("channel", sa.String(100), nullable=False),
+    sa.Column("time", sa.String(5), nullable=False),  # HH:MM, 24 h, in `zone`
+    sa.Column("zone", sa.String(64), nullable=False),  # IANA name
+    sa.Column("language", sa.String(2), nullable=False),
+    sa.Column("cadence", sa.String(20), nullable=False),  # daily | weekdays | trading-days
+    sa.Column("created_by", sa.String(100), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("paused_reason", sa.String(300), nullable=True),  # set when posting cannot work
+    sa.UniqueConstraint("platform", "workspace", "channel", name="uq_subscription_channel"),
+)
+
+deliveries = sa.Table(
+    "deliveries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "subscription_id",
+        sa.Integer,
+        sa.ForeignKey("subscriptions.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("local_date", sa.Date, nullable=False),
+    sa.Column("state", sa.String(20), nullable=False),  # claimed | delivered | failed | missed
+    sa.Column("late", sa.Boolean, nullable=False, default=False),
+    sa.Column("claimed_by", sa.String(200), nullable=True),
+    sa.Column("lease_until", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("message_id", sa.String(100), nullable=True),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("last_error", sa.String(300), nullable=True),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("subscription_id", "local_date", name="uq_delivery_day"),
+)

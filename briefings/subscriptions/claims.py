@@ -1,0 +1,128 @@
+"""Delivery claims: one row per (subscription, local date), taken before anything is posted.
+
+Inserting the row is the claim: the unique key makes a second claim fail, so a restart, a
+second scheduler or a re-fired job never posts twice. A claim holds a lease; a claim whose
+owner died (lease run out, or a dead process on this host) may be taken over, and the new
+owner first asks the platform whether the post went out before the crash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from briefings.storage.tables import deliveries
+
+LEASE = dt.timedelta(minutes=10)
+OWNER = f"{socket.gethostname()}:{os.getpid()}"
+
+
+@dataclass(frozen=True)
+class Claim:
+    delivery_id: int
+    subscription_id: int
+    day: dt.date
+    late: bool
+    taken_over: bool  # a previous owner died holding it: the post may already be out
+
+    @property
+    def key(self) -> str:
+        """The id given to platforms to recognise this post (Slack metadata, Discord nonce)."""
+        return f"brief-{self.subscription_id}-{self.day.isoformat()}"
+
+
+def _owner_is_dead(owner: str | None) -> bool:
+    """True when the claim's owner is a process on this host that no longer runs."""
+    if not owner or ":" not in owner:
+        return False
+    host, _, pid = owner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+class ClaimStore:
+    def __init__(self, engine: Engine, owner: str = OWNER) -> None:
+        self.engine = engine
+        self.owner = owner
+
+    def claim(self, subscription_id: int, day: dt.date, late: bool, now: dt.datetime) -> Claim | None:
+        """Take the (subscription, day) delivery; None if someone else has it or it is done."""
+        try:
+            with self.engine.begin() as conn:
+                result = conn.execute(sa.insert(deliveries).values(
+                    subscription_id=subscription_id, local_date=day, state="claimed", late=late,
+                    claimed_by=self.owner, lease_until=now + LEASE, attempts=0, updated_at=now,
+                ))  # fmt: skip
+                return Claim(result.inserted_primary_key[0], subscription_id, day, late, False)
+        except IntegrityError:
+            return self._take_over(subscription_id, day, now)
+
+    def _take_over(self, subscription_id: int, day: dt.date, now: dt.datetime) -> Claim | None:
+        with self.engine.begin() as conn:
+            row = conn.execute(sa.select(deliveries).where(
+                (deliveries.c.subscription_id == subscription_id) & (deliveries.c.local_date == day)
+            )).one_or_none()  # fmt: skip
+            if row is None or row.state != "claimed":
+                return None
+            lease = row.lease_until if row.lease_until.tzinfo else row.lease_until.replace(tzinfo=dt.UTC)
+            if lease > now and not _owner_is_dead(row.claimed_by):
+                return None
+            taken = conn.execute(
+                sa.update(deliveries)
+                .where((deliveries.c.id == row.id) & (deliveries.c.claimed_by == row.claimed_by)
+                       & (deliveries.c.state == "claimed"))
+                .values(claimed_by=self.owner, lease_until=now + LEASE, updated_at=now)
+            ).rowcount  # fmt: skip
+        return Claim(row.id, subscription_id, day, row.late, True) if taken else None
+
+    def record_missed(self, subscription_id: int, day: dt.date, now: dt.datetime) -> bool:
+        """Record that a day's post was missed beyond the grace period (once)."""
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(sa.insert(deliveries).values(
+                    subscription_id=subscription_id, local_date=day, state="missed", late=True,
+                    attempts=0, last_error="missed: the bot was not running within the grace period",
+                    updated_at=now,
+                ))  # fmt: skip
+            return True
+        except IntegrityError:
+            return False
+
+    def _finish(self, claim: Claim, now: dt.datetime, **values: object) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(sa.update(deliveries).where(
+                (deliveries.c.id == claim.delivery_id) & (deliveries.c.claimed_by == self.owner)
+            ).values(lease_until=None, updated_at=now, **values))  # fmt: skip
+
+    def delivered(self, claim: Claim, message_id: str, attempts: int, now: dt.datetime) -> None:
+        self._finish(claim, now, state="delivered", message_id=message_id[:100], attempts=attempts)
+
+    def failed(self, claim: Claim, reason: str, attempts: int, now: dt.datetime) -> None:
+        self._finish(claim, now, state="failed", last_error=reason[:300], attempts=attempts)
+
+    def release(self, claim: Claim, now: dt.datetime) -> None:
+        """Give the claim back untouched (shutdown before posting): another run may take it."""
+        with self.engine.begin() as conn:
+            conn.execute(sa.delete(deliveries).where(
+                (deliveries.c.id == claim.delivery_id) & (deliveries.c.claimed_by == self.owner)
+                & (deliveries.c.state == "claimed")
+            ))  # fmt: skip
+
+    def states(self) -> dict[str, int]:
+        """How many deliveries are in each state (for operators and metrics)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(deliveries.c.state, sa.func.count()).group_by(deliveries.c.state))
+            return {state: count for state, count in rows}

@@ -1,0 +1,126 @@
+"""A subscription and the validation of what people type for one (time, zone, language, cadence)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+CADENCES = ("trading-days", "weekdays", "daily")
+LANGUAGES = ("en", "fr")
+DEFAULT_CADENCE = "trading-days"
+_TIME_24H = re.compile(r"^([01]?\d|2[0-3])[:h.]([0-5]\d)$")
+_TIME_12H = re.compile(r"^(1[0-2]|0?[1-9])(?:[:.]([0-5]\d))?\s*([ap])\.?m\.?$")
+# Abbreviations people type, and the zone they most likely mean.
+_ABBREVIATIONS = {
+    "cet": "Europe/Paris", "cest": "Europe/Paris", "gmt": "Europe/London", "bst": "Europe/London",
+    "utc": "UTC", "est": "America/New_York", "edt": "America/New_York", "et": "America/New_York",
+    "cst": "America/Chicago", "pst": "America/Los_Angeles", "pdt": "America/Los_Angeles",
+    "pt": "America/Los_Angeles", "jst": "Asia/Tokyo", "ist": "Asia/Kolkata",
+}  # fmt: skip
+
+
+class SubscriptionError(ValueError):
+    """Bad subscription input; the message says what was wrong and what would work."""
+
+
+@dataclass(frozen=True)
+class Subscription:
+    id: int
+    platform: str
+    workspace: str
+    channel: str
+    time: dt.time
+    zone: str
+    language: str
+    cadence: str
+    created_by: str
+    created_at: dt.datetime
+    paused_reason: str | None = None
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.zone)
+
+    @property
+    def time_text(self) -> str:
+        return self.time.strftime("%H:%M")
+
+
+def parse_time(text: str) -> dt.time:
+    """'08:30', '8:30', '17h05', '8:30am', '8 pm' -> a time; anything else: SubscriptionError."""
+    value = text.strip().lower()
+    if match := _TIME_24H.match(value):
+        return dt.time(int(match.group(1)), int(match.group(2)))
+    if match := _TIME_12H.match(value):
+        hour = int(match.group(1)) % 12 + (12 if match.group(3) == "p" else 0)
+        return dt.time(hour, int(match.group(2) or 0))
+    raise SubscriptionError(
+        f"“{text[:20]}” isn't a time I understand; use HH:MM on 24 hours (08:30, 17:45) or 8:30am."
+    )
+
+
+@cache
+def _zones() -> tuple[str, ...]:
+    from zoneinfo import available_timezones
+
+    return tuple(sorted(available_timezones()))
+
+
+def parse_zone(text: str) -> str:
+    """An IANA zone name, exactly; near misses get a suggestion ("Did you mean Europe/Paris?")."""
+    name = text.strip()
+    if "/" in name or name == "UTC":
+        try:
+            ZoneInfo(name)
+            if name in _zones():
+                return name
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    suggestion = suggest_zone(name)
+    hint = f" Did you mean {suggestion}?" if suggestion else ""
+    raise SubscriptionError(
+        f"“{name[:40]}” isn't a time zone I know; use an IANA name like Europe/Paris or "
+        f"America/New_York.{hint}"
+    )
+
+
+def suggest_zone(name: str) -> str | None:
+    """The zone someone probably meant by 'europe/paris', 'Paris', 'CET' or 'Europe/Pari'."""
+    folded = name.strip().casefold().replace(" ", "_")
+    if not folded:
+        return None
+    if folded in _ABBREVIATIONS:
+        return _ABBREVIATIONS[folded]
+    zones = [z for z in _zones() if "/" in z]
+    for zone in zones:
+        if zone.casefold() == folded or zone.rsplit("/", 1)[-1].casefold() == folded:
+            return zone
+    close = difflib.get_close_matches(folded, [z.casefold() for z in zones], n=1, cutoff=0.75)
+    if close:
+        return next(z for z in zones if z.casefold() == close[0])
+    cities = {z.rsplit("/", 1)[-1].casefold(): z for z in zones}
+    close = difflib.get_close_matches(folded, list(cities), n=1, cutoff=0.8)
+    return cities[close[0]] if close else None
+
+
+def parse_language(text: str) -> str:
+    value = text.strip().lower()
+    if value not in LANGUAGES:
+        raise SubscriptionError(f"“{text[:20]}” isn't a language here; use en or fr.")
+    return value
+
+
+def parse_cadence(text: str) -> str:
+    value = text.strip().lower()
+    if value in ("trading", "trading-day", "trading_days", "tradingdays"):
+        value = "trading-days"
+    if value not in CADENCES:
+        raise SubscriptionError(
+            f"“{text[:20]}” isn't a cadence; use trading-days (US market sessions), weekdays "
+            "(Monday to Friday) or daily."
+        )
+    return value

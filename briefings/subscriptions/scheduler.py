@@ -1,0 +1,97 @@
+"""The scheduler: APScheduler's AsyncIOScheduler with one CronTrigger per subscription, in the
+subscription's own zone, rebuilt from the table whenever it changes.
+
+A job does not post by itself: it wakes one delivery pass (claims make passes idempotent), so
+1,000 subscriptions due in the same minute share one pass and one briefing per language. A
+sweep every minute and a pass at start catch anything a sleeping machine or a restart missed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from typing import TYPE_CHECKING
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from briefings.subscriptions.model import Subscription
+
+if TYPE_CHECKING:
+    from briefings.subscriptions.fanout import Deliveries, PassReport
+
+log = logging.getLogger(__name__)
+SWEEP_SECONDS = 60
+
+
+def trigger_for(sub: Subscription) -> CronTrigger:
+    """Fires at the subscription's local time on the days its cadence may post
+    (trading days are checked against the market calendar when the pass runs)."""
+    days = "*" if sub.cadence == "daily" else "mon-fri"
+    return CronTrigger(day_of_week=days, hour=sub.time.hour, minute=sub.time.minute, timezone=sub.tz)
+
+
+class BriefingScheduler:
+    def __init__(self, deliveries: Deliveries, sweep_seconds: int = SWEEP_SECONDS) -> None:
+        self.deliveries = deliveries
+        self.sweep_seconds = sweep_seconds
+        self.scheduler = AsyncIOScheduler(timezone=dt.UTC)
+        self._running: asyncio.Task[None] | None = None
+        self._again = False
+        self.passes = 0
+
+    async def start(self) -> None:
+        """Start inside the running loop: jobs from the table, the sweep, a catch-up pass now."""
+        grace = int(self.deliveries.grace.total_seconds())
+        self.scheduler.configure(job_defaults={"coalesce": True, "max_instances": 1,
+                                               "misfire_grace_time": max(grace, 60)})  # fmt: skip
+        self.scheduler.start()
+        self.scheduler.add_job(self.wake, IntervalTrigger(seconds=self.sweep_seconds),
+                               id="sweep", replace_existing=True)  # fmt: skip
+        self.sync_jobs()
+        self.deliveries.services.subscription_listeners.append(self.sync_jobs)
+        self.wake()
+
+    def sync_jobs(self) -> None:
+        """Make the jobs match the subscriptions table."""
+        subs = {f"sub-{s.id}": s for s in self.deliveries.subscriptions.all() if not s.paused_reason}
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith("sub-") and job.id not in subs:
+                job.remove()
+        for job_id, sub in subs.items():
+            self.scheduler.add_job(self.wake, trigger_for(sub), id=job_id, replace_existing=True)
+
+    def wake(self) -> None:
+        """Run a delivery pass now, or right after the one in progress."""
+        if self._running and not self._running.done():
+            self._again = True
+            return
+        self._running = asyncio.get_running_loop().create_task(self._passes())
+
+    async def _passes(self) -> None:
+        while True:
+            self._again = False
+            try:
+                report: PassReport = await self.deliveries.deliver_due()
+                self.passes += 1
+                del report
+            except Exception:
+                log.exception("delivery pass failed; the next sweep retries")
+            if not self._again:
+                return
+
+    def next_fire_times(self) -> dict[str, dt.datetime | None]:
+        return {job.id: job.next_run_time for job in self.scheduler.get_jobs()}
+
+    async def stop(self, timeout: float = 20.0) -> None:
+        """Stop firing; let the pass in progress finish its posts and hand back the rest."""
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        self.deliveries.stopping.set()
+        if self._running and not self._running.done():
+            try:
+                await asyncio.wait_for(asyncio.shield(self._running), timeout)
+            except TimeoutError:
+                log.warning("delivery pass still running after %s s at shutdown", timeout)

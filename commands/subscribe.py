@@ -1,0 +1,85 @@
+"""`/meta subscribe HH:MM ZONE [en|fr] [trading-days|weekdays|daily]`: a daily briefing here."""
+
+from __future__ import annotations
+
+from bot.replies import Context, Paragraph, Reply
+from bot.requests import Request
+from bot.services import Services
+from briefings.formatting import local_moment
+from briefings.subscriptions.model import (
+    CADENCES,
+    DEFAULT_CADENCE,
+    LANGUAGES,
+    SubscriptionError,
+    parse_cadence,
+    parse_language,
+    parse_time,
+    parse_zone,
+)
+from briefings.subscriptions.timing import next_post
+from commands.base import Command, CommandError, Option, language_of
+from commands.channel_rules import may_change_subscription
+from commands.subscription_text import describe, not_allowed
+
+USAGE = "subscribe HH:MM ZONE [en|fr] [trading-days|weekdays|daily]"
+
+
+def _read(request: Request, lang: str) -> tuple[str, str, str, str]:
+    """time, zone, language, cadence from Discord options or from the chat text."""
+    words = request.text.split()
+    time_text = request.option("time") or (words[0] if words else "")
+    zone_text = request.option("zone") or (words[1] if len(words) > 1 else "")
+    language, cadence = request.option("language"), request.option("cadence")
+    for word in words[2:]:
+        if word.lower() in LANGUAGES and not language:
+            language = word
+        elif not cadence:
+            cadence = word
+        else:
+            raise SubscriptionError(f"I don't know what “{word[:20]}” means here.")
+    if not time_text or not zone_text:
+        raise SubscriptionError("Give a time and a time zone, e.g. `/meta subscribe 08:30 Europe/Paris`.")
+    return time_text, zone_text, language or lang, cadence or DEFAULT_CADENCE
+
+
+def subscribe(request: Request, services: Services) -> Reply:
+    lang = language_of(request, services)
+    if not may_change_subscription(request, services.settings):
+        return Reply.error(not_allowed(request, lang))
+    try:
+        time_text, zone_text, language, cadence = _read(request, lang)
+        time, zone = parse_time(time_text), parse_zone(zone_text)
+        language, cadence = parse_language(language), parse_cadence(cadence)
+    except SubscriptionError as error:
+        raise CommandError(str(error)) from None
+    sub = services.subscriptions.save(
+        request.platform, request.workspace, request.channel, time, zone, language, cadence,
+        request.user, services.clock(),
+    )  # fmt: skip
+    upcoming = next_post(sub, services.clock(), services.market.calendar)
+    confirmation = {
+        "en": "Subscribed: {what}. Next briefing: {next}.",
+        "fr": "Abonnement enregistré : {what}. Prochain briefing : {next}.",
+    }[lang]
+    text = confirmation.format(what=describe(sub, lang), next=f"{local_moment(upcoming, lang)} ({zone})")
+    hint = {"en": "`/meta schedule` shows it, `/meta unsubscribe` stops it.",
+            "fr": "`/meta schedule` l’affiche, `/meta unsubscribe` l’arrête."}[lang]  # fmt: skip
+    return Reply((Paragraph(text), Context(hint)), data={"subscription_id": sub.id})
+
+
+COMMAND = Command(
+    name="subscribe",
+    usage=USAGE,
+    summary={
+        "en": "Post the daily briefing in this channel at a time of your zone.",
+        "fr": "Publier le briefing quotidien dans ce canal à l’heure de votre fuseau.",
+    },
+    run=subscribe,
+    options=(
+        Option("time", "HH:MM on 24 hours, or 8:30am", required=True),
+        Option("zone", "IANA time zone, e.g. Europe/Paris", required=True, autocomplete="zones"),
+        Option("language", "Language of the briefing", choices=LANGUAGES),
+        Option("cadence", "Which days", choices=CADENCES),
+    ),
+    changes_channel=True,
+)
