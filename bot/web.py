@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from aiohttp import web
@@ -17,5 +16,4 @@ def health_app(status: Callable[[], dict[str, object]]) -> web.Application:
 
     app = web.Application(client_max_size=256 * 1024)
     app.router.add_get("/healthz", healthz)
-    app["started"] = time.monotonic()
     return app

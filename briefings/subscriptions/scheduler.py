@@ -87,8 +87,12 @@ class BriefingScheduler:
 
     async def stop(self, timeout: float = 20.0) -> None:
         """Stop firing; let the pass in progress finish its posts and hand back the rest."""
+        listeners = self.deliveries.services.subscription_listeners
+        if self.sync_jobs in listeners:
+            listeners.remove(self.sync_jobs)
         if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+            self.scheduler.shutdown(wait=False)  # takes effect on the loop's next turn
+            await asyncio.sleep(0)
         self.deliveries.stopping.set()
         if self._running and not self._running.done():
             try:

@@ -1,0 +1,58 @@
+"""Helpers for delivery tests: a console port whose posts can be counted, and quick setup."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+from bot.adapters.console import ConsoleDelivery
+from bot.services import Services
+from briefings.subscriptions.fanout import Deliveries
+from briefings.subscriptions.model import parse_time
+from config import Settings
+from tests.conftest import DATA
+
+META = DATA / "META.csv"
+
+
+def make_services(settings: Settings, at: list[dt.datetime]) -> Services:
+    """Services on the given settings with a clock the test moves, and the real META bars."""
+    return Services(settings, clock=lambda: at[0], price_files={"META": META})
+
+
+def console_port(settings: Settings) -> ConsoleDelivery:
+    return ConsoleDelivery(io.StringIO(), Path(settings.data_dir) / "console-posts.jsonl")
+
+
+def posts(settings: Settings) -> list[dict]:
+    """Every post the console port has made, from its record."""
+    record = Path(settings.data_dir) / "console-posts.jsonl"
+    if not record.exists():
+        return []
+    return [json.loads(line) for line in record.read_text().splitlines() if line.strip()]
+
+
+def posts_per_channel(settings: Settings) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for post in posts(settings):
+        counts[post["channel"]] = counts.get(post["channel"], 0) + 1
+    return counts
+
+
+def subscribe(services: Services, channel: str, time: str, zone: str, lang: str = "en",
+              cadence: str = "daily", created: dt.datetime | None = None) -> None:  # fmt: skip
+    services.subscriptions.save("console", "local", channel, parse_time(time), zone, lang, cadence,
+                                "test", created or dt.datetime(2020, 1, 1, tzinfo=dt.UTC))  # fmt: skip
+
+
+def deliveries(services: Services, settings: Settings, **options) -> Deliveries:
+    async def no_wait(_seconds: float) -> None:
+        return None
+
+    return Deliveries(services, {"console": console_port(settings)}, sleep=no_wait, **options)
+
+
+def utc(*args: int) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=dt.UTC)

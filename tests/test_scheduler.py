@@ -1,0 +1,61 @@
+"""The APScheduler side: one CronTrigger per subscription in its zone, kept in sync with the
+table, and a catch-up pass at start."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from briefings.subscriptions.model import Subscription
+from briefings.subscriptions.scheduler import BriefingScheduler, trigger_for
+from tests.delivery_helpers import deliveries, make_services, posts_per_channel, subscribe, utc
+
+
+def _sub(zone: str, cadence: str = "daily") -> Subscription:
+    return Subscription(1, "console", "local", "c", dt.time(8, 30), zone, "en", cadence, "t",
+                        utc(2020, 1, 1))  # fmt: skip
+
+
+@pytest.mark.parametrize("zone", ["Europe/Paris", "America/New_York"])
+def test_cron_trigger_fires_at_local_time_through_a_dst_change(zone):
+    trigger = trigger_for(_sub(zone))
+    fire = trigger.get_next_fire_time(None, utc(2026, 3, 1, 0, 0))
+    local_times = set()
+    utc_hours = set()
+    for _ in range(40):  # both US and EU spring changes fall inside these 40 days
+        local_times.add(fire.astimezone(ZoneInfo(zone)).strftime("%H:%M"))
+        utc_hours.add(fire.astimezone(dt.UTC).hour)
+        fire = trigger.get_next_fire_time(fire, fire + dt.timedelta(seconds=1))
+    assert local_times == {"08:30"}
+    assert len(utc_hours) == 2  # the UTC hour moved by one
+
+
+def test_weekday_cadences_do_not_fire_on_weekends():
+    trigger = trigger_for(_sub("Europe/Paris", "trading-days"))
+    fire = trigger.get_next_fire_time(None, utc(2026, 11, 27, 8, 0))  # Friday after 08:30 Paris
+    assert fire.date() == dt.date(2026, 11, 30)
+
+
+async def test_jobs_follow_the_table_and_start_catches_up(settings):
+    clock = [utc(2026, 11, 30, 7, 40)]  # 08:40 in Paris
+    services = make_services(settings, clock)
+    subscribe(services, "missed-at-0830", "08:30", "Europe/Paris")
+    scheduler = BriefingScheduler(deliveries(services, settings))
+    await scheduler.start()
+    try:
+        await scheduler._running  # the catch-up pass started with the scheduler
+        assert posts_per_channel(settings) == {"missed-at-0830": 1}
+        subscribe(services, "tokyo", "09:00", "Asia/Tokyo")
+        jobs = scheduler.next_fire_times()
+        assert set(jobs) == {"sweep", "sub-1", "sub-2"}
+        assert jobs["sub-2"].astimezone(ZoneInfo("Asia/Tokyo")).strftime("%H:%M") == "09:00"
+        services.subscriptions.remove("console", "tokyo")
+        assert set(scheduler.next_fire_times()) == {"sweep", "sub-1"}
+        scheduler.wake()
+        await scheduler._running
+        assert posts_per_channel(settings) == {"missed-at-0830": 1}  # woken again: nothing twice
+    finally:
+        await scheduler.stop()
+    assert not scheduler.scheduler.running
