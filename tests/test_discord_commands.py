@@ -1,0 +1,479 @@
+"""`/meta` on Discord: the real discord.py 2.7 against a loopback fake of Discord's REST API.
+
+Interactions are raw INTERACTION_CREATE payloads fed to discord.py as the gateway would; what
+the adapter answered is read back from the calls that reached the fake.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import random
+from pathlib import Path
+
+import discord
+import pytest
+
+from bot.adapters.discord import HASH_FILE, MISSING_MANAGE_CHANNELS, DiscordAdapter
+from bot.replies import Paragraph, Reply
+from bot.requests import Request
+from bot.router import Router
+from bot.services import Services
+from commands import Command, all_commands
+from commands.base import Option
+from config import load_settings
+from tests.fakes.discord import (
+    APP_ID,
+    CHANNEL_ID,
+    GUILD_ID,
+    MANAGE_CHANNELS,
+    MEMBER_PERMISSIONS,
+    USER_ID,
+    FakeDiscord,
+    dispatch,
+    interaction_payload,
+)
+
+PRICES = Path(__file__).parent / "data" / "META.csv"
+EPHEMERAL = 64
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture
+async def fake():
+    server = FakeDiscord()
+    await server.start()
+    yield server
+    await server.close()
+
+
+@pytest.fixture(autouse=True)
+def restore_discord_globals(monkeypatch):
+    """The adapter points discord.py's class-level URLs at the fake; put them back afterwards."""
+    monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
+    monkeypatch.setattr(
+        discord.gateway.DiscordWebSocket,
+        "DEFAULT_GATEWAY",
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY,
+    )
+
+
+def make_settings(fake, **overrides):
+    return load_settings(discord_token="fake-bot-token", discord_api_url=fake.api_url, **overrides)
+
+
+def make_services(settings):
+    clock = dt.datetime(2024, 7, 31, 2, 0, tzinfo=dt.UTC)  # the night after the CSV's last close
+    return Services(
+        settings, clock=lambda: clock, rng=random.Random(7), price_files={"META": PRICES}
+    )
+
+
+async def make_adapter(fake, commands=None, **overrides):
+    settings = make_settings(fake, **overrides)
+    adapter = DiscordAdapter(settings, Router(make_services(settings), commands))
+    await adapter.login()
+    return adapter
+
+
+@pytest.fixture
+async def adapter(fake):
+    bot = await make_adapter(fake, discord_guild_id=GUILD_ID)
+    yield bot
+    await bot.client.close()
+
+
+# A test-only command set: the registry's commands plus two that show the adapter's generic
+# behaviour before the lead's subscribe/schedule commands exist.
+SEEN: list[Request] = []
+
+
+def _echo(request: Request, _services) -> Reply:
+    SEEN.append(request)
+    return Reply((Paragraph(f"echo {request.option('text')}"),))
+
+
+def _subscribe(request: Request, _services) -> Reply:
+    SEEN.append(request)
+    return Reply((Paragraph(f"subscribed at {request.option('time')} {request.option('zone')}"),))
+
+
+def _boom(_request: Request, _services) -> Reply:
+    raise RuntimeError("secret internals exploded")
+
+
+TEST_COMMANDS = {
+    **all_commands(),
+    "echo": Command(
+        "echo",
+        "echo <text>",
+        {"en": "Echo.", "fr": "Écho."},
+        _echo,
+        options=(Option("text", "Anything"),),
+    ),
+    "subscribe": Command(
+        "subscribe",
+        "subscribe <time> [zone]",
+        {"en": "Daily briefing here.", "fr": "Briefing ici."},
+        _subscribe,
+        options=(
+            Option("time", "HH:MM", required=True),
+            Option("zone", "Time zone", autocomplete="zones"),
+            Option("cadence", "When", choices=("weekdays", "daily", "trading-days")),
+        ),
+        changes_channel=True,
+    ),
+    "boom": Command("boom", "boom", {"en": "Fails.", "fr": "Échoue."}, _boom),
+    "outage": Command(
+        "outage",
+        "outage [share]",
+        {"en": "Market data down.", "fr": "Données indisponibles."},
+        lambda _request, _services: Reply.error("Market data is unavailable right now."),
+        options=(Option("share", "Post it", choices=("true", "false")),),
+        slow=True,
+    ),
+}
+
+
+@pytest.fixture
+async def test_adapter(fake):
+    SEEN.clear()
+    bot = await make_adapter(fake, TEST_COMMANDS, discord_guild_id=GUILD_ID)
+    yield bot
+    await bot.client.close()
+
+
+def callbacks(fake):
+    return fake.calls_to("POST", r"/interactions/\d+/[^/]+/callback")
+
+
+def followups(fake):
+    return fake.calls_to("POST", rf"/webhooks/{APP_ID}/[^/]+")
+
+
+def only_embed(call):
+    (embed,) = call.message["embeds"]
+    return embed
+
+
+def assert_no_mentions(fake):
+    sent = fake.messages_sent()
+    assert sent
+    for call in sent:
+        assert call.message["allowed_mentions"] == {"parse": []}, call.path
+
+
+# ---- command sync ---------------------------------------------------------------------------
+
+
+async def test_commands_sync_once_to_the_guild_and_not_again_when_unchanged(fake, tmp_path):
+    first = await make_adapter(fake, discord_guild_id=GUILD_ID)
+    assert await first.sync_commands() is True
+    assert await first.sync_commands() is False
+    await first.client.close()
+    again = await make_adapter(fake, discord_guild_id=GUILD_ID)  # a restart
+    assert await again.sync_commands() is False
+    await again.client.close()
+
+    (sync,) = fake.calls_to("PUT", rf"/applications/{APP_ID}/guilds/{GUILD_ID}/commands")
+    assert not fake.calls_to("PUT", rf"/applications/{APP_ID}/commands")
+    (group,) = sync.json
+    assert group["name"] == "meta"
+    subs = {o["name"]: o for o in group["options"]}
+    assert list(subs) == list(all_commands())
+    assert all(o["type"] == 1 for o in subs.values())
+    assert subs["ask"]["options"] == [
+        {
+            "type": 3,
+            "name": "question",
+            "required": True,
+            "description": "Your question, in English or French",
+        }
+    ]
+    assert subs["insight"]["options"][0]["autocomplete"] is True
+    stock = {o["name"]: o for o in subs["stock"]["options"]}
+    assert [c["value"] for c in stock["range"]["choices"]] == list(
+        all_commands()["stock"].options[0].choices
+    )
+    assert stock["share"]["type"] == 5  # a boolean
+    assert (tmp_path / "data" / HASH_FILE).read_text().strip() == first.command_hash()
+
+
+async def test_commands_sync_globally_without_a_guild_and_again_when_they_change(fake):
+    plain = await make_adapter(fake)
+    assert await plain.sync_commands() is True
+    await plain.client.close()
+    changed = await make_adapter(fake, TEST_COMMANDS)
+    assert await changed.sync_commands() is True
+    await changed.client.close()
+    syncs = fake.calls_to("PUT", rf"/applications/{APP_ID}/commands")
+    assert len(syncs) == 2
+    assert "subscribe" in {o["name"] for o in syncs[1].json[0]["options"]}
+
+
+async def test_a_changes_channel_command_requires_manage_channels_in_its_definition(
+    fake, test_adapter
+):
+    await test_adapter.sync_commands()
+    (sync,) = fake.calls_to("PUT", r"/applications/\d+/guilds/\d+/commands")
+    subscribe = next(o for o in sync.json[0]["options"] if o["name"] == "subscribe")
+    options = {o["name"]: o for o in subscribe["options"]}
+    assert options["time"]["required"] is True
+    assert options["zone"]["autocomplete"] is True
+    assert [c["value"] for c in options["cadence"]["choices"]] == [
+        "weekdays",
+        "daily",
+        "trading-days",
+    ]
+    command = test_adapter.group.get_command("subscribe")
+    assert command.checks  # has_permissions(manage_channels=True), enforced by discord.py
+
+
+# ---- quick commands -------------------------------------------------------------------------
+
+
+async def test_ask_answers_privately_with_an_embed_and_its_source(fake, adapter):
+    await dispatch(
+        adapter.client, interaction_payload("ask", {"question": "How does LLaMA make money?"})
+    )
+    (callback,) = callbacks(fake)
+    assert callback.query == {"with_response": "1"}
+    assert callback.json["type"] == 4
+    data = callback.json["data"]
+    assert data["flags"] & EPHEMERAL
+    embed = only_embed(callback)
+    assert "LLaMA" in embed["description"]
+    assert embed["footer"]["text"].startswith("Source: ")
+    assert_no_mentions(fake)
+
+
+async def test_ask_in_french_answers_in_french(fake, adapter):
+    question = "Comment Meta gagne-t-elle de l'argent avec LLaMA ?"
+    await dispatch(adapter.client, interaction_payload("ask", {"question": question}, locale="fr"))
+    embed = only_embed(callbacks(fake)[0])
+    assert embed["footer"]["text"].startswith("Source : ")
+    assert "LLaMA" in embed["description"]
+
+
+async def test_help_lists_every_command(fake, adapter):
+    await dispatch(adapter.client, interaction_payload("help"))
+    embed = only_embed(callbacks(fake)[0])
+    assert embed["title"] == "Meta AI strategy briefings"
+    for command in all_commands().values():
+        assert f"• `/meta {command.usage}`" in embed["description"]
+    assert "--lang" in embed["footer"]["text"]
+
+
+async def test_topics_lists_the_topics(fake, adapter):
+    await dispatch(adapter.client, interaction_payload("topics"))
+    embed = only_embed(callbacks(fake)[0])
+    assert embed["title"] == "Topics I can talk about"
+    assert "• Reality Labs (reality-labs)" in embed["description"]
+
+
+async def test_insight_on_a_topic_quotes_the_article(fake, adapter):
+    await dispatch(adapter.client, interaction_payload("insight", {"topic": "advertising"}))
+    embed = only_embed(callbacks(fake)[0])
+    assert embed["title"] == "Insight: Advertising"
+    assert embed["description"].startswith("> ")
+    assert "\n— *" in embed["description"]  # the section it comes from
+    assert embed["footer"]["text"].startswith("Source: ")
+
+
+async def test_a_refusal_is_one_private_line_without_an_embed(fake, adapter):
+    await dispatch(adapter.client, interaction_payload("insight", {"topic": "football"}))
+    (callback,) = callbacks(fake)
+    data = callback.json["data"]
+    assert data["flags"] & EPHEMERAL
+    assert data["content"].startswith("I don't know the topic “football”")
+    assert "Usage: `/meta insight" in data["content"]
+    assert not data.get("embeds")
+    assert_no_mentions(fake)
+
+
+async def test_the_request_carries_the_discord_context(fake, test_adapter):
+    await dispatch(
+        test_adapter.client, interaction_payload("echo", {"text": "hi @everyone"}, locale="fr")
+    )
+    (request,) = SEEN
+    assert request == Request(
+        command="echo",
+        options={"text": "hi @everyone"},
+        platform="discord",
+        workspace=GUILD_ID,
+        channel=CHANNEL_ID,
+        user=USER_ID,
+        locale="fr",
+        can_manage_channel=False,
+    )
+    embed = only_embed(callbacks(fake)[0])
+    assert embed["description"] == "echo hi @\u200beveryone"  # shown, never a mass ping
+    assert_no_mentions(fake)
+
+
+async def test_a_direct_message_is_its_own_workspace(fake, test_adapter):
+    await dispatch(test_adapter.client, interaction_payload("echo", {"text": "x"}, guild=False))
+    assert SEEN[0].workspace == "dm"
+    assert SEEN[0].channel == CHANNEL_ID
+
+
+async def test_a_crash_becomes_an_apology_without_a_traceback(fake, test_adapter, caplog):
+    await dispatch(test_adapter.client, interaction_payload("boom"))
+    data = callbacks(fake)[0].json["data"]
+    assert data["content"].startswith("Sorry, something went wrong")
+    assert "exploded" not in data["content"] and "Traceback" not in data["content"]
+    assert data["flags"] & EPHEMERAL
+    assert "fake-bot-token" not in caplog.text
+
+
+# ---- slow commands --------------------------------------------------------------------------
+
+
+async def test_stock_defers_privately_then_follows_up_with_the_chart(fake, adapter):
+    await dispatch(adapter.client, interaction_payload("stock", {"range": "1mo"}))
+    (defer,) = callbacks(fake)
+    assert defer.json == {"type": 5, "data": {"flags": EPHEMERAL}}
+    (followup,) = followups(fake)
+    assert followup.query["wait"] == "1"
+    assert followup.message["flags"] & EPHEMERAL
+    embed = only_embed(followup)
+    assert embed["title"].startswith("META · 1 month")
+    assert {f["name"] for f in embed["fields"]} >= {"META close", "Volume"}
+    (chart,) = followup.files
+    assert chart.data.startswith(PNG)
+    assert embed["image"]["url"] == f"attachment://{chart.filename}"
+    assert_no_mentions(fake)
+
+
+async def test_brief_defers_privately_then_follows_up(fake, adapter):
+    await dispatch(adapter.client, interaction_payload("brief"))
+    assert callbacks(fake)[0].json == {"type": 5, "data": {"flags": EPHEMERAL}}
+    (followup,) = followups(fake)
+    embed = only_embed(followup)
+    assert embed["title"].startswith("META briefing")
+    assert followup.message["flags"] & EPHEMERAL
+
+
+async def test_brief_share_posts_the_briefing_with_its_chart_for_everyone(fake, adapter):
+    await dispatch(adapter.client, interaction_payload("brief", {"share": True}))
+    (defer,) = callbacks(fake)
+    assert defer.json == {"type": 5}  # thinking, visible to the channel
+    (followup,) = followups(fake)
+    assert followup.headers["Content-Type"].startswith("multipart/form-data")
+    assert not followup.message.get("flags", 0) & EPHEMERAL
+    (chart,) = followup.files
+    assert chart.field == "files[0]" and chart.data.startswith(PNG)
+    embed = only_embed(followup)
+    assert embed["image"]["url"] == f"attachment://{chart.filename}"
+    assert followup.message["attachments"][0]["filename"] == chart.filename
+    insight = embed["fields"][-1]
+    assert insight["name"].startswith("Insight of the day") and insight["value"].startswith("> ")
+    assert_no_mentions(fake)
+
+
+async def test_a_shared_slow_command_that_fails_removes_the_public_thinking_and_answers_privately(
+    fake, test_adapter
+):
+    await dispatch(test_adapter.client, interaction_payload("outage", {"share": True}))
+    assert callbacks(fake)[0].json == {"type": 5}
+    assert len(fake.calls_to("DELETE", rf"/webhooks/{APP_ID}/[^/]+/messages/@original")) == 1
+    (followup,) = followups(fake)
+    assert followup.message["content"] == "Market data is unavailable right now."
+    assert followup.message["flags"] & EPHEMERAL
+    assert_no_mentions(fake)
+
+
+# ---- autocomplete and permissions -----------------------------------------------------------
+
+
+async def test_topic_autocomplete_suggests_matching_topics(fake, adapter):
+    payload = interaction_payload("insight", {"topic": "rea"}, kind=4, focused="topic")
+    await dispatch(adapter.client, payload)
+    (callback,) = callbacks(fake)
+    assert callback.json["type"] == 8
+    assert callback.json["data"]["choices"][0] == {
+        "name": "Reality Labs (reality-labs)",
+        "value": "reality-labs",
+    }
+
+
+async def test_zone_autocomplete_suggests_at_most_25_zones(fake, test_adapter):
+    payload = interaction_payload(
+        "subscribe",
+        {"time": "08:00", "zone": "Europe/Pa"},
+        kind=4,
+        focused="zone",
+        permissions=MEMBER_PERMISSIONS | MANAGE_CHANNELS,
+    )
+    await dispatch(test_adapter.client, payload)
+    choices = callbacks(fake)[0].json["data"]["choices"]
+    assert {"name": "Europe/Paris", "value": "Europe/Paris"} in choices
+    await dispatch(
+        test_adapter.client, interaction_payload("subscribe", {"zone": "a"}, kind=4, focused="zone")
+    )
+    assert len(callbacks(fake)[1].json["data"]["choices"]) == 25
+    assert not SEEN  # autocompletion never runs the command
+
+
+async def test_a_member_without_manage_channels_is_refused_politely(fake, test_adapter):
+    await dispatch(test_adapter.client, interaction_payload("subscribe", {"time": "08:00"}))
+    (callback,) = callbacks(fake)
+    assert callback.json["type"] == 4
+    assert callback.json["data"]["content"] == MISSING_MANAGE_CHANNELS["en"]
+    assert callback.json["data"]["flags"] & EPHEMERAL
+    assert not SEEN
+    assert_no_mentions(fake)
+
+
+async def test_a_member_with_manage_channels_may_subscribe(fake, test_adapter):
+    payload = interaction_payload(
+        "subscribe",
+        {"time": "08:00", "zone": "Europe/Paris", "cadence": "daily"},
+        permissions=MEMBER_PERMISSIONS | MANAGE_CHANNELS,
+    )
+    await dispatch(test_adapter.client, payload)
+    (request,) = SEEN
+    assert request.can_manage_channel is True
+    assert request.options == {"time": "08:00", "zone": "Europe/Paris", "cadence": "daily"}
+    assert only_embed(callbacks(fake)[0])["description"] == "subscribed at 08:00 Europe/Paris"
+
+
+# ---- start and stop: login, sync, the gateway ------------------------------------------------
+
+
+async def test_start_syncs_connects_without_privileged_intents_and_serves_commands(fake):
+    settings = make_settings(fake, discord_guild_id=GUILD_ID, discord_gateway_url=fake.gateway_url)
+    bot = DiscordAdapter(settings, Router(make_services(settings)))
+    await bot.start()
+    try:
+        await fake.wait_for(lambda f: any(m["op"] == 2 for m in f.gateway_frames))
+        identify = next(m["d"] for m in fake.gateway_frames if m["op"] == 2)
+        intents = discord.Intents._from_value(identify["intents"])
+        assert intents == discord.Intents(guilds=True)
+        assert not (intents.members or intents.presences or intents.message_content)
+        assert len(fake.calls_to("PUT", r"/applications/\d+/guilds/\d+/commands")) == 1
+
+        await fake.push("INTERACTION_CREATE", interaction_payload("help"))
+        await fake.wait_for(lambda f: len(callbacks(f)) == 1)
+        assert only_embed(callbacks(fake)[0])["title"] == "Meta AI strategy briefings"
+    finally:
+        await bot.stop()
+    assert bot.client.is_closed()
+
+
+async def test_an_unreachable_gateway_at_start_is_retried_not_abandoned(fake, caplog):
+    # discord.py 2.7 crashes (AttributeError) when its first gateway connection fails.
+    settings = make_settings(fake, discord_gateway_url="ws://127.0.0.1:9/")  # nothing listens
+    bot = DiscordAdapter(settings, Router(make_services(settings)))
+    await bot.start()
+    try:
+        for _ in range(100):
+            if "discord gateway unreachable" in caplog.text:
+                break
+            await asyncio.sleep(0.05)
+        assert "discord gateway unreachable (AttributeError)" in caplog.text
+        assert bot.gateway_running
+    finally:
+        await bot.stop()
+    assert not bot.gateway_running
+    assert "fake-bot-token" not in caplog.text
