@@ -85,6 +85,10 @@ def build_parser() -> Parser:
 
     add_parsers(sub)
 
+    manifest = sub.add_parser("slack-manifest", help="print the Slack app manifest (YAML)")
+    manifest.add_argument("--http-url", help="public base URL for HTTP mode (else Socket Mode)")
+    sub.add_parser("discord-invite", help="print the URL that adds the bot to a Discord server")
+
     topics = sub.add_parser("topics", help="the topics the articles cover")
     topics.add_argument("--lang", type=_lang, help="en or fr")
     topics.add_argument("--json", action="store_true", help="print one JSON object")
@@ -185,6 +189,20 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             options["range"] = args.range
         request = Request(args.command, options=options, lang=args.lang, **context)
         return _handle(settings, request, args.json, files, args.chart)
+    if args.command == "slack-manifest":
+        from bot.adapters.slack_manifest import manifest_yaml
+
+        print(manifest_yaml(args.http_url), end="")
+        return 0
+    if args.command == "discord-invite":
+        from bot.adapters.discord_invite import InviteError, application_id, invite_url
+
+        try:
+            print(invite_url(asyncio.run(application_id(settings))))
+        except InviteError as error:
+            print(f"{PROG}: error: {error}", file=sys.stderr)
+            return 1
+        return 0
     if args.command == "subscriptions":
         from bot.operator_cli import subscriptions
 
