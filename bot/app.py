@@ -68,6 +68,7 @@ class BotRunner:
         return {adapter.platform: adapter for adapter in self.adapters}
 
     async def start(self) -> None:
+        await asyncio.to_thread(lambda: self.services.knowledge.index)  # first `ask` stays fast
         app = health_app(self.status)
         for adapter in self.adapters:
             adapter.add_routes(app)

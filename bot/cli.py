@@ -158,6 +158,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging(settings, service=args.command == "run")
     try:
         return _dispatch(args, settings)
+    except SettingsError as exc:  # a platform found its settings incomplete at start
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # the last guard: log the details, show one line

@@ -38,3 +38,11 @@ class DeliveryPort(Protocol):
         Raise DeliveryError on failure.
         """
         ...
+
+
+class RecoverablePort(DeliveryPort, Protocol):
+    """A port that can tell whether a post went out before a crash (optional)."""
+
+    async def find_delivery(self, target: Target, delivery_id: str) -> str | None:
+        """The message id of an earlier post of `delivery_id` in the target channel, if any."""
+        ...

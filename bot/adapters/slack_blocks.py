@@ -1,0 +1,247 @@
+"""Core Replies rendered as Slack Block Kit, within Slack's limits, with every text escaped.
+
+Slack reads `&`, `<` and `>` as control characters in message text: `<!channel>` notifies a
+whole channel and `<@U123>` pings a person. Every text that reaches Slack from a Reply (answers
+from articles, feed data, echoes of what someone typed, and our own sentences) is escaped, so
+such sequences are shown and never triggered. The only markup left unescaped is what this
+module writes itself: `*bold*` field labels, `>` quote prefixes, `_italic_` attributions, and
+the `<@U...>` mention of the person who shared a reply (a user id that came from Slack's signed
+payload, checked against Slack's id format).
+
+Images are not rendered here: Slack messages can't carry inline bytes, so the adapter uploads
+charts as files (see bot.adapters.slack).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from bot.replies import BulletList, Context, Fields, Heading, Image, Paragraph, Quote, Reply
+from bot.requests import Request
+
+MAX_BLOCKS = 50
+MAX_SECTION = 3000
+MAX_HEADER = 150
+MAX_FIELD = 2000
+MAX_FIELDS = 10
+MAX_CONTEXT = 3000
+MAX_FALLBACK = 3000
+MAX_BUTTON_VALUE = 2000
+SHARE_ACTION = "share_reply"
+
+# The adapter's own words (the core's sentences live in bot.messages).
+TEXT = {
+    "en": {
+        "working": "Working on it…",
+        "share": "Share in channel",
+        "shared_by": "Shared by {user}",
+        "chart_with_share": "The chart comes with `share`: `/meta {usage}` posts it in the channel.",
+        "chart_in_thread": "Chart in the thread.",
+        "truncated": "… (shortened to fit in Slack)",
+        "cannot_post": "I can't post in this channel: invite me to it (`/invite`) and try again, "
+        "or use the command without `share`.",
+    },
+    "fr": {
+        "working": "Je m’en occupe…",
+        "share": "Partager dans le canal",
+        "shared_by": "Partagé par {user}",
+        "chart_with_share": "Le graphique vient avec `share` : `/meta {usage}` le publie dans le canal.",
+        "chart_in_thread": "Graphique dans le fil.",
+        "truncated": "… (raccourci pour Slack)",
+        "cannot_post": "Je ne peux pas publier dans ce canal : invitez-moi (`/invite`) et "
+        "réessayez, ou utilisez la commande sans `share`.",
+    },
+}
+
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
+_PARTIAL_ENTITY = re.compile(r"&[a-z]{0,4}$")
+
+
+def t(lang: str, key: str, **values: object) -> str:
+    return TEXT.get(lang, TEXT["en"])[key].format(**values)
+
+
+def escape(text: str) -> str:
+    """Slack's three control characters as entities (`&` first, so nothing is escaped twice)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def unescape(text: str) -> str:
+    """Slash command text may arrive with Slack's entities; the core wants what was typed."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters with an ellipsis, never inside an `&lt;` entity."""
+    if len(text) <= limit:
+        return text
+    cut = _PARTIAL_ENTITY.sub("", text[: limit - 1])
+    return cut + "…"
+
+
+def _chunks(text: str, limit: int) -> list[str]:
+    """Split long text on line ends or spaces into pieces of at most `limit` characters."""
+    pieces: list[str] = []
+    while len(text) > limit:
+        cut = max(text.rfind("\n", 0, limit), text.rfind(" ", 0, limit))
+        if cut <= limit // 2:
+            cut = limit
+            while cut > 0 and _PARTIAL_ENTITY.search(text[:cut]):
+                cut -= 1
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    if text or not pieces:
+        pieces.append(text)
+    return pieces
+
+
+def mention(user_id: str) -> str:
+    """`<@U123>` for a Slack user id, or the escaped text if it isn't one."""
+    return f"<@{user_id}>" if _USER_ID.match(user_id) else escape(user_id)
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def _sections(text: str) -> list[dict[str, Any]]:
+    return [_section(piece) for piece in _chunks(text, MAX_SECTION)]
+
+
+def _context(mrkdwn: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(mrkdwn, MAX_CONTEXT)}]}
+
+
+def content_blocks(reply: Reply) -> list[dict[str, Any]]:
+    """The reply's text blocks as Block Kit (images excluded: they are uploaded as files)."""
+    blocks: list[dict[str, Any]] = []
+    for block in reply.blocks:
+        if isinstance(block, Heading):
+            text = clip(escape(block.text), MAX_HEADER)
+            blocks.append({"type": "header", "text": {"type": "plain_text", "text": text}})
+        elif isinstance(block, Paragraph):
+            blocks += _sections(escape(block.text))
+        elif isinstance(block, Quote):
+            lines = [f">{line}" for line in escape(block.text).splitlines() or [""]]
+            if block.attribution:
+                lines.append(f">— _{escape(block.attribution)}_")
+            blocks += _sections("\n".join(lines))
+        elif isinstance(block, Fields):
+            fields = [
+                {"type": "mrkdwn", "text": clip(f"*{escape(label)}*\n{escape(value)}", MAX_FIELD)}
+                for label, value in block.items
+            ]
+            for start in range(0, len(fields), MAX_FIELDS):
+                blocks.append({"type": "section", "fields": fields[start : start + MAX_FIELDS]})
+        elif isinstance(block, BulletList):
+            blocks += _sections("\n".join(f"• {escape(item)}" for item in block.items))
+        elif isinstance(block, Context):
+            blocks.append(_context(escape(block.text)))
+        elif isinstance(block, Image):
+            continue
+    return blocks
+
+
+def share_value(request: Request) -> str:
+    """The original request as compact JSON for the Share button, within Slack's 2000 chars.
+
+    `<`, `>` and `&` are written as JSON `\\u` escapes: the value decodes to the same text, and
+    nothing the bot sends to Slack carries a raw `<!channel>`."""
+    text = request.text
+    while True:
+        data: dict[str, str] = {"c": request.command, "t": text}
+        if request.lang:
+            data["l"] = request.lang
+        raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        raw = raw.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+        if len(raw) <= MAX_BUTTON_VALUE:
+            return raw
+        text = text[: len(text) - (len(raw) - MAX_BUTTON_VALUE) - 8]
+
+
+def read_share_value(value: str) -> dict[str, str] | None:
+    """The {command, text, lang} a Share button carries, or None if it isn't one of ours."""
+    try:
+        data = json.loads(value)
+    except (TypeError, ValueError):
+        return None
+    if not isinstance(data, Mapping) or not isinstance(data.get("c"), str):
+        return None
+    text, lang = data.get("t", ""), data.get("l")
+    if not isinstance(text, str) or not (lang is None or isinstance(lang, str)):
+        return None
+    return {"command": data["c"], "text": text, "lang": lang or ""}
+
+
+def _fit(
+    blocks: list[dict[str, Any]], tail: list[dict[str, Any]], lang: str
+) -> list[dict[str, Any]]:
+    """`blocks` then `tail`, dropping content blocks (with a note) to stay within 50 blocks."""
+    room = MAX_BLOCKS - len(tail)
+    if len(blocks) > room:
+        blocks = [*blocks[: room - 1], _context(t(lang, "truncated"))]
+    return blocks + tail
+
+
+def fallback_text(reply: Reply, extra: str = "") -> str:
+    """The plain `text` Slack shows in notifications and where blocks can't be shown."""
+    text = escape(reply.plain_text())
+    if extra:
+        text = f"{text}\n{extra}" if text else extra
+    return clip(text, MAX_FALLBACK) or "…"
+
+
+def reply_lang(reply: Reply, request: Request | None, default: str) -> str:
+    lang = reply.data.get("lang") if isinstance(reply.data, Mapping) else None
+    if lang not in TEXT and request is not None:
+        lang = request.lang
+    return lang if lang in TEXT else default
+
+
+def ephemeral_message(
+    reply: Reply, request: Request | None, lang: str, usage: str = ""
+) -> dict[str, Any]:
+    """A reply shown to the asker alone: with a Share button when it is worth sharing, and a
+    note that the chart comes with `share` (an ephemeral message can't carry a file)."""
+    tail: list[dict[str, Any]] = []
+    if reply.ok and reply.images and usage:
+        tail.append(_context(escape(t(lang, "chart_with_share", usage=usage))))
+    if reply.ok and request is not None:
+        tail.append(
+            {
+                "type": "actions",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": SHARE_ACTION,
+                        "text": {"type": "plain_text", "text": t(lang, "share")},
+                        "value": share_value(request),
+                    }
+                ],
+            }
+        )
+    blocks = _fit(content_blocks(reply), tail, lang)
+    return {"response_type": "ephemeral", "text": fallback_text(reply), "blocks": blocks}
+
+
+def public_message(reply: Reply, lang: str, shared_by: str | None = None) -> dict[str, Any]:
+    """A reply posted in the channel; its chart goes in the message's thread."""
+    tail: list[dict[str, Any]] = []
+    notes = []
+    if reply.images:
+        notes.append(t(lang, "chart_in_thread"))
+    if shared_by:
+        notes.append(t(lang, "shared_by", user=mention(shared_by)))
+    if notes:
+        tail.append(_context(" · ".join(notes)))
+    blocks = _fit(content_blocks(reply), tail, lang)
+    extra = t(lang, "shared_by", user=mention(shared_by)) if shared_by else ""
+    return {"text": fallback_text(reply, extra), "blocks": blocks}
+
+
+def plain_message(text: str) -> dict[str, Any]:
+    """One line, escaped like everything else, shown to the asker alone."""
+    return {"response_type": "ephemeral", "text": escape(text)}

@@ -1,0 +1,410 @@
+"""A loopback stand-in for Slack: its Web API (`https://slack.com/api/`), file upload URLs and
+`response_url`s, plus `SlackUser`, which does what Slack does when a person types `/meta ...`
+or presses a button: POST a signed request to the bot's `/slack/events`.
+
+    async with FakeSlack() as api:
+        settings = load_settings(slack_api_url=api.base_url, ...)
+        api.script("chat.postMessage", rate_limited(retry_after=1), default())
+        ...
+        assert api.calls_to("chat.postMessage")[0].params["channel"] == "C1"
+
+Parameters are merged from the query string, a form body and a JSON body (AsyncWebClient sends
+most parameters in the query string of a POST, `chat.postMessage` as JSON); values that are JSON
+text (`blocks`, `metadata`, `files`) are decoded. Upload URLs take raw bytes and are never parsed
+as a form. Payloads follow Slack's documented shapes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+import urllib.parse
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from slack_sdk.signature import SignatureVerifier
+
+BOT_TOKEN = "xoxb-test-0000-not-a-real-token"
+SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
+TEAM_ID = "T0TEAM0001"
+BOT_USER_ID = "U0BOT00001"
+
+
+@dataclass
+class Scripted:
+    """One scripted answer: `body=None` means "let the fake answer as usual"."""
+
+    status: int = 200
+    body: dict[str, Any] | str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def default() -> Scripted:
+    return Scripted()
+
+
+def api_error(code: str) -> Scripted:
+    return Scripted(200, {"ok": False, "error": code})
+
+
+def rate_limited(retry_after: int = 1) -> Scripted:
+    return Scripted(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)})
+
+
+def server_error(status: int = 500) -> Scripted:
+    return Scripted(status, "<html><body>Internal Server Error</body></html>")
+
+
+@dataclass
+class Call:
+    """One request that reached the fake."""
+
+    method: str  # "chat.postMessage", "upload", "response"
+    params: dict[str, Any]
+    raw: bytes
+    headers: dict[str, str]
+    status: int = 200
+    path: str = ""
+
+
+def _maybe_json(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in ("[", "{"):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+class FakeSlack:
+    """Slack's Web API on 127.0.0.1 (port 0): records every call, answers as Slack documents,
+    or with scripted answers per method (429 with Retry-After, error bodies, 500s)."""
+
+    def __init__(self, token: str = BOT_TOKEN) -> None:
+        self.token = token
+        self.calls: list[Call] = []
+        self.messages: dict[str, list[dict[str, Any]]] = defaultdict(
+            list
+        )  # channel -> newest first
+        self._scripts: dict[str, deque[Scripted]] = defaultdict(deque)
+        self._ts = itertools.count(1)
+        self._ids = itertools.count(1)
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    # ---- lifecycle ------------------------------------------------------------------------
+
+    async def start(self) -> FakeSlack:
+        app = web.Application(client_max_size=20 * 1024 * 1024)
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)
+        app.router.add_post("/upload/{file_id}", self._upload)
+        app.router.add_post("/response/{id}", self._response)
+        self._runner, url = await serve(app)
+        self.url = url + "/"
+        return self
+
+    async def close(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def __aenter__(self) -> FakeSlack:
+        return await self.start()
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.close()
+
+    @property
+    def base_url(self) -> str:
+        """What `AsyncWebClient(base_url=...)` wants: ends with `/`."""
+        return self.url + "api/"
+
+    def response_url(self, name: str) -> str:
+        return f"{self.url}response/{name}"
+
+    # ---- scripting and assertions ---------------------------------------------------------
+
+    def script(self, method: str, *answers: Scripted) -> None:
+        """The next calls to `method` get these answers, in order; then the usual ones."""
+        self._scripts[method].extend(answers)
+
+    def calls_to(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    def succeeded(self, method: str) -> list[Call]:
+        return [c for c in self.calls_to(method) if c.status == 200]
+
+    def responses(self, name: str | None = None) -> list[dict[str, Any]]:
+        """Bodies POSTed to response_urls (to `response/<name>` only, if given)."""
+        return [
+            c.params
+            for c in self.calls_to("response")
+            if name is None or c.path.endswith("/" + name)
+        ]
+
+    def sent_text(self) -> str:
+        """Everything the bot sent to Slack, as one string (for "never sends X" assertions)."""
+        return "\n".join(
+            json.dumps(c.params, ensure_ascii=False) for c in self.calls if c.method != "upload"
+        )
+
+    async def wait_for(self, method: str, count: int = 1, timeout: float = 10.0) -> list[Call]:
+        """Wait until `method` was called `count` times (successfully, for API methods)."""
+
+        def enough() -> bool:
+            return len(self.succeeded(method)) >= count
+
+        async with self._changed:
+            try:
+                await asyncio.wait_for(self._changed.wait_for(enough), timeout)
+            except TimeoutError:
+                raise AssertionError(
+                    f"{method} called {len(self.succeeded(method))} time(s), expected {count}; "
+                    f"calls so far: {[c.method for c in self.calls]}"
+                ) from None
+        return self.succeeded(method)
+
+    # ---- handlers -------------------------------------------------------------------------
+
+    async def _record(self, call: Call) -> None:
+        self.calls.append(call)
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def _params(self, request: web.Request, raw: bytes) -> dict[str, Any]:
+        params: dict[str, Any] = dict(request.query)
+        ctype = request.content_type
+        if ctype == "application/x-www-form-urlencoded":
+            params.update(urllib.parse.parse_qsl(raw.decode(), keep_blank_values=True))
+        elif ctype == "application/json" and raw:
+            params.update(json.loads(raw))
+        elif ctype.startswith("multipart/"):
+            form = await request.post()
+            params.update({k: v for k, v in form.items() if isinstance(v, str)})
+        return {k: _maybe_json(v) for k, v in params.items()}
+
+    def _answer(self, method: str) -> Scripted:
+        queue = self._scripts.get(method)
+        return queue.popleft() if queue else Scripted()
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        raw = await request.read()
+        params = await self._params(request, raw)
+        headers = dict(request.headers)
+        scripted = self._answer(method)
+        if scripted.body is None:
+            auth = request.headers.get("Authorization", "")
+            token = params.get("token") or auth.removeprefix("Bearer ").strip()
+            if not token:
+                body: dict[str, Any] | str = {"ok": False, "error": "not_authed"}
+            elif token != self.token:
+                body = {"ok": False, "error": "invalid_auth"}
+            else:
+                body = self._default(method, params)
+        else:
+            body = scripted.body
+        await self._record(Call(method, params, raw, headers, scripted.status, request.path))
+        if isinstance(body, str):
+            return web.Response(status=scripted.status, text=body, headers=scripted.headers,
+                                content_type="text/html")  # fmt: skip
+        return web.json_response(body, status=scripted.status, headers=scripted.headers)
+
+    def _default(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        ok: dict[str, Any] = {"ok": True}
+        if method == "auth.test":
+            return ok | {"url": "https://example.slack.com/", "team": "Example", "user": "meta-bot",
+                         "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": "B0BOT00001",
+                         "is_enterprise_install": False}  # fmt: skip
+        if method == "chat.postMessage":
+            channel = str(params.get("channel", ""))
+            ts = f"{int(time.time())}.{next(self._ts):06d}"
+            message = {"type": "message", "user": BOT_USER_ID, "bot_id": "B0BOT00001", "ts": ts,
+                       "text": params.get("text", ""), "blocks": params.get("blocks", [])}  # fmt: skip
+            if params.get("metadata"):
+                message["metadata"] = params["metadata"]
+            if params.get("thread_ts"):
+                message["thread_ts"] = params["thread_ts"]
+            self.messages[channel].insert(0, message)
+            return ok | {"channel": channel, "ts": ts, "message": message}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ids):09d}"
+            return ok | {"upload_url": f"{self.url}upload/{file_id}", "file_id": file_id}
+        if method == "files.completeUploadExternal":
+            files = params.get("files") or []
+            return ok | {"files": [{"id": f.get("id"), "title": f.get("title")} for f in files]}
+        if method == "conversations.history":
+            messages = self.messages.get(str(params.get("channel", "")), [])
+            limit = int(params.get("limit") or 100)
+            shown = [
+                m if str(params.get("include_all_metadata")).lower() in ("1", "true")
+                else {k: v for k, v in m.items() if k != "metadata"}
+                for m in messages[:limit]
+            ]  # fmt: skip
+            return ok | {"messages": shown, "has_more": len(messages) > limit}
+        if method == "users.info":
+            user = str(params.get("user", ""))
+            return ok | {"user": {"id": user, "team_id": TEAM_ID, "name": user.lower(),
+                                  "real_name": f"Person {user}", "tz": "Europe/Paris"}}  # fmt: skip
+        return {"ok": False, "error": "unknown_method"}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        raw = await request.read()  # raw bytes, whatever the Content-Type says
+        scripted = self._answer("upload")
+        params = {"file_id": request.match_info["file_id"], "length": len(raw)}
+        await self._record(Call("upload", params, raw, dict(request.headers), scripted.status,
+                                request.path))  # fmt: skip
+        return web.Response(status=scripted.status, text=f"OK - {len(raw)}")
+
+    async def _response(self, request: web.Request) -> web.Response:
+        raw = await request.read()
+        scripted = self._answer("response")
+        params = json.loads(raw) if raw else {}
+        await self._record(Call("response", params, raw, dict(request.headers), scripted.status,
+                                request.path))  # fmt: skip
+        return web.Response(
+            status=scripted.status, text="ok" if scripted.status == 200 else "error"
+        )
+
+
+# ---- Slack's side of a person's actions -----------------------------------------------------
+
+
+@dataclass
+class Ack:
+    """What the bot answered Slack's POST within 3 seconds."""
+
+    status: int
+    body: str
+    json: dict[str, Any] | None
+
+    @property
+    def text(self) -> str:
+        """Every text a person would read in the acknowledgement (Slack-escaped)."""
+        return visible_text(self.json) if self.json is not None else self.body
+
+    @property
+    def ephemeral(self) -> bool:
+        return self.json is not None and self.json.get("response_type", "ephemeral") == "ephemeral"
+
+
+def visible_text(message: dict[str, Any]) -> str:
+    """The text of a message's blocks (or its `text` when it has none)."""
+    blocks = message.get("blocks") or []
+    if not blocks:
+        return str(message.get("text", ""))
+    parts: list[str] = []
+    for block in blocks:
+        if isinstance(block.get("text"), dict):
+            parts.append(block["text"]["text"])
+        parts += [f["text"] for f in block.get("fields", [])]
+        parts += [e["text"] for e in block.get("elements", []) if isinstance(e.get("text"), str)]
+        parts += [
+            e["text"]["text"] for e in block.get("elements", []) if isinstance(e.get("text"), dict)
+        ]
+    return "\n".join(parts)
+
+
+def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        element
+        for block in message.get("blocks") or []
+        if block.get("type") == "actions"
+        for element in block.get("elements", [])
+        if element.get("type") == "button"
+    ]
+
+
+class SlackUser:
+    """A person in a channel, as the bot sees them through Slack's signed requests."""
+
+    def __init__(self, events_url: str, api: FakeSlack, *, secret: str = SIGNING_SECRET,
+                 user_id: str = "U0ALICE001", channel_id: str = "C0GENERAL1",
+                 team_id: str = TEAM_ID) -> None:  # fmt: skip
+        self.events_url = events_url
+        self.api = api
+        self.secret = secret
+        self.user_id = user_id
+        self.channel_id = channel_id
+        self.team_id = team_id
+        self._ids = itertools.count(1)
+        self.last_response_name = ""
+
+    def signed_headers(self, body: str, content_type: str, timestamp: int | None = None,
+                       secret: str | None = None) -> dict[str, str]:  # fmt: skip
+        ts = str(int(time.time()) if timestamp is None else timestamp)
+        signature = SignatureVerifier(secret or self.secret).generate_signature(
+            timestamp=ts, body=body
+        )
+        return {"Content-Type": content_type, "X-Slack-Request-Timestamp": ts,
+                "X-Slack-Signature": signature}  # fmt: skip
+
+    async def post(self, body: str, content_type: str = "application/x-www-form-urlencoded",
+                   **signing: Any) -> Ack:  # fmt: skip
+        headers = self.signed_headers(body, content_type, **signing)
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(self.events_url, data=body.encode(), headers=headers) as response,
+        ):
+            text = await response.text()
+            data = None
+            if response.content_type == "application/json" and text:
+                data = json.loads(text)
+            return Ack(response.status, text, data)
+
+    def command_body(self, line: str) -> str:
+        """`/meta ask ...` as Slack sends it (application/x-www-form-urlencoded)."""
+        command, _, text = line.strip().partition(" ")
+        n = next(self._ids)
+        self.last_response_name = f"cmd{n}"
+        return urllib.parse.urlencode({
+            "token": "deprecated-verification-token", "team_id": self.team_id,
+            "team_domain": "example", "channel_id": self.channel_id, "channel_name": "general",
+            "user_id": self.user_id, "user_name": "alice", "command": command, "text": text,
+            "api_app_id": "A0METABOT1", "is_enterprise_install": "false",
+            "response_url": self.api.response_url(self.last_response_name),
+            "trigger_id": f"{n}.{n}.abcdef",
+        })  # fmt: skip
+
+    async def command(self, line: str, **signing: Any) -> Ack:
+        """Type `line` (e.g. `/meta ask Who?`) in the channel; return the bot's acknowledgement."""
+        return await self.post(self.command_body(line), **signing)
+
+    async def press(self, button: dict[str, Any], message_ts: str = "1700000000.000100") -> Ack:
+        """Press a button of an (ephemeral) message: a signed `block_actions` payload."""
+        n = next(self._ids)
+        self.last_response_name = f"action{n}"
+        payload = {
+            "type": "block_actions",
+            "user": {"id": self.user_id, "username": "alice", "name": "alice", "team_id": self.team_id},
+            "api_app_id": "A0METABOT1", "token": "deprecated-verification-token",
+            "container": {"type": "message", "message_ts": message_ts, "channel_id": self.channel_id,
+                          "is_ephemeral": True},
+            "trigger_id": f"{n}.{n}.abcdef",
+            "team": {"id": self.team_id, "domain": "example"},
+            "enterprise": None, "is_enterprise_install": False,
+            "channel": {"id": self.channel_id, "name": "general"},
+            "state": {"values": {}},
+            "response_url": self.api.response_url(self.last_response_name),
+            "actions": [{
+                "action_id": button["action_id"], "block_id": "b1", "text": button["text"],
+                "value": button.get("value", ""), "type": "button", "action_ts": f"{time.time():.6f}",
+            }],
+        }  # fmt: skip
+        return await self.post(urllib.parse.urlencode({"payload": json.dumps(payload)}))
+
+
+async def serve(app: web.Application) -> tuple[web.AppRunner, str]:
+    """Serve an aiohttp app on 127.0.0.1 (a free port); return its runner and base URL."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    return runner, f"http://127.0.0.1:{port}"
