@@ -65,7 +65,17 @@ class Settings(BaseSettings):
     discord_guild_id: str | None = None
     discord_api_url: str = "https://discord.com/api/v10"
     discord_gateway_url: str = "wss://gateway.discord.gg/"
+    discord_sharded: Literal["auto", "yes", "no"] = "auto"
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    slack_state_secret: SecretStr | None = None
     port: int = Field(3000, ge=1, le=65535)
+
+    # Optional language model for `ask` (an OpenAI-compatible chat-completions API)
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_timeout: float = Field(8.0, gt=0)
 
     @field_validator("slack_api_url")
     @classmethod
@@ -105,10 +115,19 @@ class Settings(BaseSettings):
         return self.database_url or f"sqlite:///{(self.data_dir / 'bot.db').as_posix()}"
 
     @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_base_url and self.llm_model)
+
+    @property
+    def slack_oauth(self) -> bool:
+        """Many workspaces: Bolt's OAuth install flow with installations in the database."""
+        return bool(self.slack_client_id and self.slack_client_secret)
+
+    @property
     def chat_platforms(self) -> list[str]:
         """Chat platforms whose credentials are set."""
         platforms = []
-        if self.slack_bot_token:
+        if self.slack_bot_token or self.slack_oauth:
             platforms.append("slack")
         if self.discord_token:
             platforms.append("discord")
