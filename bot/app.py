@@ -49,6 +49,10 @@ class BotRunner:
         self.settings = settings
         self.services = services or Services(settings)
         self.router = Router(self.services)
+        from bot.metrics import Metrics
+
+        self.metrics = Metrics(self.services)
+        self.router.listeners.append(self.metrics.observe)
         self.adapters = build_adapters(settings, self.router, slack_mode)
         self.ready = False
         self.started = time.monotonic()
@@ -69,7 +73,7 @@ class BotRunner:
 
     async def start(self) -> None:
         await asyncio.to_thread(lambda: self.services.knowledge.index)  # first `ask` stays fast
-        app = health_app(self.status)
+        app = health_app(self.status, self.metrics.exposition, accepting=lambda: self.ready)
         for adapter in self.adapters:
             adapter.add_routes(app)
         self._web = web.AppRunner(app, access_log=None)
@@ -86,9 +90,18 @@ class BotRunner:
         self._stop.set()
 
     async def stop(self) -> None:
+        """Stop taking commands, let in-flight deliveries finish (or hand their claims back),
+        close the clients; all within SHUTDOWN_TIMEOUT."""
         self.ready = False
+        try:
+            await asyncio.wait_for(self._stop_everything(), self.settings.shutdown_timeout)
+        except TimeoutError:
+            log.warning("shutdown took longer than %s s; exiting anyway", self.settings.shutdown_timeout)
+
+    async def _stop_everything(self) -> None:
+        budget = self.settings.shutdown_timeout * 0.75
         if self.scheduler is not None:
-            await self.scheduler.stop(self.settings.shutdown_timeout)
+            await self.scheduler.stop(budget)
         for adapter in reversed(self.adapters):
             try:
                 await adapter.stop()
@@ -114,7 +127,7 @@ async def start_scheduler(services: Services, ports: dict[str, DeliveryPort]) ->
     from briefings.subscriptions.fanout import Deliveries
     from briefings.subscriptions.scheduler import BriefingScheduler
 
-    scheduler = BriefingScheduler(Deliveries(services, ports))
+    scheduler = BriefingScheduler(Deliveries(services, ports), services.settings.scheduler_sweep_seconds)
     await scheduler.start()
     return scheduler
 

@@ -85,6 +85,8 @@ def build_parser() -> Parser:
 
     add_parsers(sub)
 
+    sub.add_parser("doctor", help="check settings, database, platforms, market data")
+    sub.add_parser("migrate", help="apply database migrations (the Procfile's release step)")
     manifest = sub.add_parser("slack-manifest", help="print the Slack app manifest (YAML)")
     manifest.add_argument("--http-url", help="public base URL for HTTP mode (else Socket Mode)")
     sub.add_parser("discord-invite", help="print the URL that adds the bot to a Discord server")
@@ -148,6 +150,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
+    if args.command == "doctor":
+        from bot.doctor import doctor
+
+        return doctor()
     try:
         settings = load_settings()
     except SettingsError as exc:
@@ -192,6 +198,12 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             options["range"] = args.range
         request = Request(args.command, options=options, lang=args.lang, **context)
         return _handle(settings, request, args.json, files, args.chart)
+    if args.command == "migrate":
+        from briefings.storage import Database
+
+        Database(settings.resolved_database_url).migrate()
+        print("database migrated")
+        return 0
     if args.command == "slack-manifest":
         from bot.adapters.slack_manifest import manifest_yaml
 

@@ -11,6 +11,7 @@ import inspect
 import logging
 import re
 import time
+from collections.abc import Callable
 
 from bot.messages import say
 from bot.replies import Reply
@@ -39,6 +40,8 @@ class Router:
     def __init__(self, services: Services, commands: dict[str, Command] | None = None) -> None:
         self.services = services
         self.commands = commands if commands is not None else all_commands()
+        # Called after every command with (request, outcome, seconds): metrics, for one.
+        self.listeners: list[Callable[[Request, str, float], None]] = []
 
     def command_for(self, request: Request) -> Command | None:
         return self.commands.get(request.command)

@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     # Subscriptions and scheduling
     delivery_grace_hours: float = Field(3.0, ge=0)
     shutdown_timeout: float = Field(20.0, gt=0, description="Seconds to finish in-flight work.")
+    scheduler_sweep_seconds: float = Field(60.0, ge=1, description="Catch-up pass interval.")
     briefing_admins: str = ""
 
     # Chat platforms (secrets never printed)

@@ -17,6 +17,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from briefings.subscriptions.leader import LeaderLock
 from briefings.subscriptions.model import Subscription
 
 if TYPE_CHECKING:
@@ -34,9 +35,10 @@ def trigger_for(sub: Subscription) -> CronTrigger:
 
 
 class BriefingScheduler:
-    def __init__(self, deliveries: Deliveries, sweep_seconds: int = SWEEP_SECONDS) -> None:
+    def __init__(self, deliveries: Deliveries, sweep_seconds: float = SWEEP_SECONDS) -> None:
         self.deliveries = deliveries
         self.sweep_seconds = sweep_seconds
+        self.leader = LeaderLock(deliveries.services.database.ready())
         self.scheduler = AsyncIOScheduler(timezone=dt.UTC)
         self._running: asyncio.Task[None] | None = None
         self._again = False
@@ -74,9 +76,10 @@ class BriefingScheduler:
         while True:
             self._again = False
             try:
-                report: PassReport = await self.deliveries.deliver_due()
-                self.passes += 1
-                del report
+                if await asyncio.to_thread(self.leader.acquire):
+                    report: PassReport = await self.deliveries.deliver_due()
+                    self.passes += 1
+                    del report
             except Exception:
                 log.exception("delivery pass failed; the next sweep retries")
             if not self._again:
@@ -99,3 +102,4 @@ class BriefingScheduler:
                 await asyncio.wait_for(asyncio.shield(self._running), timeout)
             except TimeoutError:
                 log.warning("delivery pass still running after %s s at shutdown", timeout)
+        await asyncio.to_thread(self.leader.release)
