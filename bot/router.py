@@ -82,11 +82,14 @@ class Router:
             )
             return Reply.error(say("internal_error", lang), internal=True)
         finally:
+            seconds = time.perf_counter() - started
             log.info(
                 "command %s platform=%s channel=%s outcome=%s duration_ms=%.1f",
-                request.command,
+                request.command[:40],
                 request.platform,
                 request.channel,
                 outcome,
-                (time.perf_counter() - started) * 1000,
+                seconds * 1000,
             )
+            for listener in self.listeners:
+                listener(request, outcome, seconds)

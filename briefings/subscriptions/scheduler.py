@@ -50,7 +50,7 @@ class BriefingScheduler:
         self.scheduler.configure(job_defaults={"coalesce": True, "max_instances": 1,
                                                "misfire_grace_time": max(grace, 60)})  # fmt: skip
         self.scheduler.start()
-        self.scheduler.add_job(self.wake, IntervalTrigger(seconds=self.sweep_seconds),
+        self.scheduler.add_job(self._fire, IntervalTrigger(seconds=self.sweep_seconds),
                                id="sweep", replace_existing=True)  # fmt: skip
         self.sync_jobs()
         self.deliveries.services.subscription_listeners.append(self.sync_jobs)
@@ -63,7 +63,12 @@ class BriefingScheduler:
             if job.id.startswith("sub-") and job.id not in subs:
                 job.remove()
         for job_id, sub in subs.items():
-            self.scheduler.add_job(self.wake, trigger_for(sub), id=job_id, replace_existing=True)
+            self.scheduler.add_job(self._fire, trigger_for(sub), id=job_id, replace_existing=True)
+
+    async def _fire(self) -> None:
+        """The jobs' function: a coroutine, so APScheduler runs it on the loop (a plain
+        function would run in its thread pool, away from the loop)."""
+        self.wake()
 
     def wake(self) -> None:
         """Run a delivery pass now, or right after the one in progress."""

@@ -37,11 +37,18 @@ BOT_USER_ID = "U0BOT00001"
 
 @dataclass
 class Scripted:
-    """One scripted answer: `body=None` means "let the fake answer as usual"."""
+    """One scripted answer: `body=None` means "let the fake answer as usual".
+
+    `delay`: seconds the fake waits before answering (a slow Slack). `reset`: drop the
+    connection without an HTTP answer, either "before" doing anything (the call is recorded
+    with status 0 and has no effect) or "after" doing what was asked (a message is posted, the
+    answer is lost on the way back)."""
 
     status: int = 200
     body: dict[str, Any] | str | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    reset: str | None = None  # None, "before" or "after"
 
 
 def default() -> Scripted:
@@ -58,6 +65,25 @@ def rate_limited(retry_after: int = 1) -> Scripted:
 
 def server_error(status: int = 500) -> Scripted:
     return Scripted(status, "<html><body>Internal Server Error</body></html>")
+
+
+def slow(seconds: float) -> Scripted:
+    """The usual answer, `seconds` late."""
+    return Scripted(delay=seconds)
+
+
+def connection_reset(when: str = "before") -> Scripted:
+    """The connection dropped: "before" the call had any effect, or "after" it (lost answer)."""
+    if when not in ("before", "after"):
+        raise ValueError(when)
+    return Scripted(status=0, reset=when)
+
+
+def _drop(request: web.Request) -> web.Response:
+    """Close the connection under the client (no HTTP answer at all)."""
+    if request.transport is not None:
+        request.transport.abort()
+    return web.Response(status=204)  # never reaches the client
 
 
 @dataclass
@@ -97,6 +123,7 @@ class FakeSlack:
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.url = ""
+        self.latency = 0.0  # seconds added to every Web API call (a slow Slack)
 
     # ---- lifecycle ------------------------------------------------------------------------
 
@@ -199,6 +226,11 @@ class FakeSlack:
         params = await self._params(request, raw)
         headers = dict(request.headers)
         scripted = self._answer(method)
+        if scripted.delay or self.latency:
+            await asyncio.sleep(scripted.delay + self.latency)
+        if scripted.reset == "before":
+            await self._record(Call(method, params, raw, headers, 0, request.path))
+            return _drop(request)
         if scripted.body is None:
             auth = request.headers.get("Authorization", "")
             token = params.get("token") or auth.removeprefix("Bearer ").strip()
@@ -210,6 +242,9 @@ class FakeSlack:
                 body = self._default(method, params)
         else:
             body = scripted.body
+        if scripted.reset == "after":
+            await self._record(Call(method, params, raw, headers, 0, request.path))
+            return _drop(request)
         await self._record(Call(method, params, raw, headers, scripted.status, request.path))
         if isinstance(body, str):
             return web.Response(status=scripted.status, text=body, headers=scripted.headers,
@@ -257,6 +292,8 @@ class FakeSlack:
     async def _upload(self, request: web.Request) -> web.Response:
         raw = await request.read()  # raw bytes, whatever the Content-Type says
         scripted = self._answer("upload")
+        if scripted.delay:
+            await asyncio.sleep(scripted.delay)
         params = {"file_id": request.match_info["file_id"], "length": len(raw)}
         await self._record(Call("upload", params, raw, dict(request.headers), scripted.status,
                                 request.path))  # fmt: skip
@@ -265,6 +302,8 @@ class FakeSlack:
     async def _response(self, request: web.Request) -> web.Response:
         raw = await request.read()
         scripted = self._answer("response")
+        if scripted.delay:
+            await asyncio.sleep(scripted.delay)
         params = json.loads(raw) if raw else {}
         await self._record(Call("response", params, raw, dict(request.headers), scripted.status,
                                 request.path))  # fmt: skip
