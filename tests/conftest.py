@@ -20,6 +20,8 @@ from bot.router import Router
 from bot.services import Services
 from config import Settings, load_settings
 
+pytest_plugins = ["tests.pg"]  # the PostgreSQL server fixtures
+
 TESTS = Path(__file__).resolve().parent
 DATA = TESTS / "data"
 ROOT = TESTS.parent

@@ -14,7 +14,6 @@ import sqlalchemy as sa
 from tests.bot_process import BotProcess, bot_env, due_subscriptions, top_level_posts
 from tests.conftest import ROOT
 from tests.fakes.slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, SlackUser
-from tests.pg import postgres_server, postgres_url  # noqa: F401 - fixtures
 
 
 def claim_owners(database_url: str) -> set[str]:
@@ -45,7 +44,7 @@ async def test_two_replicas_on_postgres_survive_the_leader_being_killed(postgres
             owners = claim_owners(postgres_url)
             assert len(owners) == 1, owners  # one leader runs the fan-out
             leader_pid = int(owners.pop().rpartition(":")[2])
-            leader, standby = (first, second) if first.pid == leader_pid else (second, first)
+            leader = first if first.pid == leader_pid else second
             await leader.stop(signal.SIGKILL)
             await api.wait_for("chat.postMessage", channels, timeout=90)
             await asyncio.sleep(1.5)  # a little longer: nothing more may be posted

@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from briefings.subscriptions.leader import LeaderLock
 from config import load_settings
 from tests.delivery_helpers import deliveries, make_services, posts_per_channel, subscribe, utc
-from tests.pg import postgres_server, postgres_url  # noqa: F401 - fixtures
 
 AT = utc(2026, 11, 30, 7, 30)
 
