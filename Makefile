@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean postgres
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,9 +23,19 @@ run: $(VENV)/.installed-run
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev postgres
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# The PostgreSQL tests start their own server on loopback; this only makes sure the binaries
+# are there (installed from the system's packages when we are root with apt-get).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	    echo "installing PostgreSQL for the tests (apt-get)" && \
+	    apt-get update -qq >/dev/null && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; } || \
+	  echo "note: PostgreSQL is not installed and could not be: its tests will be skipped"
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench
