@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 def build_adapters(settings: Settings, router: Router, slack_mode: str | None) -> list[ChatAdapter]:
     """One adapter per platform whose credentials are set (imported only then)."""
     adapters: list[ChatAdapter] = []
-    if settings.slack_bot_token:
+    if settings.slack_bot_token or settings.slack_oauth:
         from bot.adapters.slack import SlackAdapter
 
         adapters.append(SlackAdapter(settings, router, mode=slack_mode))

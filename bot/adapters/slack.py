@@ -163,15 +163,14 @@ def retry_handlers() -> list[AsyncRetryHandler]:
     ]
 
 
-def build_client(settings: Settings) -> AsyncWebClient:
-    """The Web API client: bot token, `SLACK_API_URL` (a loopback fake in tests), retries."""
-    if settings.slack_bot_token is None:
-        raise SettingsError("SLACK_BOT_TOKEN: required for Slack")
-    return AsyncWebClient(
-        token=settings.slack_bot_token.get_secret_value(),
-        base_url=settings.slack_api_url,
-        retry_handlers=retry_handlers(),
-    )
+def build_client(settings: Settings, token: str | None = None) -> AsyncWebClient:
+    """The Web API client: a bot token (SLACK_BOT_TOKEN, or a workspace's installation with
+    OAuth), `SLACK_API_URL` (a loopback fake in tests), retries."""
+    if token is None and settings.slack_bot_token is None and not settings.slack_oauth:
+        raise SettingsError("SLACK_BOT_TOKEN: required for Slack (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET)")
+    if token is None and settings.slack_bot_token is not None:
+        token = settings.slack_bot_token.get_secret_value()
+    return AsyncWebClient(token=token, base_url=settings.slack_api_url, retry_handlers=retry_handlers())
 
 
 def resolve_mode(settings: Settings, mode: str | None) -> str:
@@ -183,6 +182,8 @@ def resolve_mode(settings: Settings, mode: str | None) -> str:
         raise SettingsError("SLACK_APP_TOKEN: required for Slack Socket Mode (xapp-...)")
     if chosen == "http" and settings.slack_signing_secret is None:
         raise SettingsError("SLACK_SIGNING_SECRET: required for Slack HTTP mode")
+    if chosen == "socket" and settings.slack_oauth:
+        raise SettingsError("SLACK_MODE: the OAuth install flow (SLACK_CLIENT_ID) needs HTTP mode")
     return chosen
 
 
@@ -208,7 +209,17 @@ class SlackAdapter(ChatAdapter):
         self.mode = resolve_mode(settings, mode)
         self.client = (client_factory or build_client)(settings)
         secret = settings.slack_signing_secret
+        self.installations = None
+        oauth: dict[str, Any] = {}
+        if settings.slack_oauth:
+            from bot.adapters.slack_oauth import installation_store, oauth_flow
+
+            engine = router.services.database.ready()
+            self.installations = installation_store(settings, engine)
+            oauth = {"installation_store": self.installations,
+                     "oauth_flow": oauth_flow(settings, engine, self.installations)}  # fmt: skip
         self.app = AsyncApp(
+            **oauth,
             client=self.client,
             signing_secret=secret.get_secret_value() if secret else "",
             # Socket Mode requests come over our own authenticated socket, unsigned.
@@ -230,6 +241,29 @@ class SlackAdapter(ChatAdapter):
     def add_routes(self, app: web.Application) -> None:
         if self.mode == "http":
             app.router.add_post(EVENTS_PATH, self.handle_http)
+        flow = self.app.oauth_flow
+        if flow is not None:
+            app.router.add_get(flow.install_path, self.handle_oauth)
+            app.router.add_get(flow.redirect_uri_path, self.handle_oauth)
+
+    async def handle_oauth(self, request: web.Request) -> web.Response:
+        """`GET /slack/install` (redirect to Slack) and `/slack/oauth_redirect` (store the
+        installation), as slack-bolt's own aiohttp adapter does."""
+        flow = self.app.oauth_flow
+        assert flow is not None
+        bolt_request = await to_bolt_request(request)
+        if request.path == flow.install_path:
+            return await to_aiohttp_response(await flow.handle_installation(bolt_request))
+        return await to_aiohttp_response(await flow.handle_callback(bolt_request))
+
+    async def client_for(self, workspace: str) -> AsyncWebClient:
+        """The client for a workspace: the single bot token, or that workspace's installation."""
+        if self.installations is None:
+            return self.client
+        bot = await self.installations.async_find_bot(enterprise_id=None, team_id=workspace or None)
+        if bot is None:
+            raise DeliveryError(f"the app is not installed in workspace {workspace}", permanent=True)
+        return build_client(self.settings, bot.bot_token)
 
     async def handle_http(self, request: web.Request) -> web.Response:
         """`POST /slack/events`: what `AsyncApp.web_app()` does, on the bot's own server."""
@@ -305,7 +339,7 @@ class SlackAdapter(ChatAdapter):
             command = self.router.command_for(request)
             work = asyncio.ensure_future(self.router.handle(request))
             # A slow command gets only a glance: enough for bad input, which fails at once.
-            budget = SLOW_GLANCE if command is not None and command.slow else ACK_BUDGET
+            budget = SLOW_GLANCE if command is not None and command.is_slow(self.settings) else ACK_BUDGET
             await asyncio.wait({work}, timeout=budget)
             if work.done() and not (work.result().public and work.result().ok):
                 await ack(self._ephemeral(work.result(), request))
@@ -415,8 +449,9 @@ class SlackAdapter(ChatAdapter):
         """Post a scheduled briefing with `delivery_id` in its metadata; return its ts."""
         lang = reply_lang(reply, None, self.settings.default_language)
         metadata = {"event_type": METADATA_EVENT, "event_payload": {"delivery_id": delivery_id}}
+        client = await self.client_for(target.workspace)
         try:
-            return await self.post(target.channel, reply, lang, metadata=metadata)
+            return await self.post(target.channel, reply, lang, metadata=metadata, client=client)
         except API_ERRORS as exc:
             code = error_code(exc)
             raise DeliveryError(code, permanent=code in PERMANENT_ERRORS) from None
@@ -425,8 +460,9 @@ class SlackAdapter(ChatAdapter):
         """The ts of a message carrying `delivery_id` among the channel's last 50, if any:
         after a crash between posting and recording, it tells whether the post went out.
         Needs the `channels:history` / `groups:history` scopes."""
+        client = await self.client_for(target.workspace)
         try:
-            response = await self.client.conversations_history(
+            response = await client.conversations_history(
                 channel=target.channel, limit=HISTORY_LIMIT, include_all_metadata=True
             )
         except API_ERRORS as exc:

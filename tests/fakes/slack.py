@@ -124,6 +124,8 @@ class FakeSlack:
         self._runner: web.AppRunner | None = None
         self.url = ""
         self.latency = 0.0  # seconds added to every Web API call (a slow Slack)
+        self.tokens = {token}  # bot tokens the fake accepts (one per installed workspace)
+        self.oauth_grants: dict[str, dict[str, Any]] = {}  # OAuth code -> oauth.v2.access body
 
     # ---- lifecycle ------------------------------------------------------------------------
 
@@ -234,9 +236,11 @@ class FakeSlack:
         if scripted.body is None:
             auth = request.headers.get("Authorization", "")
             token = params.get("token") or auth.removeprefix("Bearer ").strip()
-            if not token:
-                body: dict[str, Any] | str = {"ok": False, "error": "not_authed"}
-            elif token != self.token:
+            if method == "oauth.v2.access":  # authenticated by client id and secret
+                body: dict[str, Any] | str = self._oauth_access(params)
+            elif not token:
+                body = {"ok": False, "error": "not_authed"}
+            elif token not in self.tokens:
                 body = {"ok": False, "error": "invalid_auth"}
             else:
                 body = self._default(method, params)
@@ -250,6 +254,23 @@ class FakeSlack:
             return web.Response(status=scripted.status, text=body, headers=scripted.headers,
                                 content_type="text/html")  # fmt: skip
         return web.json_response(body, status=scripted.status, headers=scripted.headers)
+
+    def grant(self, code: str, team_id: str, bot_token: str) -> None:
+        """Make `code` an OAuth code that installs the app in `team_id` with `bot_token`."""
+        self.oauth_grants[code] = {
+            "ok": True, "access_token": bot_token, "token_type": "bot",
+            "scope": "commands,chat:write,chat:write.public,files:write",
+            "bot_user_id": "U0BOT0TWO1", "app_id": "A0METABOT1",
+            "team": {"id": team_id, "name": f"Team {team_id}"}, "enterprise": None,
+            "authed_user": {"id": "U0INSTALL1"}, "is_enterprise_install": False,
+        }  # fmt: skip
+
+    def _oauth_access(self, params: dict[str, Any]) -> dict[str, Any]:
+        grant = self.oauth_grants.get(str(params.get("code", "")))
+        if grant is None:
+            return {"ok": False, "error": "invalid_code"}
+        self.tokens.add(grant["access_token"])
+        return grant
 
     def _default(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         ok: dict[str, Any] = {"ok": True}
