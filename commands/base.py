@@ -12,6 +12,7 @@ from bot.requests import Request
 
 if TYPE_CHECKING:
     from bot.services import Services
+    from config import Settings
 
 LANGUAGES = ("en", "fr")
 
@@ -40,6 +41,12 @@ class Command:
     options: tuple[Option, ...] = field(default=())
     slow: bool = False  # may wait on the network: adapters acknowledge first, answer after
     changes_channel: bool = False  # changes the channel's subscription: platform permission hint
+    slow_with: Callable[[Settings], bool] | None = None  # slow only under some settings
+
+    def is_slow(self, settings: Settings) -> bool:
+        """Whether adapters should acknowledge first: always for `slow`, and for `slow_with`
+        when the settings say so (`ask` with a language model configured)."""
+        return self.slow or (self.slow_with is not None and self.slow_with(settings))
 
     def usage_line(self, lang: str) -> str:
         return say("usage", lang, usage=self.usage)

@@ -304,16 +304,16 @@ class DiscordAdapter(ChatAdapter):
     ) -> None:
         request = self.request_for(interaction, command, values)
         shared = request.option("share") == "true"
-        if command.slow:  # answer within Discord's 3 s, then take the time the data needs
+        if command.is_slow(self.settings):  # answer within Discord's 3 s, then take the time the data needs
             await interaction.response.defer(thinking=True, ephemeral=not shared)
         reply = await self.router.handle(request)
         if not reply.ok:
             await self._refuse(
-                interaction, error_text(reply), public_deferral=command.slow and shared
+                interaction, error_text(reply), public_deferral=command.is_slow(self.settings) and shared
             )
             return
         rendered = render(reply)
-        if command.slow:
+        if command.is_slow(self.settings):
             await interaction.followup.send(
                 **rendered.send_kwargs(),
                 ephemeral=not shared,
