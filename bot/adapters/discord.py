@@ -83,6 +83,9 @@ def nonce_for(delivery_id: str) -> str:
     return hashlib.sha256(delivery_id.encode()).hexdigest()[:NONCE_MAX]
 
 
+AUTO_SHARD_GUILDS = 1000  # Discord requires sharding from 2,500 guilds
+
+
 class DiscordAdapter(ChatAdapter):
     platform = "discord"
 
@@ -94,21 +97,41 @@ class DiscordAdapter(ChatAdapter):
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
         # The bot has no voice: don't warn at every start that voice libraries are missing.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
-        intents = discord.Intents.none()
-        intents.guilds = True  # not privileged; keeps discord.py's guild state consistent
-        self.client = discord.Client(intents=intents, allowed_mentions=NO_MENTIONS)
-        self.tree = app_commands.CommandTree(self.client)
-        self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
-        self.group = app_commands.Group(name="meta", description=GROUP_DESCRIPTION)
-        for command in router.commands.values():
-            self.group.add_command(self._slash_command(command))
-        self.tree.add_command(self.group)
+        self._build_client(sharded=settings.discord_sharded == "yes")
         self.guild = (
             discord.Object(id=int(settings.discord_guild_id)) if settings.discord_guild_id else None
         )
         if self.guild is not None:
             self.tree.copy_global_to(guild=self.guild)
         self._gateway: asyncio.Task[None] | None = None
+
+    def _build_client(self, sharded: bool) -> None:
+        """The discord.py client, its command tree and the `/meta` group. Sharded: Discord says
+        how many shards, and the gateway URL comes from its `/gateway/bot` answer."""
+        intents = discord.Intents.none()
+        intents.guilds = True  # not privileged; keeps discord.py's guild state consistent
+        client_class = discord.AutoShardedClient if sharded else discord.Client
+        self.client = client_class(intents=intents, allowed_mentions=NO_MENTIONS)
+        self.tree = app_commands.CommandTree(self.client)
+        self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
+        self.group = app_commands.Group(name="meta", description=GROUP_DESCRIPTION)
+        for command in self.router.commands.values():
+            self.group.add_command(self._slash_command(command))
+        self.tree.add_command(self.group)
+
+    async def _shard_if_large(self) -> None:
+        """DISCORD_SHARDED=auto: switch to AutoShardedClient once the bot is in many guilds."""
+        if self.settings.discord_sharded != "auto" or isinstance(self.client, discord.AutoShardedClient):
+            return
+        info = await self.client.application_info()
+        guilds = info.approximate_guild_count or 0
+        if guilds >= AUTO_SHARD_GUILDS:
+            log.info("discord: %d guilds, switching to automatic sharding", guilds)
+            await self.client.close()
+            self._build_client(sharded=True)
+            if self.guild is not None:
+                self.tree.copy_global_to(guild=self.guild)
+            await self.login()
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -120,6 +143,7 @@ class DiscordAdapter(ChatAdapter):
 
     async def start(self) -> None:
         await self.login()
+        await self._shard_if_large()
         try:
             await self.sync_commands()
         except discord.HTTPException as exc:

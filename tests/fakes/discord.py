@@ -155,6 +155,7 @@ class FakeDiscord:
         self._runner: web.AppRunner | None = None
         self.api_url = ""
         self.gateway_url = ""
+        self.guild_count = 1  # the application's approximate_guild_count
         self.gateway_frames: list[dict[str, Any]] = []  # what the client sent on the gateway
         self._sockets: list[web.WebSocketResponse] = []
         self._sequence = itertools.count(1)
@@ -310,6 +311,9 @@ class FakeDiscord:
             return error(401, 0, "401: Unauthorized")
         if (method, path) == ("GET", "/users/@me"):
             return Scripted(200, user_object(BOT_ID, "meta-briefings", bot=True))
+        if (method, path) == ("GET", "/gateway/bot"):  # AutoShardedClient asks for its shards
+            return Scripted(200, {"url": self.gateway_url, "shards": 1, "session_start_limit": {
+                "total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}})  # fmt: skip
         if (method, path) == ("GET", "/oauth2/applications/@me"):
             return Scripted(
                 200,
@@ -326,6 +330,7 @@ class FakeDiscord:
                     "team": None,
                     "summary": "",
                     "rpc_origins": [],
+                    "approximate_guild_count": self.guild_count,
                 },
             )
         if method == "PUT" and (
