@@ -6,10 +6,13 @@ them as SecretStr, and the redacting filter masks any configured secret value th
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import sys
+from logging.handlers import QueueHandler, QueueListener
 from pathlib import Path
+from queue import Queue
 
 from config import Settings
 
@@ -73,42 +76,58 @@ class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
 
 
 def setup_logging(settings: Settings, service: bool = False) -> None:
-    """Configure the root logger. `service=True` (the running bot) logs INFO to stderr too."""
+    """Configure the root logger. `service=True` (the running bot) logs INFO to stderr too.
+
+    Records go through a queue: the event loop only enqueues them, and a listener thread
+    formats, redacts and writes them (to stderr and DATA_DIR/bot.log)."""
+    global _listener
     root = logging.getLogger()
     for handler in [h for h in root.handlers if getattr(h, "bot_handler", False)]:
         root.removeHandler(handler)
         handler.close()
-    root.setLevel(logging.DEBUG)
+    if _listener is not None:
+        _listener.stop()
+        _listener = None
+    # DEBUG only when asked: otherwise every library debug call would build a record for nothing.
+    root.setLevel(logging.DEBUG if settings.log_level == "DEBUG" else logging.INFO)
     redact = RedactSecrets(secret_values(settings))
+    text_format = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     stderr = StderrHandler()
     if service:
         stderr.setLevel(settings.log_level)
-        stderr.setFormatter(
-            JsonFormatter()
-            if settings.log_format == "json"
-            else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-        )
+        stderr.setFormatter(JsonFormatter() if settings.log_format == "json" else text_format)
     else:
         stderr.setLevel(logging.WARNING)
         stderr.setFormatter(OneLineFormatter())
-    stderr.addFilter(redact)
-    stderr.bot_handler = True  # type: ignore[attr-defined]
-    root.addHandler(stderr)
+    handlers: list[logging.Handler] = [stderr]
     try:
         Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
         file_handler = logging.FileHandler(Path(settings.data_dir) / "bot.log", encoding="utf-8")
-    except OSError:
-        file_handler = None
-    if file_handler is not None:
         file_handler.setLevel(logging.DEBUG if settings.log_level == "DEBUG" else logging.INFO)
-        file_handler.setFormatter(
-            JsonFormatter()
-            if settings.log_format == "json"
-            else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-        )
-        file_handler.addFilter(redact)
-        file_handler.bot_handler = True  # type: ignore[attr-defined]
-        root.addHandler(file_handler)
+        file_handler.setFormatter(JsonFormatter() if settings.log_format == "json" else text_format)
+        handlers.append(file_handler)
+    except OSError:
+        pass  # a read-only data folder: stderr only
+    for handler in handlers:
+        handler.addFilter(redact)
+    queue: Queue[logging.LogRecord] = Queue()
+    entry = QueueHandler(queue)
+    entry.bot_handler = True  # type: ignore[attr-defined]
+    root.addHandler(entry)
+    _listener = QueueListener(queue, *handlers, respect_handler_level=True)
+    _listener.start()
     for noisy in ("alembic", "asyncio", "urllib3", "peewee", "matplotlib"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     logging.getLogger("yfinance").setLevel(logging.ERROR)  # its failures reach us as exceptions
+
+
+_listener: QueueListener | None = None
+
+
+@atexit.register
+def _stop_listener() -> None:
+    """Flush what is queued (at exit)."""
+    global _listener
+    if _listener is not None:
+        _listener.stop()
+        _listener = None

@@ -178,7 +178,7 @@ async def test_brief_is_acknowledged_at_once_then_answered(
 ) -> None:
     started = time.monotonic()
     ack = await slack.command("/meta brief")
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 3.0  # Slack's acknowledgement window
     assert ack.json == {"response_type": "ephemeral", "text": "Working on it…"}
 
     (answer,) = [c.params for c in await api.wait_for("response")]

@@ -235,6 +235,7 @@ class SlackAdapter(ChatAdapter):
         self.app.error(self._on_error)
         self._tasks: set[asyncio.Task[None]] = set()
         self._socket: Any = None
+        self._session: aiohttp.ClientSession | None = None
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -263,7 +264,9 @@ class SlackAdapter(ChatAdapter):
         bot = await self.installations.async_find_bot(enterprise_id=None, team_id=workspace or None)
         if bot is None:
             raise DeliveryError(f"the app is not installed in workspace {workspace}", permanent=True)
-        return build_client(self.settings, bot.bot_token)
+        client = build_client(self.settings, bot.bot_token)
+        client.session = self._session
+        return client
 
     async def handle_http(self, request: web.Request) -> web.Response:
         """`POST /slack/events`: what `AsyncApp.web_app()` does, on the bot's own server."""
@@ -271,6 +274,10 @@ class SlackAdapter(ChatAdapter):
         return await to_aiohttp_response(bolt_response)
 
     async def start(self) -> None:
+        # One connection pool for every Web API call (Bolt's per-request clients reuse it too);
+        # without it slack_sdk opens a new connection per call.
+        self._session = aiohttp.ClientSession()
+        self.client.session = self._session
         if self.mode == "socket":
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
@@ -286,6 +293,10 @@ class SlackAdapter(ChatAdapter):
             await self._socket.close_async()
             self._socket = None
         await self.drain(STOP_GRACE)
+        if self._session is not None:
+            self.client.session = None
+            await self._session.close()
+            self._session = None
 
     async def drain(self, timeout: float) -> None:
         """Let answers in progress finish (up to `timeout` seconds), then cancel the rest."""

@@ -74,6 +74,11 @@ class MarketData:
         # shield: a caller giving up (cancelled) must not cancel the fetch others wait for
         return await asyncio.shield(task)
 
+    def stored_in_memory(self, symbol: str) -> Series | None:
+        """The last good bars this process fetched, if any (no I/O)."""
+        cached = self._memory.get(symbol)
+        return cached[0] if cached else None
+
     def stored(self, symbol: str) -> Series | None:
         """The stored bars, synchronously, never fetching (the last good ones without a store)."""
         if self.store is not None:

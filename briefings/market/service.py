@@ -4,6 +4,7 @@ or price files (`--prices`, MARKET_DATA_FILE) for demos, air-gapped use and test
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
@@ -17,6 +18,9 @@ if TYPE_CHECKING:
     from briefings.market.chart import ChartCache
     from briefings.storage import Database
     from config import Settings
+
+
+STORED_TTL = 300.0  # seconds `stored()` keeps what it read
 
 
 class MarketService:
@@ -38,6 +42,7 @@ class MarketService:
             files = {settings.company_symbol: settings.market_data_file}
         self.files = files or {}
         self._source = source
+        self._stored: dict[str, tuple[Series | None, float]] = {}
 
     @property
     def using_files(self) -> bool:
@@ -92,7 +97,20 @@ class MarketService:
             return unavailable
 
     def stored(self, symbol: str) -> Series | None:
-        """Bars at hand without any network call (for `ask`): the price file, or the store."""
+        """Bars at hand without any network call (for `ask`): what this process fetched last,
+        else the price file or the store (kept for STORED_TTL seconds, so `ask` stays light)."""
+        data = self.__dict__.get("data")
+        if data is not None and (fresh := data.stored_in_memory(symbol)) is not None:
+            return fresh
+        now = time.monotonic()
+        cached = self._stored.get(symbol)
+        if cached is not None and now - cached[1] < STORED_TTL:
+            return cached[0]
+        series = self._read_stored(symbol)
+        self._stored[symbol] = (series, now)
+        return series
+
+    def _read_stored(self, symbol: str) -> Series | None:
         try:
             if self.files:
                 from briefings.market.csv_source import FileSource

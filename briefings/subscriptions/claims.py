@@ -37,6 +37,15 @@ class Claim:
         return f"brief-{self.subscription_id}-{self.day.isoformat()}"
 
 
+def _dialect_insert(engine: Engine):  # type: ignore[no-untyped-def]
+    """INSERT with ON CONFLICT DO NOTHING for the database at hand (SQLite or PostgreSQL)."""
+    if engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
 def _owner_is_dead(owner: str | None) -> bool:
     """True when the claim's owner is a process on this host that no longer runs."""
     if not owner or ":" not in owner:
@@ -69,6 +78,33 @@ class ClaimStore:
                 return Claim(result.inserted_primary_key[0], subscription_id, day, late, False)
         except IntegrityError:
             return self._take_over(subscription_id, day, now)
+
+    def claim_many(self, wanted: list[tuple[int, dt.date, bool]],
+                   now: dt.datetime) -> dict[tuple[int, dt.date], Claim]:  # fmt: skip
+        """Claim many (subscription, day, late) at once, in one transaction: the ones this
+        process now holds, keyed by (subscription, day). Taken ones are tried for take-over."""
+        if not wanted:
+            return {}
+        rows = [
+            {"subscription_id": sub, "local_date": day, "state": "claimed", "late": late,
+             "claimed_by": self.owner, "lease_until": now + LEASE, "attempts": 0, "updated_at": now}
+            for sub, day, late in wanted
+        ]  # fmt: skip
+        insert = _dialect_insert(self.engine)
+        statement = (
+            insert(deliveries).values(rows)
+            .on_conflict_do_nothing(index_elements=["subscription_id", "local_date"])
+            .returning(deliveries.c.id, deliveries.c.subscription_id, deliveries.c.local_date,
+                       deliveries.c.late)
+        )  # fmt: skip
+        with self.engine.begin() as conn:
+            inserted = conn.execute(statement).all()
+        claims = {(r.subscription_id, r.local_date): Claim(r.id, r.subscription_id, r.local_date,
+                                                           r.late, False) for r in inserted}  # fmt: skip
+        for sub, day, _late in wanted:
+            if (sub, day) not in claims and (taken := self._take_over(sub, day, now)) is not None:
+                claims[(sub, day)] = taken
+        return claims
 
     def _take_over(self, subscription_id: int, day: dt.date, now: dt.datetime) -> Claim | None:
         with self.engine.begin() as conn:

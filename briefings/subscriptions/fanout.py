@@ -90,10 +90,16 @@ class Deliveries:
         report = PassReport()
         subs = await asyncio.to_thread(self.subscriptions.all)
         calendar = self.services.market.calendar
-        claimed: list[tuple[Due, Claim]] = []
+        wanted: list[Due] = []
         for sub in subs:
             for due in owed(sub, at, self.grace, calendar):
-                await self._claim(due, at, report, claimed)
+                if await self._wanted(due, at, report):
+                    wanted.append(due)
+        claims = await asyncio.to_thread(
+            self.claims.claim_many, [(d.subscription.id, d.day, d.late) for d in wanted], at
+        )
+        claimed = [(d, claims[(d.subscription.id, d.day)]) for d in wanted
+                   if (d.subscription.id, d.day) in claims]  # fmt: skip
         if claimed:
             await self._fan_out(claimed, at, report)
         report.seconds = time.perf_counter() - started
@@ -103,23 +109,22 @@ class Deliveries:
                      len(report.failed), report.seconds)  # fmt: skip
         return report
 
-    async def _claim(self, due: Due, at: dt.datetime, report: PassReport,
-                     claimed: list[tuple[Due, Claim]]) -> None:  # fmt: skip
+    async def _wanted(self, due: Due, at: dt.datetime, report: PassReport) -> bool:
+        """Whether to claim `due`: not paused, a port to post with, and not past grace (those
+        are recorded as missed, once)."""
         sub = due.subscription
         if sub.paused_reason:
-            return
+            return False
         if sub.platform not in self.ports:
             report.skipped.append(_entry(sub, due.day, reason=f"no {sub.platform} connection here"))
-            return
+            return False
         if due.missed:
             if await asyncio.to_thread(self.claims.record_missed, sub.id, due.day, at):
                 report.skipped.append(_entry(sub, due.day, reason=(
                     f"missed: due {due.at:%H:%M} {sub.zone}, {_duration(at - due.at)} ago, "
                     f"beyond the {_duration(self.grace)} grace period")))  # fmt: skip
-            return
-        claim = await asyncio.to_thread(self.claims.claim, sub.id, due.day, due.late, at)
-        if claim is not None:
-            claimed.append((due, claim))
+            return False
+        return True
 
     async def _fan_out(self, claimed: list[tuple[Due, Claim]], at: dt.datetime,
                        report: PassReport) -> None:  # fmt: skip
