@@ -23,7 +23,8 @@ def table(title: str, header: list[str], rows: list[list[object]], notes: str = 
     lines = [
         f"## {title}",
         "",
-        f"commit {_commit()}, {os.cpu_count()} CPUs, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
+        f"commit {_commit()}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end, "
+        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
         "",
         "| " + " | ".join(header) + " |",
         "|" + "|".join("---" for _ in header) + "|",

@@ -1,0 +1,147 @@
+"""Slash-command path: signed `/meta ask` requests over loopback HTTP to the bot (a real
+`python -m bot run --slack-mode http` subprocess), beside a bare slack-bolt AsyncApp that only
+acks (bench/bare_bolt.py), at several concurrencies, in the same run.
+
+`ask` answers in the acknowledgement, so this is the ack path: signature check, Bolt's
+dispatch, the router, BM25 retrieval, Block Kit rendering. Both servers talk to the same fake
+Slack (its own process; only auth.test is called). The load generator is an aiohttp client in
+this process, with keep-alive connections (one per concurrent request). Each request has its own
+trigger_id and response_url; questions rotate through tests/data/eval_questions.jsonl.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+
+from bench.common import (
+    ROOT,
+    FakeSlackProcess,
+    ServerProcess,
+    bot_args,
+    bot_env,
+    cpu_seconds,
+    free_port,
+    median,
+    percentile,
+    slack_user,
+)
+from bench.report import publish, table
+
+CONCURRENCY = (1, 16, 64)
+REQUESTS = 1500  # per concurrency, per server, per round
+ROUNDS = 2  # bare then bot, then bot then bare: order effects cancel out
+WARMUP = 300
+QUESTIONS = [json.loads(line)["q"] for line in
+             (ROOT / "tests" / "data" / "eval_questions.jsonl").read_text().splitlines() if line.strip()]  # fmt: skip
+
+
+def signed_requests(user, count: int) -> list[tuple[bytes, dict[str, str]]]:  # type: ignore[no-untyped-def]
+    """`count` signed `/meta ask ...` bodies, each with its own trigger_id and response_url."""
+    out = []
+    for n in range(count):
+        body = user.command_body(f"/meta ask {QUESTIONS[n % len(QUESTIONS)]}")
+        out.append((body.encode(), user.signed_headers(body, "application/x-www-form-urlencoded")))
+    return out
+
+
+async def load(url: str, requests: list[tuple[bytes, dict[str, str]]], concurrency: int,
+               check_body: bool) -> tuple[float, list[float], int]:  # fmt: skip
+    """POST every request with `concurrency` in flight; (wall seconds, latencies, errors)."""
+    latencies: list[float] = []
+    errors = 0
+    queue = iter(requests)
+    connector = aiohttp.TCPConnector(limit=concurrency, force_close=False)
+    async with aiohttp.ClientSession(connector=connector) as session:
+
+        async def worker() -> None:
+            nonlocal errors
+            for body, headers in queue:
+                started = time.perf_counter()
+                async with session.post(url, data=body, headers=headers) as response:
+                    text = await response.read()
+                latencies.append(time.perf_counter() - started)
+                if response.status != 200 or (check_body and b'"blocks"' not in text):
+                    errors += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        wall = time.perf_counter() - started
+    return wall, latencies, errors
+
+
+def measure(servers: dict[str, ServerProcess], fake: FakeSlackProcess) -> dict[tuple[str, int], dict]:
+    results: dict[tuple[str, int], dict] = {}
+    users = {name: slack_user(fake, server.events_url) for name, server in servers.items()}
+    for name, server in servers.items():  # warm up: imports, auth.test, the BM25 index
+        asyncio.run(load(server.events_url, signed_requests(users[name], WARMUP), 16, False))
+    for concurrency in CONCURRENCY:
+        for round_ in range(ROUNDS):
+            order = list(servers) if round_ % 2 == 0 else list(reversed(servers))
+            for name in order:
+                requests = signed_requests(users[name], REQUESTS)
+                cpu = cpu_seconds(servers[name].pid)
+                wall, latencies, errors = asyncio.run(
+                    load(servers[name].events_url, requests, concurrency, name == "bot")
+                )
+                cpu = cpu_seconds(servers[name].pid) - cpu
+                entry = results.setdefault((name, concurrency),
+                                           {"rps": [], "lat": [], "errors": 0, "cpu": []})  # fmt: skip
+                entry["cpu"].append(cpu / len(requests))
+                entry["rps"].append(len(requests) / wall)
+                entry["lat"] += latencies
+                entry["errors"] += errors
+    return results
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-slash-") as tmp, FakeSlackProcess() as fake:
+        tmp_path = Path(tmp)
+        bot_port, bare_port = free_port(), free_port()
+        bot_env_ = bot_env(fake, bot_port, tmp_path / "bot-data")
+        bare_env = bot_env(fake, bare_port, tmp_path / "bare-data")
+        (tmp_path / "bot-data").mkdir()
+        (tmp_path / "bare-data").mkdir()
+        with (
+            ServerProcess(bot_args(), bot_env_, bot_port, tmp_path / "bot.log") as bot,
+            ServerProcess([bot_args()[0], "-m", "bench.bare_bolt"], bare_env, bare_port,
+                          tmp_path / "bare.log") as bare,
+        ):  # fmt: skip
+            results = measure({"bare Bolt": bare, "bot": bot}, fake)
+    rows = []
+    for concurrency in CONCURRENCY:
+        bare_rps = median(results[("bare Bolt", concurrency)]["rps"])
+        for name in ("bare Bolt", "bot"):
+            entry = results[(name, concurrency)]
+            rps = median(entry["rps"])
+            rows.append([concurrency, name, f"{rps:.0f}", f"{rps / bare_rps:.2f}",
+                         f"{percentile(entry['lat'], 50) * 1000:.1f}",
+                         f"{percentile(entry['lat'], 99) * 1000:.1f}",
+                         f"{median(entry['cpu']) * 1000:.2f}", entry["errors"]])  # fmt: skip
+    c16_ratio = median(results[("bot", 16)]["rps"]) / median(results[("bare Bolt", 16)]["rps"])
+    c16_p99 = percentile(results[("bot", 16)]["lat"], 99) * 1000
+    verdict = (f"Goal at concurrency 16: bot ≥ 0.8 × bare Bolt's throughput (got {c16_ratio:.2f}: "
+               f"{'met' if c16_ratio >= 0.8 else 'MISSED'}) and p99 < 50 ms (got {c16_p99:.1f} ms: "
+               f"{'met' if c16_p99 < 50 else 'MISSED'}).")  # fmt: skip
+    notes = (f"Signed `/meta ask` over loopback HTTP (keep-alive), {REQUESTS} requests per "
+             f"concurrency per server per round, {ROUNDS} rounds in alternating order after "
+             f"{WARMUP} warm-up requests each; req/s is the median of the rounds, latencies are "
+             "pooled over them. The bot is `python -m bot run --slack-mode http`; bare Bolt is "
+             "bench/bare_bolt.py (an AsyncApp whose handler only acks). Load generator, both "
+             "servers and the fake Slack share the 2 CPUs; server CPU ms/req is the server process's "
+             "user+system time over the requests it served. Bolt polls for the ack every 10 ms "
+             "(slack_bolt/listener/asyncio_runner.py), which sets both servers' floor at "
+             "concurrency 1. " + verdict)  # fmt: skip
+    publish(table("Slash commands: `/meta ask` ack path vs bare Bolt",
+                  ["concurrency", "server", "req/s", "vs bare", "p50 ms", "p99 ms",
+                   "server CPU ms/req", "errors"],
+                  rows, notes))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
