@@ -66,10 +66,9 @@ class Settings(BaseSettings):
     discord_guild_id: str | None = None
     discord_api_url: str = "https://discord.com/api/v10"
     discord_gateway_url: str = "wss://gateway.discord.gg/"
-    discord_sharded: Literal["auto", "yes", "no"] = "auto"
+    discord_sharded: Literal["auto", "yes", "no"] = "auto"  # auto: sharded from 1,000 guilds
     slack_client_id: str | None = None
     slack_client_secret: SecretStr | None = None
-    slack_state_secret: SecretStr | None = None
     port: int = Field(3000, ge=1, le=65535)
 
     # Optional language model for `ask` (an OpenAI-compatible chat-completions API)

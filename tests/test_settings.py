@@ -45,3 +45,14 @@ def test_bad_value_names_the_variable_and_hides_secrets(monkeypatch):
 def test_secrets_are_not_shown_in_repr(monkeypatch):
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-very-secret")
     assert "xoxb-very-secret" not in repr(load_settings())
+
+
+def test_every_setting_is_documented_in_env_example():
+    from config.settings import Settings
+    from tests.conftest import ROOT
+
+    documented = (ROOT / ".env.example").read_text()
+    readme = (ROOT / "README.md").read_text()
+    for name in Settings.model_fields:
+        assert f"{name.upper()}=" in documented, f"{name.upper()} missing from .env.example"
+        assert name.upper() in readme, f"{name.upper()} missing from README"
