@@ -1,0 +1,214 @@
+"""Faults on Slack's side: 500s, 429 storms with Retry-After, connection resets and a slow API,
+against the real slack-bolt / slack_sdk and the loopback fake of Slack (tests/fakes/slack.py).
+
+What must hold: a slash command is acknowledged within Slack's 3 seconds whatever the Web API
+or the response_url is doing, and a scheduled briefing is posted exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import random
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+import sqlalchemy as sa
+
+from bot.adapters.slack import SlackAdapter
+from bot.router import Router
+from bot.services import Services
+from bot.web import health_app
+from briefings.storage.tables import deliveries as deliveries_table
+from briefings.subscriptions.fanout import Deliveries
+from briefings.subscriptions.model import parse_time
+from config import Settings, load_settings
+from tests.conftest import DATA
+from tests.fakes.slack import (
+    BOT_TOKEN,
+    SIGNING_SECRET,
+    TEAM_ID,
+    FakeSlack,
+    SlackUser,
+    connection_reset,
+    default,
+    rate_limited,
+    serve,
+    server_error,
+    slow,
+    visible_text,
+)
+
+ACK_WINDOW = 3.0  # Slack shows "operation_timeout" to the person after this
+CHANNEL = "C0BRIEFS01"
+AT = dt.datetime(2024, 7, 31, 12, 31, tzinfo=dt.UTC)  # 08:31 in New York, the day after the CSV
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeSlack]:
+    async with FakeSlack() as fake:
+        yield fake
+
+
+def slack_settings(api: FakeSlack) -> Settings:
+    return load_settings(slack_bot_token=BOT_TOKEN, slack_signing_secret=SIGNING_SECRET,
+                         slack_api_url=api.base_url, slack_mode="http")  # fmt: skip
+
+
+def market_services(settings: Settings, now: dt.datetime = AT) -> Services:
+    return Services(settings, clock=lambda: now, rng=random.Random(7),
+                    price_files={"META": DATA / "META.csv"})  # fmt: skip
+
+
+@pytest.fixture
+async def bot(api: FakeSlack, settings: Settings) -> AsyncIterator[tuple[SlackAdapter, str]]:
+    """The bot's own web server with the Slack adapter's routes, as BotRunner serves them."""
+    adapter = SlackAdapter(slack_settings(api), Router(market_services(slack_settings(api))))
+    app = health_app(lambda: {"ready": True})
+    adapter.add_routes(app)
+    await adapter.start()
+    runner, url = await serve(app)
+    yield adapter, url + "/slack/events"
+    await adapter.stop()
+    await runner.cleanup()
+
+
+@pytest.fixture
+def alice(bot: tuple[SlackAdapter, str], api: FakeSlack) -> SlackUser:
+    return SlackUser(bot[1], api)
+
+
+async def timed(coro) -> tuple[float, object]:  # type: ignore[no-untyped-def]
+    started = time.monotonic()
+    result = await coro
+    return time.monotonic() - started, result
+
+
+# ---- a slow Slack must not delay the acknowledgement ----------------------------------------
+
+
+async def test_a_slow_response_url_does_not_delay_the_ack(alice: SlackUser, api: FakeSlack) -> None:
+    await alice.command("/meta help")  # the first request pays for auth.test
+    api.script("response", slow(3.2))
+    seconds, ack = await timed(alice.command("/meta brief"))
+    assert seconds < ACK_WINDOW / 2
+    assert ack.status == 200 and ack.json == {"response_type": "ephemeral", "text": "Working on it…"}
+    (answer,) = await api.wait_for("response", timeout=15)
+    assert visible_text(answer.params).startswith("META briefing")
+
+
+async def test_a_slow_post_does_not_delay_the_ack_and_posts_once(
+    alice: SlackUser, api: FakeSlack
+) -> None:
+    await alice.command("/meta help")
+    api.script("chat.postMessage", slow(3.2))
+    seconds, ack = await timed(alice.command("/meta brief share"))
+    assert seconds < ACK_WINDOW / 2 and ack.status == 200
+    # Meanwhile another person's quick command is answered at once.
+    bob = SlackUser(alice.events_url, api, user_id="U0BOB00001")
+    seconds, topics = await timed(bob.command("/meta topics"))
+    assert seconds < ACK_WINDOW / 2 and "Reality Labs" in topics.text
+    await api.wait_for("chat.postMessage", timeout=15)
+    await asyncio.sleep(0.3)
+    assert len(api.messages["C0GENERAL1"]) == 1
+    assert api.responses() == []  # no apology: it went out
+
+
+# ---- 429 storms, 500s and dropped connections on a shared reply -----------------------------
+
+
+async def test_a_429_storm_on_a_shared_reply_is_ridden_out_with_one_message(
+    alice: SlackUser, api: FakeSlack
+) -> None:
+    await alice.command("/meta help")
+    api.script("chat.postMessage", rate_limited(1), rate_limited(1), default())
+    seconds, ack = await timed(alice.command("/meta brief share"))
+    assert seconds < ACK_WINDOW / 2 and ack.status == 200
+    await api.wait_for("chat.postMessage", timeout=15)
+    assert [c.status for c in api.calls_to("chat.postMessage")] == [429, 429, 200]
+    assert len(api.messages["C0GENERAL1"]) == 1
+    assert api.responses() == []
+
+
+async def test_a_slack_outage_on_a_shared_reply_is_an_apology_not_silence(
+    alice: SlackUser, api: FakeSlack
+) -> None:
+    await alice.command("/meta help")
+    api.script("chat.postMessage", *[server_error(500)] * 3)
+    ack = await alice.command("/meta brief share")
+    assert ack.status == 200
+    (apology,) = await api.wait_for("response", timeout=15)
+    assert apology.params["text"].startswith("Sorry, something went wrong on my side")
+    assert api.messages["C0GENERAL1"] == []
+
+
+# ---- scheduled deliveries through the Slack port --------------------------------------------
+
+
+def slack_deliveries(api: FakeSlack, settings: Settings) -> tuple[Deliveries, Services]:
+    config = slack_settings(api)
+    services = market_services(config)
+    services.subscriptions.save("slack", TEAM_ID, CHANNEL, parse_time("08:30"), "America/New_York",
+                                "en", "daily", "U0ALICE001", dt.datetime(2024, 1, 1, tzinfo=dt.UTC))  # fmt: skip
+    adapter = SlackAdapter(config, Router(services))
+
+    async def no_wait(_seconds: float) -> None:
+        return None
+
+    return Deliveries(services, {"slack": adapter}, sleep=no_wait), services
+
+
+def delivery_rows(services: Services) -> list[tuple[str, int]]:
+    with services.database.engine.connect() as conn:
+        rows = conn.execute(sa.select(deliveries_table).where(deliveries_table.c.state != "missed"))
+        return [(r.state, r.attempts) for r in rows]
+
+
+async def test_a_429_storm_longer_than_the_client_retries_still_delivers_once(
+    api: FakeSlack, settings: Settings
+) -> None:
+    runner, services = slack_deliveries(api, settings)
+    # The client retries a 429 twice; the third makes the attempt fail; the scheduler retries.
+    api.script("chat.postMessage", *[rate_limited(1)] * 3, default())
+    report = await runner.deliver_due(AT)
+    assert len(report.delivered) == 1 and report.failed == []
+    assert [c.status for c in api.calls_to("chat.postMessage")] == [429, 429, 429, 200]
+    assert len(api.messages[CHANNEL]) == 1
+    assert delivery_rows(services) == [("delivered", 2)]
+    again = await runner.deliver_due(AT + dt.timedelta(minutes=5))
+    assert again.delivered == [] and len(api.messages[CHANNEL]) == 1
+
+
+async def test_a_500_storm_then_recovery_delivers_once(api: FakeSlack, settings: Settings) -> None:
+    runner, services = slack_deliveries(api, settings)
+    # Three 500s exhaust the client's retries (first try + two); the scheduler's second attempt
+    # meets a 503, retried by the client, then Slack is back.
+    api.script("chat.postMessage", *[server_error(500)] * 3, server_error(503), default())
+    report = await runner.deliver_due(AT)
+    assert len(report.delivered) == 1
+    assert [c.status for c in api.calls_to("chat.postMessage")] == [500, 500, 500, 503, 200]
+    assert len(api.messages[CHANNEL]) == 1
+    assert delivery_rows(services) == [("delivered", 2)]
+
+
+async def test_a_connection_reset_before_the_post_is_retried_and_posts_once(
+    api: FakeSlack, settings: Settings
+) -> None:
+    runner, _services = slack_deliveries(api, settings)
+    api.script("chat.postMessage", connection_reset("before"), default())
+    report = await runner.deliver_due(AT)
+    assert len(report.delivered) == 1
+    assert [c.status for c in api.calls_to("chat.postMessage")] == [0, 200]
+    assert len(api.messages[CHANNEL]) == 1
+    assert api.calls_to("files.completeUploadExternal")  # the chart followed, in the thread
+
+
+async def test_repeated_connection_resets_fail_the_attempt_and_the_next_one_posts(
+    api: FakeSlack, settings: Settings
+) -> None:
+    runner, services = slack_deliveries(api, settings)
+    api.script("chat.postMessage", connection_reset("before"), connection_reset("before"), default())
+    report = await runner.deliver_due(AT)
+    assert len(report.delivered) == 1
+    assert len(api.messages[CHANNEL]) == 1
+    assert delivery_rows(services) == [("delivered", 2)]
