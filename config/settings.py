@@ -14,6 +14,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Language = Literal["en", "fr"]
+DAY = 86_400  # seconds
 
 
 class SettingsError(Exception):
@@ -44,15 +45,15 @@ class Settings(BaseSettings):
     benchmark_symbol: str = "QQQ"
     peer_symbols: str = "GOOGL,MSFT"
     market_data_file: Path | None = None
-    market_cache_ttl_open: int = Field(300, ge=0, description="Seconds, market open.")
-    market_cache_ttl_closed: int = Field(3600, ge=0, description="Seconds, market closed.")
-    market_fetch_timeout: float = Field(10.0, gt=0)
-    market_backoff_seconds: int = Field(300, ge=0)
+    market_cache_ttl_open: int = Field(300, ge=0, le=DAY, description="Seconds, market open.")
+    market_cache_ttl_closed: int = Field(3600, ge=0, le=DAY, description="Seconds, market closed.")
+    market_fetch_timeout: float = Field(10.0, gt=0, le=300, allow_inf_nan=False)
+    market_backoff_seconds: int = Field(300, ge=0, le=DAY)
 
     # Subscriptions and scheduling
-    delivery_grace_hours: float = Field(3.0, ge=0)
-    shutdown_timeout: float = Field(20.0, gt=0, description="Seconds to finish in-flight work.")
-    scheduler_sweep_seconds: float = Field(60.0, ge=1, description="Catch-up pass interval.")
+    delivery_grace_hours: float = Field(3.0, ge=0, le=23, allow_inf_nan=False)
+    shutdown_timeout: float = Field(20.0, gt=0, le=600, allow_inf_nan=False, description="Seconds to finish in-flight work.")
+    scheduler_sweep_seconds: float = Field(60.0, ge=1, le=3600, allow_inf_nan=False, description="Catch-up pass interval.")
     briefing_admins: str = ""
 
     # Chat platforms (secrets never printed)
@@ -75,7 +76,7 @@ class Settings(BaseSettings):
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: SecretStr | None = None
-    llm_timeout: float = Field(8.0, gt=0)
+    llm_timeout: float = Field(8.0, gt=0, le=300, allow_inf_nan=False)
 
     @field_validator("slack_api_url")
     @classmethod
@@ -138,6 +139,8 @@ def load_settings(**overrides: object) -> Settings:
     """Read and validate the settings; raise SettingsError with one safe line on failure."""
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
+    except UnicodeDecodeError:
+        raise SettingsError(".env: not UTF-8 text; save the file as UTF-8") from None
     except ValidationError as exc:
         problems = []
         for error in exc.errors(include_input=False, include_url=False):

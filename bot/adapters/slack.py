@@ -41,10 +41,10 @@ import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
@@ -156,8 +156,10 @@ def _library_logger() -> logging.Logger:
 
 
 def retry_handlers() -> list[AsyncRetryHandler]:
+    """429 and 5xx answers mean nothing was done, so they are retried here. A dropped
+    connection is not: the message may be posted with its answer lost, and sending it again
+    would post it twice; deliveries check the channel first (`find_delivery`)."""
     return [
-        AsyncConnectionErrorRetryHandler(max_retry_count=1),
         BoundedRateLimitRetryHandler(),
         AsyncServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES),
     ]
@@ -218,9 +220,18 @@ class SlackAdapter(ChatAdapter):
             self.installations = installation_store(settings, engine)
             oauth = {"installation_store": self.installations,
                      "oauth_flow": oauth_flow(settings, engine, self.installations)}  # fmt: skip
+        if not oauth:
+            # Single workspace: authorize from the token itself, with no network call, so the
+            # first command is not held inside Slack's 3 s by the auth.test Bolt would make.
+            async def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
+                return self._authorization(enterprise_id, team_id)
+
+            oauth = {"authorize": authorize}  # a plain function: Bolt passes arguments by name
+        self._bot_ids: dict[str, str | None] = {"bot_user_id": None, "bot_id": None}
         self.app = AsyncApp(
             **oauth,
-            client=self.client,
+            # Bolt's own base client: no token (the authorize step gives each request its own).
+            client=AsyncWebClient(base_url=settings.slack_api_url, retry_handlers=retry_handlers()),
             signing_secret=secret.get_secret_value() if secret else "",
             # Socket Mode requests come over our own authenticated socket, unsigned.
             request_verification_enabled=self.mode == "http",
@@ -269,15 +280,38 @@ class SlackAdapter(ChatAdapter):
         return client
 
     async def handle_http(self, request: web.Request) -> web.Response:
-        """`POST /slack/events`: what `AsyncApp.web_app()` does, on the bot's own server."""
+        """`POST /slack/events`: what `AsyncApp.web_app()` does, on the bot's own server.
+        A request no signature could cover (a timestamp that is not a number, a body that is
+        not UTF-8) is refused here, before Bolt's verification trips over it."""
+        raw = await request.read()
+        stamp = request.headers.get("X-Slack-Request-Timestamp", "")
+        try:
+            raw.decode("utf-8")
+            valid_stamp = stamp.isascii() and stamp.isdigit()
+        except UnicodeDecodeError:
+            valid_stamp = False
+        if not valid_stamp:
+            return web.Response(status=401, text="invalid request")
         bolt_response = await self.app.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(bolt_response)
+
+    def _authorization(self, enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
+        """The single workspace's authorization, built without a network call."""
+        return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id,
+                               bot_token=self.client.token, **self._bot_ids)  # fmt: skip
 
     async def start(self) -> None:
         # One connection pool for every Web API call (Bolt's per-request clients reuse it too);
         # without it slack_sdk opens a new connection per call.
         self._session = aiohttp.ClientSession()
         self.client.session = self._session
+        self.app.client.session = self._session
+        if self.installations is None:
+            try:  # learn the bot's ids once, outside any request; a failure is not fatal
+                identity = await asyncio.wait_for(self.client.auth_test(), 10)
+                self._bot_ids = {"bot_user_id": identity.get("user_id"), "bot_id": identity.get("bot_id")}
+            except (*API_ERRORS, TimeoutError) as exc:
+                log.warning("slack: auth.test at start failed (%s); commands still work", error_code(exc))
         if self.mode == "socket":
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
@@ -294,7 +328,7 @@ class SlackAdapter(ChatAdapter):
             self._socket = None
         await self.drain(STOP_GRACE)
         if self._session is not None:
-            self.client.session = None
+            self.client.session = self.app.client.session = None
             await self._session.close()
             self._session = None
 
@@ -465,6 +499,11 @@ class SlackAdapter(ChatAdapter):
             return await self.post(target.channel, reply, lang, metadata=metadata, client=client)
         except API_ERRORS as exc:
             code = error_code(exc)
+            if not isinstance(exc, SlackApiError):  # no answer: it may be posted all the same
+                with contextlib.suppress(DeliveryError):
+                    if found := await self.find_delivery(target, delivery_id):
+                        log.info("slack: %s was posted although its answer was lost", delivery_id)
+                        return found
             raise DeliveryError(code, permanent=code in PERMANENT_ERRORS) from None
 
     async def find_delivery(self, target: Target, delivery_id: str) -> str | None:

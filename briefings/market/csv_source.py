@@ -61,6 +61,10 @@ def _read(reader: csv.DictReader[str], name: str) -> list[Bar]:
     return bars
 
 
+MAX_PRICE = 10_000_000.0  # well above any listed share price
+MAX_VOLUME = 1e13
+
+
 def _bar(row: dict[str, str], name: str, line: int) -> Bar:
     raw_date = (row.get("Date") or "").strip()
     try:
@@ -71,7 +75,18 @@ def _bar(row: dict[str, str], name: str, line: int) -> Bar:
             f"{name}: line {line}: Date {raw_date!r} is not a date; expected YYYY-MM-DD"
         ) from None
     prices = [_number(row, column, name, line) for column in PRICES]
+    for column, price in zip(PRICES, prices, strict=True):
+        if not 0 < price <= MAX_PRICE:
+            raise MarketDataError(
+                f"{name}: line {line}, column {column}: {price:g} is not a plausible share "
+                f"price; expected a positive price up to {MAX_PRICE:,.0f}"
+            )
     volume = _number(row, "Volume", name, line)
+    if not 0 <= volume <= MAX_VOLUME:
+        raise MarketDataError(
+            f"{name}: line {line}, column Volume: {volume:g} is not a share count; "
+            "expected a whole number of shares, 0 or more"
+        )
     return Bar(day, *prices, volume=int(volume))
 
 

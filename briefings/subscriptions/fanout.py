@@ -205,6 +205,12 @@ class Deliveries:
                 return
             if attempt < self.attempts:
                 await self.sleep(self.backoff[min(attempt - 1, len(self.backoff) - 1)])
+                # The failed attempt may have posted (an answer lost on the way back).
+                if found := await self._already_posted(port, target, claim):
+                    await asyncio.to_thread(self.claims.delivered, claim, found, attempt,
+                                            self.services.clock())  # fmt: skip
+                    report.delivered.append(_entry(sub, due.day, late=due.late))
+                    return
         await self._give_up(due, claim, reason, self.attempts, report, pause=False)
 
     async def _already_posted(self, port: DeliveryPort, target: Target, claim: Claim) -> str | None:

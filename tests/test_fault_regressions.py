@@ -1,13 +1,15 @@
-"""Fault tests that fail today because of bugs in the bot (not collected: the file name does not
-start with `test_`). Run them with `.venv/bin/python -m pytest -q tests/pending_fault_bugs.py`.
-Once a bug is fixed, move its test into the tests/test_fault_*.py file named in its docstring.
+"""Six bugs the fault suite found, each fixed, each kept here as its regression test.
 
-1. Slack: auth.test runs lazily, inside the 3-second acknowledgement of the first command.
-2. Slack: a briefing whose chat.postMessage answer is lost is posted twice.
-3. Slack HTTP mode: a malformed request (timestamp not a number, body not UTF-8) gets a 500.
-4. A price file with an absurd (finite) price crashes `stock` and `brief` (Babel, matplotlib).
-5. DELIVERY_GRACE_HOURS=inf (or 1e300) loads, then every delivery pass dies (OverflowError).
-6. A .env file that is not UTF-8 stops the start with a traceback, not a SettingsError.
+1. Slack: auth.test ran lazily, inside the 3-second acknowledgement of the first command
+   (now the adapter authorizes from its token, and calls auth.test once at start).
+2. Slack: a briefing whose chat.postMessage answer was lost was posted twice (now no blind
+   retry of a dropped connection: the channel is checked for the delivery id first).
+3. Slack HTTP mode: a malformed request (timestamp not a number, body not UTF-8) got a 500
+   (now a 401 before Bolt sees it).
+4. A price file with an absurd (finite) price crashed `stock` and `brief` (now the file is
+   refused with one line, and a chart that fails is left out rather than failing the reply).
+5. DELIVERY_GRACE_HOURS=inf (or 1e300) loaded, then every delivery pass died (now bounded).
+6. A .env file that is not UTF-8 stopped the start with a traceback (now a SettingsError).
 """
 
 from __future__ import annotations
