@@ -18,6 +18,7 @@ from briefings.knowledge import KnowledgeBase, load_knowledge_base
 from config import Settings
 
 if TYPE_CHECKING:
+    from briefings.answers import Answerer
     from briefings.knowledge.rotation import InsightRotation
     from briefings.market.service import MarketService
     from briefings.storage import Database
@@ -40,6 +41,16 @@ class Services:
     @cached_property
     def knowledge(self) -> KnowledgeBase:
         return load_knowledge_base(self.settings.articles_dir)
+
+    @cached_property
+    def answerer(self) -> Answerer | None:
+        """The language model behind `ask` and "why it matters", or None when LLM_BASE_URL and
+        LLM_MODEL are unset (then nothing imports the `openai` package)."""
+        if not self.settings.llm_enabled:
+            return None
+        from briefings.answers import answerer_for
+
+        return answerer_for(self.settings)
 
     @cached_property
     def database(self) -> Database:

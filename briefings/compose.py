@@ -8,7 +8,9 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from briefings.claims import ClaimCheck, check_claim, claims_in
@@ -17,6 +19,10 @@ from briefings.market.bars import MarketDataError, MarketDataUnavailable, Series
 from briefings.market.movements import Figures, compute_figures, relative_pct
 from briefings.market.service import MarketService
 
+if TYPE_CHECKING:
+    from briefings.answers import Answerer
+
+log = logging.getLogger(__name__)
 NEW_YORK = ZoneInfo("America/New_York")
 # Sessions shown by each `stock` range; None: since the last close of the previous year.
 RANGES: dict[str, int | None] = {
@@ -79,6 +85,7 @@ class Briefing:
     claim: Claim | None
     claim_check: ClaimCheck | None
     chart: bytes | None
+    why: str | None = None  # "why it matters", from a language model when one is configured
 
     def as_json(self) -> dict[str, object]:
         report = self.market
@@ -99,6 +106,7 @@ class Briefing:
                 "section": self.insight.section_in(self.lang),
                 "topic": self.topic.id if self.topic else None,
                 "article": self.article.title_in(self.lang),
+                "why_it_matters": self.why,
             },
             claim_check=self.claim_check.as_json() if self.claim_check else None,
             generated_at=report.generated_at.isoformat(),
@@ -205,7 +213,11 @@ async def chart_for(
             article_date=article_date, sessions=sessions,
         )  # fmt: skip
 
-    return await asyncio.to_thread(market.charts.get, key, render)
+    try:
+        return await asyncio.to_thread(market.charts.get, key, render)
+    except Exception:  # a chart is a bonus: the figures go out without it
+        log.exception("chart for %s on %s failed; replying without it", company.symbol, report.day)
+        return None
 
 
 def _sessions_this_year(series: Series) -> int:
@@ -230,8 +242,34 @@ def briefing(
     knowledge: KnowledgeBase,
     passage: Passage,
     chart: bytes | None,
+    answerer: Answerer | None = None,
 ) -> Briefing:
+    """The briefing of the day. With a language model (`answerer`: `services.answerer`) it
+    adds "why it matters"; that may block on the network for a few seconds the first time per
+    (day, language, passage), so call this from a thread."""
     article = knowledge.article(passage.article_id)
     topic = knowledge.topics.get(passage.topics[0]) if passage.topics else None
     claim, check = pick_claim(passage, article, report)
-    return Briefing(lang, report, passage, topic, article, claim, check, chart)
+    why = why_it_matters(lang, report, knowledge, passage, answerer)
+    return Briefing(lang, report, passage, topic, article, claim, check, chart, why)
+
+
+def why_it_matters(
+    lang: str,
+    report: MarketReport,
+    knowledge: KnowledgeBase,
+    passage: Passage,
+    answerer: Answerer | None,
+) -> str | None:
+    """Two sentences linking the insight to the day's movement, checked, or None (no model, no
+    figures, or any failure: the briefing simply goes without the line)."""
+    figures = report.company.figures
+    if figures is None or answerer is None:
+        return None
+    try:
+        article = knowledge.article(passage.article_id)
+        return answerer.why_it_matters(lang, report.day, passage, article, figures,
+                                       knowledge.version)  # fmt: skip
+    except Exception:  # the line is optional: never lose a briefing over it
+        log.exception("why it matters failed for the %s briefing; left out", lang)
+        return None

@@ -26,6 +26,7 @@ TEXT = {
         "status_session": "Figures as of the {day} close.",
         "status_holiday": "Market closed on {day}; figures as of the last session, {last}.",
         "insight": "Insight of the day · {topic}",
+        "why": "Why it matters: {text}",
         "claim": "Claim check: {text}",
         "claim_unchecked": "Claim in the article: “{quote}” (not checked: no market data for that date).",
         "data_fresh": "Data: {source}, as of {as_of} (fetched {fetched})",
@@ -57,6 +58,7 @@ TEXT = {
         "status_session": "Chiffres à la clôture du {day}.",
         "status_holiday": "Marché fermé le {day} ; chiffres de la dernière séance, le {last}.",
         "insight": "À retenir aujourd’hui · {topic}",
+        "why": "Pourquoi c'est important : {text}",
         "claim": "Vérification : {text}",
         "claim_unchecked": "Affirmation de l’article : « {quote} » (non vérifiée : pas de cours pour cette date).",
         "data_fresh": "Données : {source}, au {as_of} (relevées le {fetched})",
@@ -161,6 +163,8 @@ def briefing_reply(item: Briefing, public: bool = False) -> Reply:
     topic = item.topic.label[lang] if item.topic else item.article.title_in(lang)
     blocks.append(Heading(_t(lang, "insight", topic=topic)))
     blocks.append(Quote(item.insight.text_in(lang), item.insight.section_in(lang)))
+    if item.why:
+        blocks.append(Paragraph(_t(lang, "why", text=item.why)))
     if item.claim_check:
         blocks.append(Paragraph(_t(lang, "claim", text=item.claim_check.describe(lang))))
     elif item.claim:

@@ -1,27 +1,83 @@
-"""`/meta ask <question>`: a short, sourced answer from the articles, in the question's language."""
+"""`/meta ask <question>`: a short, sourced answer from the articles, in the question's language.
+
+Without a language model the answer is extractive: the passages that answer best, word for
+word. With one (LLM_BASE_URL and LLM_MODEL), the model words the answer from those passages and
+the stored market figures, citing sections; its reply is shown only once checked
+(`briefings.answers`), and the extractive answer otherwise, with a discreet note.
+"""
 
 from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.messages import say
 from bot.replies import Block, Context, Paragraph, Reply
 from bot.requests import Request
 from bot.services import Services
-from briefings.knowledge import Passage
+from briefings.knowledge import Article, Passage
 from briefings.knowledge.language import detect_language
+from briefings.knowledge.retrieval import Hit
 from commands.base import Command, Option, language_of
 
+if TYPE_CHECKING:
+    from briefings.answers import ModelAnswer
+    from briefings.market.movements import Figures
+    from briefings.market.service import MarketService
+
+log = logging.getLogger(__name__)
 MAX_ANSWER_CHARS = 600
 SECOND_PASSAGE_SHARE = 0.75  # a second passage joins only if it answers almost as well
+MODEL_PASSAGES = 4  # passages the model is given, best first
+MODEL_NOTES = {
+    "unavailable": {
+        "en": "Model unavailable; extractive answer shown.",
+        "fr": "Modèle indisponible ; réponse extraite des articles affichée.",
+    },
+    "rejected": {
+        "en": "The model's answer could not be checked against the articles; extractive answer "
+        "shown.",
+        "fr": "La réponse du modèle n’a pas pu être vérifiée dans les articles ; réponse extraite "
+        "affichée.",
+    },
+    "no_answer": {
+        "en": "The model found no answer in these passages; extractive answer shown.",
+        "fr": "Le modèle n’a pas trouvé de réponse dans ces passages ; réponse extraite affichée.",
+    },
+    "written": {
+        "en": "Written by {model} from the sections cited.",
+        "fr": "Rédigé par {model} à partir des sections citées.",
+    },
+}
 
 
-def ask(request: Request, services: Services) -> Reply:
+@dataclass(frozen=True)
+class _Asked:
+    question: str
+    lang: str
+    asked_in: str
+    hits: list[Hit]
+
+
+def ask(request: Request, services: Services) -> Reply | Awaitable[Reply]:
     question = (request.option("question") or request.text).strip()
     lang = language_of(request, services, question)
     if not question:
         return Reply.error(say("empty_question", lang), COMMAND.usage_line(lang))
-    knowledge = services.knowledge
     asked_in = lang if request.lang is None else detect_language(question, default=lang)
-    hits = knowledge.search(question, asked_in)
+    asked = _Asked(question, lang, asked_in, services.knowledge.search(question, asked_in))
+    if asked.hits and services.settings.llm_enabled:
+        return _ask_model(asked, services)  # a coroutine: the router awaits it
+    return _extractive(asked, services)
+
+
+def _extractive(asked: _Asked, services: Services, note: str | None = None) -> Reply:
+    """The passages that answer best, word for word (or "no answer")."""
+    lang, hits = asked.lang, asked.hits
+    chosen: list[Hit] = []
     if hits:
         chosen = [hits[0]]
         for hit in hits[1:]:
@@ -34,29 +90,76 @@ def ask(request: Request, services: Services) -> Reply:
             ):
                 chosen.append(hit)
         chosen.sort(key=lambda h: (h.passage.article_id, h.passage.index))
-        sources = []
-        for hit in chosen:
-            source = {
-                "article": knowledge.article(hit.passage.article_id).title_in(lang),
-                "section": hit.passage.section_in(lang),
-            }
-            if source not in sources:
-                sources.append(source)
         answer = " ".join(h.passage.text_in(lang) for h in chosen)
     else:
-        answer, sources = say("no_answer", lang), []
+        answer = say("no_answer", lang)
+    passages = [h.passage for h in chosen]
+    notes = [MODEL_NOTES[note][lang]] if note else []
+    return _reply(asked, answer, passages, services, notes)
+
+
+def _reply(asked: _Asked, answer: str, passages: list[Passage], services: Services,
+           notes: list[str]) -> Reply:  # fmt: skip
+    lang, knowledge = asked.lang, services.knowledge
+    sources: list[dict[str, str]] = []
+    for passage in passages:
+        source = {
+            "article": knowledge.article(passage.article_id).title_in(lang),
+            "section": passage.section_in(lang),
+        }
+        if source not in sources:
+            sources.append(source)
     data = {
-        "question": question,
+        "question": asked.question,
         "lang": lang,
-        "answered": bool(hits),
+        "answered": bool(asked.hits),
         "answer": answer,
         "sources": sources,
     }
     blocks: list[Block] = [Paragraph(answer)]
-    if hits:
-        blocks += _claim_checks([h.passage for h in chosen], services, lang)
+    if asked.hits:
+        blocks += _claim_checks(passages, services, lang)
     blocks += [Context(say("source", lang, **source)) for source in sources]
+    blocks += [Context(note) for note in notes]
     return Reply(tuple(blocks), data=data)
+
+
+async def _ask_model(asked: _Asked, services: Services) -> Reply:
+    """The model's answer once checked; the extractive answer, with a note, otherwise."""
+    answerer = services.answerer
+    assert answerer is not None  # llm_enabled
+    knowledge = services.knowledge
+    more = knowledge.search(asked.question, asked.asked_in, MODEL_PASSAGES)
+    given: list[tuple[Passage, Article]] = []
+    for hit in [*asked.hits, *more]:
+        if all(hit.passage != p for p, _ in given):
+            given.append((hit.passage, knowledge.article(hit.passage.article_id)))
+    market = services.market  # built here, on the loop; its stored bars are read in the thread
+
+    def work() -> ModelAnswer:
+        figures = _stored_figures(services, market)
+        return answerer.answer(asked.question, asked.lang, given[:MODEL_PASSAGES], figures,
+                               knowledge.version)  # fmt: skip
+
+    result = await asyncio.to_thread(work)
+    if result.text is None:
+        return _extractive(asked, services, note=result.fallback or "unavailable")
+    written = MODEL_NOTES["written"][asked.lang].format(model=answerer.model.model)
+    return _reply(asked, result.text, list(result.cited), services, [written])
+
+
+def _stored_figures(services: Services, market: MarketService) -> Figures | None:
+    """The company's figures from bars already stored (never fetched), or None."""
+    try:
+        from briefings.market.movements import compute_figures
+
+        series = market.stored(services.settings.company_symbol)
+        if series is None or not series.bars:
+            return None
+        return compute_figures(series, article_date=services.knowledge.latest_article.date)
+    except Exception as error:  # no stored data is the normal case for a fresh install
+        log.debug("ask: no stored figures for the model (%s)", type(error).__name__)
+        return None
 
 
 def _claim_checks(passages: list[Passage], services: Services, lang: str) -> list[Block]:
@@ -85,4 +188,5 @@ COMMAND = Command(
     },
     run=ask,
     options=(Option("question", "Your question, in English or French", required=True),),
+    slow_with=lambda settings: settings.llm_enabled,  # a model call may take seconds
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.replies import Reply
 from bot.requests import Request
 from bot.services import Services
@@ -29,7 +31,8 @@ async def brief(request: Request, services: Services) -> Reply:
     chosen = services.rotation.next(f"{request.scope}:brief", [p.id for p in candidates],
                                     services.clock())  # fmt: skip
     passage = next(p for p in candidates if p.id == chosen)
-    return briefing_reply(briefing(lang, report, knowledge, passage, chart), options.share)
+    item = await asyncio.to_thread(briefing, lang, report, knowledge, passage, chart, services.answerer)
+    return briefing_reply(item, options.share)
 
 
 COMMAND = Command(

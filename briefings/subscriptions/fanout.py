@@ -162,7 +162,8 @@ class Deliveries:
         scope = f"{sub.platform}:{sub.workspace}:{sub.channel}:brief"
         chosen = self.services.rotation.next(scope, [p.id for p in candidates], self.services.clock())
         passage = next(p for p in candidates if p.id == chosen)
-        reply = briefing_reply(briefing(sub.language, market, knowledge, passage, chart), public=True)  # type: ignore[arg-type]
+        made = briefing(sub.language, market, knowledge, passage, chart, self.services.answerer)  # type: ignore[arg-type]
+        reply = briefing_reply(made, public=True)
         if due.late:
             note = LATE_NOTE[sub.language].format(time=sub.time_text, zone=sub.zone)
             reply = replace(reply, blocks=(*reply.blocks, Context(note)))
