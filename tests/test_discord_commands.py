@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import random
 from pathlib import Path
 
@@ -477,3 +478,30 @@ async def test_an_unreachable_gateway_at_start_is_retried_not_abandoned(fake, ca
         await bot.stop()
     assert not bot.gateway_running
     assert "fake-bot-token" not in caplog.text
+
+
+# ---- the real subscribe, unsubscribe and schedule commands --------------------------------------
+
+
+async def test_real_subscribe_without_manage_channels_stores_nothing(fake, adapter):
+    payload = interaction_payload("subscribe", {"time": "08:30", "zone": "Europe/Paris"})
+    await dispatch(adapter.client, payload)
+    (callback,) = callbacks(fake)
+    assert callback.json["data"]["content"] == MISSING_MANAGE_CHANNELS["en"]
+    assert adapter.router.services.subscriptions.all() == []
+    assert_no_mentions(fake)
+
+
+async def test_real_subscribe_with_manage_channels_then_schedule(fake, adapter):
+    manager = MEMBER_PERMISSIONS | MANAGE_CHANNELS
+    await dispatch(adapter.client, interaction_payload(
+        "subscribe", {"time": "08:30", "zone": "Europe/Paris", "language": "fr", "cadence": "daily"},
+        permissions=manager))  # fmt: skip
+    (stored,) = adapter.router.services.subscriptions.all()
+    assert (stored.platform, stored.time_text, stored.zone, stored.language, stored.cadence) == (
+        "discord", "08:30", "Europe/Paris", "fr", "daily")
+    assert "Subscribed: the daily briefing at 08:30 Europe/Paris" in json.dumps(
+        callbacks(fake)[0].json, ensure_ascii=False)
+    await dispatch(adapter.client, interaction_payload("schedule", {}))
+    assert "Next briefing:" in json.dumps(callbacks(fake)[1].json, ensure_ascii=False)
+    assert_no_mentions(fake)
