@@ -20,7 +20,7 @@ from bot.router import Router
 from bot.services import Services
 from config import Settings, load_settings
 
-pytest_plugins = ["tests.pg"]  # the PostgreSQL server fixtures
+pytest_plugins = ["tests.pg", "tests.discord_fixtures"]  # PostgreSQL server, Discord fake
 
 TESTS = Path(__file__).resolve().parent
 DATA = TESTS / "data"

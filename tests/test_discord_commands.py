@@ -30,7 +30,6 @@ from tests.fakes.discord import (
     MANAGE_CHANNELS,
     MEMBER_PERMISSIONS,
     USER_ID,
-    FakeDiscord,
     dispatch,
     interaction_payload,
 )
@@ -40,23 +39,6 @@ EPHEMERAL = 64
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
-@pytest.fixture
-async def fake():
-    server = FakeDiscord()
-    await server.start()
-    yield server
-    await server.close()
-
-
-@pytest.fixture(autouse=True)
-def restore_discord_globals(monkeypatch):
-    """The adapter points discord.py's class-level URLs at the fake; put them back afterwards."""
-    monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
-    monkeypatch.setattr(
-        discord.gateway.DiscordWebSocket,
-        "DEFAULT_GATEWAY",
-        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY,
-    )
 
 
 def make_settings(fake, **overrides):

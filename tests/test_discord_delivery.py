@@ -24,7 +24,6 @@ from tests.fakes.discord import (
     MISSING_PERMISSIONS,
     SERVER_ERROR,
     UNKNOWN_CHANNEL,
-    FakeDiscord,
     rate_limited,
 )
 
@@ -47,22 +46,6 @@ BRIEFING = Reply(
 )
 
 
-@pytest.fixture
-async def fake():
-    server = FakeDiscord()
-    await server.start()
-    yield server
-    await server.close()
-
-
-@pytest.fixture(autouse=True)
-def restore_discord_globals(monkeypatch):
-    monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
-    monkeypatch.setattr(
-        discord.gateway.DiscordWebSocket,
-        "DEFAULT_GATEWAY",
-        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY,
-    )
 
 
 @pytest.fixture

@@ -46,13 +46,6 @@ DAY_1 = dt.datetime(2024, 7, 31, 6, 31, tzinfo=dt.UTC)  # 08:31 in Paris
 DAY_2 = DAY_1 + dt.timedelta(days=1)
 
 
-@pytest.fixture(autouse=True)
-def restore_discord_globals(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
-    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY",
-                        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)  # fmt: skip
-
-
 @pytest.fixture
 def quick_discord_sleeps(monkeypatch: pytest.MonkeyPatch) -> None:
     """discord.py sleeps 1, 3, 5, 7 s between its own retries of a 5xx: shorten only those."""
@@ -62,14 +55,6 @@ def quick_discord_sleeps(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(discord.http, "asyncio",
                         types.SimpleNamespace(**{**vars(asyncio), "sleep": quick_sleep}))  # fmt: skip
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord()
-    await server.start()
-    yield server
-    await server.close()
 
 
 class World:
