@@ -23,7 +23,7 @@ from bench.common import ROOT, FakeSlackProcess, rss_mb
 from bench.report import publish, table
 
 SUBSCRIPTIONS = 1000
-DELIVERY_OPTIONS: dict[str, object] = {}  # the defaults (concurrency 16)
+DELIVERY_OPTIONS: dict[str, object] = {}  # the defaults (concurrency 32)
 API_DELAY = 0.020
 # Wednesday 31 July 2024, 08:30 in Paris: every subscription is due now.
 AT = dt.datetime(2024, 7, 31, 6, 30, tzinfo=dt.UTC)
@@ -116,7 +116,7 @@ def main() -> None:
         and result["renders"] == 2
     notes = (f"{SUBSCRIPTIONS} Slack subscriptions at 08:30 Europe/Paris (half en, half fr) due "
              f"at the same minute; `Deliveries(services, {{'slack': SlackAdapter}}).deliver_due` "
-             f"(default concurrency 16) in a process of its own, against a fake Slack (a third "
+             f"(default concurrency) in a process of its own, against a fake Slack (a third "
              f"process) adding {API_DELAY * 1000:.0f} ms to every call. Time includes claiming "
              f"all {SUBSCRIPTIONS} rows. Goal: all delivered in under 10 s, one briefing and one "
              f"chart per language: {'met' if met else 'MISSED'}.")  # fmt: skip

@@ -37,6 +37,8 @@ class Services:
     price_files: dict[str, Path] | None = None  # `--prices`: these files instead of Yahoo
     market_source: object | None = None  # tests and benchmarks: a source of their own
     subscription_listeners: list[Callable[[], None]] = field(default_factory=list)
+    # Small per-process caches that commands keep (e.g. `ask`'s recent replies), by name.
+    caches: dict[str, dict] = field(default_factory=dict)  # type: ignore[type-arg]
 
     @cached_property
     def knowledge(self) -> KnowledgeBase:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -32,6 +33,8 @@ log = logging.getLogger(__name__)
 MAX_ANSWER_CHARS = 600
 SECOND_PASSAGE_SHARE = 0.75  # a second passage joins only if it answers almost as well
 MODEL_PASSAGES = 4  # passages the model is given, best first
+REPLY_TTL = 60.0  # seconds an extractive reply is reused for the same question
+REPLY_CACHE_SIZE = 512
 MODEL_NOTES = {
     "unavailable": {
         "en": "Model unavailable; extractive answer shown.",
@@ -64,14 +67,23 @@ class _Asked:
 
 def ask(request: Request, services: Services) -> Reply | Awaitable[Reply]:
     question = (request.option("question") or request.text).strip()
+    llm = services.settings.llm_enabled
+    key = (question, request.lang, request.locale, services.knowledge.version)
+    recent = services.caches.setdefault("ask", {})
+    if not llm and (hit := recent.get(key)) and time.monotonic() - hit[1] < REPLY_TTL:
+        return hit[0]  # a question a busy channel just asked: the same reply
     lang = language_of(request, services, question)
     if not question:
         return Reply.error(say("empty_question", lang), COMMAND.usage_line(lang))
     asked_in = lang if request.lang is None else detect_language(question, default=lang)
     asked = _Asked(question, lang, asked_in, services.knowledge.search(question, asked_in))
-    if asked.hits and services.settings.llm_enabled:
+    if asked.hits and llm:
         return _ask_model(asked, services)  # a coroutine: the router awaits it
-    return _extractive(asked, services)
+    reply = _extractive(asked, services)
+    if len(recent) >= REPLY_CACHE_SIZE:
+        recent.pop(next(iter(recent)))  # the oldest
+    recent[key] = (reply, time.monotonic())
+    return reply
 
 
 def _extractive(asked: _Asked, services: Services, note: str | None = None) -> Reply:

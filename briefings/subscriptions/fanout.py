@@ -61,7 +61,7 @@ class Deliveries:
         self,
         services: Services,
         ports: dict[str, DeliveryPort],
-        concurrency: int = 16,
+        concurrency: int = 32,
         attempts: int = 3,
         backoff: tuple[float, ...] = (2.0, 8.0),
         post_timeout: float = 60.0,
