@@ -54,8 +54,21 @@ def _database(settings: Settings) -> Check:
 
 
 def _slack(settings: Settings) -> Check:
+    if settings.slack_oauth:
+        return Check("slack", True, "many workspaces (OAuth): tokens come from installations")
     if not settings.slack_bot_token:
+        missing = [name for name, value in (("SLACK_SIGNING_SECRET", settings.slack_signing_secret),
+                                            ("SLACK_APP_TOKEN", settings.slack_app_token)) if value]  # fmt: skip
+        if missing:
+            return Check("slack", False, f"SLACK_BOT_TOKEN is missing ({', '.join(missing)} is set)",
+                         "set SLACK_BOT_TOKEN (xoxb-...) from the app's OAuth & Permissions page")  # fmt: skip
         return Check("slack", True, "not configured (SLACK_BOT_TOKEN unset)", required=False)
+    from bot.adapters.slack import resolve_mode
+
+    try:
+        mode = resolve_mode(settings, None)
+    except SettingsError as error:
+        return Check("slack", False, str(error), "see README, Slack")
     from slack_sdk.errors import SlackApiError
     from slack_sdk.web.async_client import AsyncWebClient
 
@@ -63,7 +76,7 @@ def _slack(settings: Settings) -> Check:
         client = AsyncWebClient(token=settings.slack_bot_token.get_secret_value(),  # type: ignore[union-attr]
                                 base_url=settings.slack_api_url, timeout=10)  # fmt: skip
         response = await client.auth_test()
-        return f"auth.test ok: team {response.get('team')}, bot {response.get('user')}"
+        return f"auth.test ok: team {response.get('team')}, bot {response.get('user')}, {mode} mode"
 
     try:
         return Check("slack", True, asyncio.run(auth()))

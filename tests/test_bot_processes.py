@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import sqlalchemy as sa
 
 from tests.bot_process import BotProcess, bot_env, due_subscriptions, top_level_posts
 from tests.conftest import ROOT
+from tests.delivery_helpers import META
 from tests.fakes.slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, SlackUser
 
 
@@ -120,3 +122,14 @@ def test_doctor_names_a_bad_token_and_an_unreachable_database(tmp_path):
     assert "FAIL slack: auth.test failed: invalid_auth" in out
     assert "secret-pw" not in out + err and "xoxb-wrong-token" not in out + err
     assert "ok   data folder" in out
+
+
+def test_doctor_names_a_missing_token(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATA_DIR": str(tmp_path),
+           "SLACK_SIGNING_SECRET": "a-signing-secret-value", "MARKET_DATA_FILE": str(META)}  # fmt: skip
+    env.pop("SLACK_BOT_TOKEN", None)
+    result = subprocess.run([sys.executable, "-m", "bot", "doctor"], capture_output=True,
+                            text=True, env=env, cwd=ROOT, timeout=60)  # fmt: skip
+    assert result.returncode == 1
+    assert "FAIL slack: SLACK_BOT_TOKEN is missing (SLACK_SIGNING_SECRET is set)" in result.stdout
+    assert "a-signing-secret-value" not in result.stdout + result.stderr
