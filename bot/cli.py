@@ -161,7 +161,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     from bot.logs import setup_logging
 
-    setup_logging(settings, service=args.command == "run")
+    # The running bot logs to stderr; the console (and `run` falling back to it) keeps it quiet.
+    setup_logging(settings, service=args.command == "run" and bool(settings.chat_platforms))
     try:
         return _dispatch(args, settings)
     except SettingsError as exc:  # a platform found its settings incomplete at start
