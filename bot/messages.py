@@ -27,7 +27,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "`/meta insight <topic>` for an insight on one, `/meta ask <question>` for anything.",
         "fr": "`/meta insight <sujet>` pour un point clé, `/meta ask <question>` pour le reste.",
     },
-    "passages": {"en": "{count} passages", "fr": "{count} passages"},
     "help_title": {
         "en": "Meta AI strategy briefings",
         "fr": "Briefings sur la stratégie IA de Meta",

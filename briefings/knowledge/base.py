@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -25,7 +25,6 @@ MIN_INSIGHT_CHARS = 120
 class KnowledgeBase:
     articles: list[Article]
     topics: dict[str, Topic]
-    folders: tuple[Path, ...] = field(default=())
 
     @cached_property
     def passages(self) -> list[Passage]:
@@ -83,4 +82,4 @@ def load_knowledge_base(extra_folder: Path | None = None) -> KnowledgeBase:
                     f"{article.id}: passage {passage.index + 1} has unknown topic "
                     f"{', '.join(sorted(unknown))} (known: {', '.join(topics)})"
                 )
-    return KnowledgeBase(articles, topics, folders)
+    return KnowledgeBase(articles, topics)
