@@ -31,9 +31,9 @@ AT = dt.datetime(2024, 7, 31, 6, 30, tzinfo=dt.UTC)
 
 def child(api_url: str) -> dict[str, object]:
     from bot.adapters.slack import SlackAdapter
-    from bot.router import Router
-    from bot.services import Services
-    from briefings.subscriptions.fanout import Deliveries
+    from commands.router import Router
+    from commands.services import Services
+    from scheduling.fanout import Deliveries
     from briefings.subscriptions.model import parse_time
     from config import load_settings
     from tests.fakes.slack import BOT_TOKEN, SIGNING_SECRET

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from bench.common import META_CSV, percentile
 from bench.report import publish, table
-from bot.requests import Request
-from bot.router import Router
-from bot.services import Services
+from chat.request import Request
+from commands.router import Router
+from commands.services import Services
 from briefings.market.bars import Series
 from briefings.market.csv_source import read_bars_csv
 from config import load_settings

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from bench.common import ROOT, percentile
 from bench.report import publish, table
-from bot.requests import Request
-from bot.router import Router
-from bot.services import Services
+from chat.request import Request
+from commands.router import Router
+from commands.services import Services
 from briefings.knowledge import KnowledgeBase, load_knowledge_base
 from briefings.knowledge.articles import SHIPPED_ARTICLES
 from config import load_settings

@@ -14,15 +14,15 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from bot.adapters.console import ConsoleAdapter
-from bot.router import Router
-from bot.services import Services
+from commands.router import Router
+from commands.services import Services
 from bot.web import health_app
 from config import Settings
 
 if TYPE_CHECKING:
     from bot.adapters.base import ChatAdapter
-    from bot.delivery import DeliveryPort
-    from briefings.subscriptions.scheduler import BriefingScheduler
+    from chat.delivery import DeliveryPort
+    from scheduling.scheduler import BriefingScheduler
 
 log = logging.getLogger(__name__)
 
@@ -124,8 +124,8 @@ class BotRunner:
 
 async def start_scheduler(services: Services, ports: dict[str, DeliveryPort]) -> BriefingScheduler:
     """The delivery scheduler, started inside the running loop."""
-    from briefings.subscriptions.fanout import Deliveries
-    from briefings.subscriptions.scheduler import BriefingScheduler
+    from scheduling.fanout import Deliveries
+    from scheduling.scheduler import BriefingScheduler
 
     scheduler = BriefingScheduler(Deliveries(services, ports), services.settings.scheduler_sweep_seconds)
     await scheduler.start()

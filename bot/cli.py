@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.adapters.console import render
-from bot.replies import Reply
-from bot.requests import Request
+from chat.reply import Reply
+from chat.request import Request
 from config import Settings, SettingsError, load_settings
 
 log = logging.getLogger(__name__)
@@ -121,8 +121,8 @@ def _handle(
     price_files: dict[str, Path] | None = None,
     chart: Path | None = None,
 ) -> int:
-    from bot.router import Router
-    from bot.services import Services
+    from commands.router import Router
+    from commands.services import Services
 
     services = Services(settings, price_files=price_files)
     reply = asyncio.run(Router(services).handle(request))
@@ -206,12 +206,12 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         print("database migrated")
         return 0
     if args.command == "slack-manifest":
-        from bot.adapters.slack_manifest import manifest_yaml
+        from bot.adapters.slack.manifest import manifest_yaml
 
         print(manifest_yaml(args.http_url), end="")
         return 0
     if args.command == "discord-invite":
-        from bot.adapters.discord_invite import InviteError, application_id, invite_url
+        from bot.adapters.discord.invite import InviteError, application_id, invite_url
 
         try:
             print(invite_url(asyncio.run(application_id(settings))))

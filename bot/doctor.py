@@ -92,7 +92,7 @@ def _slack(settings: Settings) -> Check:
 def _discord(settings: Settings) -> Check:
     if not settings.discord_token:
         return Check("discord", True, "not configured (DISCORD_TOKEN unset)", required=False)
-    from bot.adapters.discord_invite import InviteError, application_id
+    from bot.adapters.discord.invite import InviteError, application_id
 
     try:
         app_id = asyncio.run(application_id(settings.model_copy(update={"discord_application_id": None})))

@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 from bot.adapters.console import ConsoleDelivery
-from bot.delivery import DeliveryPort
-from bot.services import Services
+from chat.delivery import DeliveryPort
+from commands.services import Services
 from briefings.subscriptions.model import (
     CADENCES,
     DEFAULT_CADENCE,
@@ -105,7 +105,7 @@ def subscriptions(args: argparse.Namespace, settings: Settings) -> int:
 def delivery_ports(settings: Settings, services: Services) -> dict[str, DeliveryPort]:
     """Ports for a one-off pass: the console (posts to stderr) and each configured platform."""
     from bot.app import build_adapters
-    from bot.router import Router
+    from commands.router import Router
 
     ports: dict[str, DeliveryPort] = {
         "console": ConsoleDelivery(sys.stderr, Path(settings.data_dir) / "console-posts.jsonl")
@@ -116,7 +116,7 @@ def delivery_ports(settings: Settings, services: Services) -> dict[str, Delivery
 
 
 def deliver_due(args: argparse.Namespace, settings: Settings) -> int:
-    from briefings.subscriptions.fanout import Deliveries
+    from scheduling.fanout import Deliveries
 
     services = Services(settings)
 

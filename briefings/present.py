@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.replies import Block, Context, Fields, Heading, Image, Paragraph, Quote, Reply
+from chat.reply import Block, Context, Fields, Heading, Image, Paragraph, Quote, Reply
 from briefings import formatting as fmt
 from briefings.compose import Briefing, MarketReport, SymbolReport
 

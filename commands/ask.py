@@ -15,10 +15,10 @@ from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.messages import say
-from bot.replies import Block, Context, Paragraph, Reply
-from bot.requests import Request
-from bot.services import Services
+from chat.wording import say
+from chat.reply import Block, Context, Paragraph, Reply
+from chat.request import Request
+from commands.services import Services
 from briefings.knowledge import Article, Passage
 from briefings.knowledge.language import detect_language
 from briefings.knowledge.retrieval import Hit

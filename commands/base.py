@@ -6,12 +6,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from bot.messages import say
-from bot.replies import Reply
-from bot.requests import Request
+from chat.wording import say
+from chat.reply import Reply
+from chat.request import Request
 
 if TYPE_CHECKING:
-    from bot.services import Services
+    from commands.services import Services
     from config import Settings
 
 LANGUAGES = ("en", "fr")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.replies import Reply
-from bot.requests import Request
-from bot.services import Services
+from chat.reply import Reply
+from chat.request import Request
+from commands.services import Services
 from briefings.compose import briefing, chart_for, market_report
 from briefings.market.bars import MarketDataError
 from briefings.present import briefing_reply

@@ -7,7 +7,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.services import Services
+    from commands.services import Services
 
 MAX_CHOICES = 25  # Discord shows at most 25
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.messages import say
-from bot.replies import Context, Heading, Quote, Reply
-from bot.requests import Request
-from bot.services import Services
+from chat.wording import say
+from chat.reply import Context, Heading, Quote, Reply
+from chat.request import Request
+from commands.services import Services
 from commands.base import Command, Option, language_of
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bot.requests import Request
+from chat.request import Request
 from briefings.compose import DEFAULT_RANGE, RANGES
 from commands.base import CommandError
 

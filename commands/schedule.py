@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.replies import Context, Paragraph, Reply
-from bot.requests import Request
-from bot.services import Services
+from chat.reply import Context, Paragraph, Reply
+from chat.request import Request
+from commands.services import Services
 from briefings.formatting import local_moment
 from briefings.subscriptions.timing import next_post
 from commands.base import Command, language_of

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.replies import Reply
-from bot.requests import Request
-from bot.services import Services
+from chat.reply import Reply
+from chat.request import Request
+from commands.services import Services
 from briefings import formatting
 from briefings.compose import RANGES, chart_for, market_report
 from briefings.market.bars import MarketDataError

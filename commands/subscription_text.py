@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.requests import Request
+from chat.request import Request
 from briefings.subscriptions.model import Subscription
 
 CADENCE_TEXT = {

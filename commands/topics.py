@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.messages import say
-from bot.replies import BulletList, Context, Heading, Reply
-from bot.requests import Request
-from bot.services import Services
+from chat.wording import say
+from chat.reply import BulletList, Context, Heading, Reply
+from chat.request import Request
+from commands.services import Services
 from commands.base import Command, language_of
 
 

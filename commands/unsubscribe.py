@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.replies import Paragraph, Reply
-from bot.requests import Request
-from bot.services import Services
+from chat.reply import Paragraph, Reply
+from chat.request import Request
+from commands.services import Services
 from commands.base import Command, language_of
 from commands.channel_rules import may_change_subscription
 from commands.subscription_text import not_allowed

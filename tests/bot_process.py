@@ -84,7 +84,7 @@ class BotProcess:
 
 def due_subscriptions(database_url: str, data_dir: Path, count: int) -> None:
     """`count` Slack subscriptions whose time today passed two minutes ago (owed right now)."""
-    from bot.services import Services
+    from commands.services import Services
     from config import load_settings
 
     now = dt.datetime.now(dt.UTC)

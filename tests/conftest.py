@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.console import render
-from bot.replies import Reply
-from bot.router import Router
-from bot.services import Services
+from chat.reply import Reply
+from commands.router import Router
+from commands.services import Services
 from config import Settings, load_settings
 
 pytest_plugins = ["tests.pg", "tests.discord_fixtures"]  # PostgreSQL server, Discord fake

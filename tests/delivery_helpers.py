@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 
 from bot.adapters.console import ConsoleDelivery
-from bot.services import Services
-from briefings.subscriptions.fanout import Deliveries
+from commands.services import Services
+from scheduling.fanout import Deliveries
 from briefings.subscriptions.model import parse_time
 from config import Settings
 from tests.conftest import DATA

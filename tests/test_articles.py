@@ -25,7 +25,7 @@ def test_an_article_file_in_articles_dir_is_searchable(isolated_env, monkeypatch
     folder.mkdir()
     (folder / "llama-3.md").write_text(ARTICLE)
     monkeypatch.setenv("ARTICLES_DIR", str(folder))
-    from bot.services import Services
+    from commands.services import Services
     from config import load_settings
     from tests.conftest import Chat
 

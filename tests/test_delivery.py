@@ -9,7 +9,7 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from bot.delivery import DeliveryError
+from chat.delivery import DeliveryError
 from briefings.storage.tables import deliveries as deliveries_table
 from briefings.subscriptions.claims import ClaimStore
 from tests.delivery_helpers import (
@@ -213,7 +213,7 @@ def test_a_final_failure_is_recorded_with_its_reason(services, settings):
 
 
 def test_market_data_unavailable_still_posts_and_says_so(settings, clock):
-    from bot.services import Services
+    from commands.services import Services
 
     services = Services(settings, clock=lambda: clock[0], price_files={"AAPL": META})  # no META
     subscribe(services, "c", "08:30", "Europe/Paris")

@@ -27,7 +27,7 @@ def environment(isolated_env) -> dict[str, str]:
 
 def add_subscriptions(env: dict[str, str], count: int) -> None:
     code = (
-        "import datetime as dt; from bot.services import Services; from config import load_settings; "
+        "import datetime as dt; from commands.services import Services; from config import load_settings; "
         "s = Services(load_settings()).subscriptions\n"
         f"for n in range({count}): s.save('console', 'local', f'c{{n:03}}', dt.time(8, 30), "
         "'Europe/Paris', 'en', 'daily', 'test', dt.datetime(2026, 11, 30, tzinfo=dt.UTC))"

@@ -16,10 +16,10 @@ import discord
 import pytest
 
 from bot.adapters.discord import HASH_FILE, MISSING_MANAGE_CHANNELS, DiscordAdapter
-from bot.replies import Paragraph, Reply
-from bot.requests import Request
-from bot.router import Router
-from bot.services import Services
+from chat.reply import Paragraph, Reply
+from chat.request import Request
+from commands.router import Router
+from commands.services import Services
 from commands import Command, all_commands
 from commands.base import Option
 from config import load_settings

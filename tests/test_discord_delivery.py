@@ -11,12 +11,12 @@ import discord
 import pytest
 
 from bot.adapters.discord import DiscordAdapter, nonce_for
-from bot.adapters.discord_embeds import render
-from bot.adapters.discord_invite import InviteError, application_id, invite_url
-from bot.delivery import DeliveryError, Target
-from bot.replies import BulletList, Context, Fields, Heading, Image, Paragraph, Quote, Reply
-from bot.router import Router
-from bot.services import Services
+from bot.adapters.discord.embeds import render
+from bot.adapters.discord.invite import InviteError, application_id, invite_url
+from chat.delivery import DeliveryError, Target
+from chat.reply import BulletList, Context, Fields, Heading, Image, Paragraph, Quote, Reply
+from commands.router import Router
+from commands.services import Services
 from config import load_settings
 from tests.fakes.discord import (
     APP_ID,

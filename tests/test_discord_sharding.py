@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.adapters.discord import AUTO_SHARD_GUILDS, DiscordAdapter
-from bot.router import Router
+from commands.router import Router
 from tests.test_discord_commands import make_services, make_settings
 
 

@@ -17,9 +17,9 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from bot.services import Services
+from commands.services import Services
 from briefings.storage.tables import deliveries as deliveries_table
-from briefings.subscriptions.scheduler import BriefingScheduler, trigger_for
+from scheduling.scheduler import BriefingScheduler, trigger_for
 from config import load_settings
 from tests.delivery_helpers import META, deliveries, make_services, posts, subscribe, utc
 

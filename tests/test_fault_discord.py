@@ -18,10 +18,10 @@ import sqlalchemy as sa
 
 from bot.adapters.discord import DiscordAdapter
 from bot.cli import main
-from bot.router import Router
-from bot.services import Services
+from commands.router import Router
+from commands.services import Services
 from briefings.storage.tables import deliveries as deliveries_table
-from briefings.subscriptions.fanout import Deliveries
+from scheduling.fanout import Deliveries
 from briefings.subscriptions.model import parse_time
 from config import load_settings
 from tests.fakes.discord import (

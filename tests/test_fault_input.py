@@ -24,12 +24,12 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from bot.adapters.discord import DiscordAdapter
-from bot.adapters.discord_embeds import error_text, render
-from bot.adapters.slack_blocks import ephemeral_message, public_message
-from bot.replies import Reply
-from bot.requests import Request
-from bot.router import Router, parse
-from bot.services import Services
+from bot.adapters.discord.embeds import error_text, render
+from bot.adapters.slack.blocks import ephemeral_message, public_message
+from chat.reply import Reply
+from chat.request import Request
+from commands.router import Router, parse
+from commands.services import Services
 from briefings.market.bars import MarketDataError
 from briefings.market.csv_source import read_bars_csv
 from briefings.subscriptions.model import CADENCES, LANGUAGES

@@ -19,7 +19,7 @@ import requests
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.services import Services
+from commands.services import Services
 from briefings.market.bars import MarketDataUnavailable, Series
 from briefings.market.cache import MarketData
 from briefings.market.csv_source import read_bars_csv

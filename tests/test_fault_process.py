@@ -13,10 +13,10 @@ import pytest
 import sqlalchemy as sa
 
 from bot.adapters.console import ConsoleDelivery
-from bot.delivery import Target
-from bot.replies import Reply
+from chat.delivery import Target
+from chat.reply import Reply
 from briefings.storage.tables import deliveries as deliveries_table
-from briefings.subscriptions.fanout import Deliveries
+from scheduling.fanout import Deliveries
 from tests.delivery_helpers import (
     console_port,
     make_services,

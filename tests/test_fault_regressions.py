@@ -24,8 +24,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.router import Router, parse
-from bot.services import Services
+from commands.router import Router, parse
+from commands.services import Services
 from config import SettingsError, load_settings
 from tests.delivery_helpers import deliveries, make_services, posts, subscribe, utc
 from tests.fakes.slack import FakeSlack, SlackUser, connection_reset, default, server_error, slow

@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.adapters.slack import SlackAdapter
-from bot.router import Router
-from bot.services import Services
+from commands.router import Router
+from commands.services import Services
 from bot.web import health_app
 from config import load_settings
 from tests.fakes.slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, SlackUser, serve

@@ -16,11 +16,11 @@ import pytest
 import sqlalchemy as sa
 
 from bot.adapters.slack import SlackAdapter
-from bot.router import Router
-from bot.services import Services
+from commands.router import Router
+from commands.services import Services
 from bot.web import health_app
 from briefings.storage.tables import deliveries as deliveries_table
-from briefings.subscriptions.fanout import Deliveries
+from scheduling.fanout import Deliveries
 from briefings.subscriptions.model import parse_time
 from config import Settings, load_settings
 from tests.conftest import DATA

@@ -17,7 +17,7 @@ import time
 import pytest
 
 from bot.cli import main
-from bot.services import Services
+from commands.services import Services
 from briefings.answers.grounding import AllowedNumbers, allowed_numbers, numbers_in
 from commands import all_commands
 from config import load_settings

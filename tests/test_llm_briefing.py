@@ -16,10 +16,10 @@ import pytest
 
 from bot.adapters.console import ConsoleDelivery, render
 from bot.cli import main
-from bot.replies import Paragraph, Quote
-from bot.services import Services
+from chat.reply import Paragraph, Quote
+from commands.services import Services
 from briefings.compose import briefing, market_report
-from briefings.subscriptions.fanout import Deliveries
+from scheduling.fanout import Deliveries
 from config import load_settings
 from tests.conftest import DATA, Chat
 from tests.delivery_helpers import subscribe, utc

@@ -6,7 +6,7 @@ import asyncio
 
 import sqlalchemy as sa
 
-from briefings.subscriptions.leader import LeaderLock
+from scheduling.leader import LeaderLock
 from config import load_settings
 from tests.delivery_helpers import deliveries, make_services, posts_per_channel, subscribe, utc
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from briefings.subscriptions.model import Subscription
-from briefings.subscriptions.scheduler import BriefingScheduler, trigger_for
+from scheduling.scheduler import BriefingScheduler, trigger_for
 from tests.delivery_helpers import deliveries, make_services, posts_per_channel, subscribe, utc
 
 

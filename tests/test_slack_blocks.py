@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from bot.adapters.slack import RedactSlackSecrets, SlackAdapter, resolve_mode
-from bot.adapters.slack_blocks import (
+from bot.adapters.slack.blocks import (
     clip,
     content_blocks,
     ephemeral_message,
@@ -17,11 +17,11 @@ from bot.adapters.slack_blocks import (
     read_share_value,
     share_value,
 )
-from bot.adapters.slack_manifest import manifest, manifest_yaml
-from bot.replies import BulletList, Context, Fields, Heading, Image, Paragraph, Quote, Reply
-from bot.requests import Request
-from bot.router import Router
-from bot.services import Services
+from bot.adapters.slack.manifest import manifest, manifest_yaml
+from chat.reply import BulletList, Context, Fields, Heading, Image, Paragraph, Quote, Reply
+from chat.request import Request
+from commands.router import Router
+from commands.services import Services
 from commands import all_commands
 from config import Settings, load_settings
 from config.settings import SettingsError

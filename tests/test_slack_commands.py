@@ -19,9 +19,9 @@ import pytest
 
 from bot.adapters.slack import SlackAdapter
 from bot.app import BotRunner
-from bot.replies import Reply
-from bot.router import Router
-from bot.services import Services
+from chat.reply import Reply
+from commands.router import Router
+from commands.services import Services
 from bot.web import health_app
 from commands import Command, all_commands
 from config import Settings, load_settings

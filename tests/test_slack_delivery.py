@@ -9,10 +9,10 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.adapters.slack import SlackAdapter
-from bot.delivery import DeliveryError, Target
-from bot.replies import Context, Fields, Heading, Image, Paragraph, Reply
-from bot.router import Router
-from bot.services import Services
+from chat.delivery import DeliveryError, Target
+from chat.reply import Context, Fields, Heading, Image, Paragraph, Reply
+from commands.router import Router
+from commands.services import Services
 from config import Settings, load_settings
 from tests.fakes.slack import (
     BOT_TOKEN,

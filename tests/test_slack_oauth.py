@@ -14,10 +14,10 @@ import pytest
 import sqlalchemy as sa
 
 from bot.adapters.slack import SlackAdapter
-from bot.delivery import Target
-from bot.replies import Paragraph, Reply
-from bot.router import Router
-from bot.services import Services
+from chat.delivery import Target
+from chat.reply import Paragraph, Reply
+from commands.router import Router
+from commands.services import Services
 from bot.web import health_app
 from config import load_settings
 from tests.fakes.slack import SIGNING_SECRET, FakeSlack, SlackUser, serve
@@ -94,7 +94,7 @@ async def test_callback_stores_the_installation_and_commands_use_its_token(oauth
 
 
 async def test_deliveries_use_the_workspace_token_and_unknown_workspaces_are_permanent(oauth_bot):
-    from bot.delivery import DeliveryError
+    from chat.delivery import DeliveryError
 
     api, adapter, url = oauth_bot
     await install(api, url)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.services import Services
+from commands.services import Services
 from briefings.compose import briefing, market_report
 from briefings.market.bars import MarketDataUnavailable, Series
 from briefings.market.csv_source import read_bars_csv

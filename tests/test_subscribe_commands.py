@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bot.services import Services
+from commands.services import Services
 from config import load_settings
 from tests.conftest import Chat
 

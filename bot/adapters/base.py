@@ -6,9 +6,9 @@ from abc import ABC, abstractmethod
 
 from aiohttp import web
 
-from bot.delivery import Target
-from bot.replies import Reply
-from bot.router import Router
+from chat.delivery import Target
+from chat.reply import Reply
+from commands.router import Router
 from config import Settings
 
 
@@ -35,4 +35,4 @@ class ChatAdapter(ABC):
 
     @abstractmethod
     async def deliver(self, target: Target, reply: Reply, delivery_id: str) -> str:
-        """Post a scheduled briefing; see bot.delivery.DeliveryPort."""
+        """Post a scheduled briefing; see chat.delivery.DeliveryPort."""

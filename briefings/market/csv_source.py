@@ -61,6 +61,7 @@ def _read(reader: csv.DictReader[str], name: str) -> list[Bar]:
     return bars
 
 
+MIN_PRICE = 0.0001  # a hundredth of a cent: below it, percentages overflow any display
 MAX_PRICE = 10_000_000.0  # well above any listed share price
 MAX_VOLUME = 1e13
 
@@ -76,10 +77,10 @@ def _bar(row: dict[str, str], name: str, line: int) -> Bar:
         ) from None
     prices = [_number(row, column, name, line) for column in PRICES]
     for column, price in zip(PRICES, prices, strict=True):
-        if not 0 < price <= MAX_PRICE:
+        if not MIN_PRICE <= price <= MAX_PRICE:
             raise MarketDataError(
                 f"{name}: line {line}, column {column}: {price:g} is not a plausible share "
-                f"price; expected a positive price up to {MAX_PRICE:,.0f}"
+                f"price; expected a price from {MIN_PRICE:g} to {MAX_PRICE:,.0f}"
             )
     volume = _number(row, "Volume", name, line)
     if not 0 <= volume <= MAX_VOLUME:

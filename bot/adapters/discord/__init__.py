@@ -4,7 +4,7 @@ The adapter only translates. Its command group is generated from `commands.all_c
 one subcommand per Command, one string option per `Command.options` entry (choices become
 Discord choices, an autocomplete kind asks `commands.completions.complete`, a true/false
 choice becomes a boolean), and `changes_channel` commands require Manage Channels. Each
-interaction becomes a core `Request`; the core `Reply` becomes an embed (bot.adapters.discord_embeds).
+interaction becomes a core `Request`; the core `Reply` becomes an embed (bot.adapters.discord.embeds).
 
 Commands are synced only when their definition changed (a hash kept in DATA_DIR), because
 Discord limits how many commands an application may create per day.
@@ -28,12 +28,12 @@ import yarl
 from discord import app_commands
 
 from bot.adapters.base import ChatAdapter
-from bot.adapters.discord_embeds import CONTENT_MAX, clip, error_text, neutral, render
-from bot.delivery import DeliveryError, Target
-from bot.messages import say
-from bot.replies import Reply
-from bot.requests import Request
-from bot.router import Router
+from bot.adapters.discord.embeds import CONTENT_MAX, clip, error_text, neutral, render
+from chat.delivery import DeliveryError, Target
+from chat.wording import say
+from chat.reply import Reply
+from chat.request import Request
+from commands.router import Router
 from commands import Command
 from commands.base import Option
 from commands.completions import complete

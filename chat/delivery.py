@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.replies import Reply
+from chat.reply import Reply
 
 
 @dataclass(frozen=True)

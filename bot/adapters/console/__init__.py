@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
-from bot.delivery import Target
-from bot.replies import BulletList, Context, Fields, Heading, Image, Paragraph, Quote, Reply
-from bot.router import Router
+from chat.delivery import Target
+from chat.reply import BulletList, Context, Fields, Heading, Image, Paragraph, Quote, Reply
+from commands.router import Router
 
 WIDTH = 92
 PROMPT = "meta> "

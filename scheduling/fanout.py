@@ -11,8 +11,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from bot.delivery import DeliveryError, DeliveryPort, Target
-from bot.replies import Context, Reply
+from chat.delivery import DeliveryError, DeliveryPort, Target
+from chat.reply import Context, Reply
 from briefings.compose import briefing, chart_for, market_report
 from briefings.present import briefing_reply
 from briefings.subscriptions.claims import Claim, ClaimStore
@@ -20,7 +20,7 @@ from briefings.subscriptions.model import Subscription
 from briefings.subscriptions.timing import Due, owed
 
 if TYPE_CHECKING:
-    from bot.services import Services
+    from commands.services import Services
 
 log = logging.getLogger(__name__)
 LATE_NOTE = {

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import discord
 
-from bot.replies import BulletList, Context, Fields, Heading, Image, Paragraph, Quote, Reply
+from chat.reply import BulletList, Context, Fields, Heading, Image, Paragraph, Quote, Reply
 
 TITLE_MAX = 256
 DESCRIPTION_MAX = 4096

@@ -1,7 +1,7 @@
 """Slack: `/meta ...` slash commands and the Share button in, Block Kit out, briefings posted.
 
-The adapter only translates. A slash command becomes a core Request (`bot.router.parse`), the
-router answers with a Reply, and `bot.adapters.slack_blocks` renders it. Slack wants an HTTP
+The adapter only translates. A slash command becomes a core Request (`commands.router.parse`), the
+router answers with a Reply, and `bot.adapters.slack.blocks` renders it. Slack wants an HTTP
 200 within 3 seconds, so:
 
 - quick commands are answered in the acknowledgement itself (an ephemeral message);
@@ -51,7 +51,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.base import ChatAdapter
-from bot.adapters.slack_blocks import (
+from bot.adapters.slack.blocks import (
     SHARE_ACTION,
     TEXT,
     ephemeral_message,
@@ -62,11 +62,11 @@ from bot.adapters.slack_blocks import (
     t,
     unescape,
 )
-from bot.delivery import DeliveryError, Target
-from bot.messages import say
-from bot.replies import Reply
-from bot.requests import Request
-from bot.router import Router, parse
+from chat.delivery import DeliveryError, Target
+from chat.wording import say
+from chat.reply import Reply
+from chat.request import Request
+from commands.router import Router, parse
 from config import Settings, SettingsError
 
 log = logging.getLogger(__name__)
@@ -214,7 +214,7 @@ class SlackAdapter(ChatAdapter):
         self.installations = None
         oauth: dict[str, Any] = {}
         if settings.slack_oauth:
-            from bot.adapters.slack_oauth import installation_store, oauth_flow
+            from bot.adapters.slack.oauth import installation_store, oauth_flow
 
             engine = router.services.database.ready()
             self.installations = installation_store(settings, engine)
@@ -384,13 +384,16 @@ class SlackAdapter(ChatAdapter):
             command = self.router.command_for(request)
             work = asyncio.ensure_future(self.router.handle(request))
             # A slow command gets only a glance: enough for bad input, which fails at once.
-            budget = SLOW_GLANCE if command is not None and command.is_slow(self.settings) else ACK_BUDGET
-            await asyncio.wait({work}, timeout=budget)
-            if work.done() and not (work.result().public and work.result().ok):
+            slow = command is not None and command.is_slow(self.settings)
+            await asyncio.wait({work}, timeout=SLOW_GLANCE if slow else ACK_BUDGET)
+            # A slow command's answer always comes through response_url (the same shape however
+            # fast it was); only its mistakes are answered in the ack.
+            in_ack = work.done() and not (slow and work.result().ok)
+            if in_ack and not (work.result().public and work.result().ok):
                 await ack(self._ephemeral(work.result(), request))
                 return
-            if work.done():
-                await ack()  # a quick public reply: posted in the channel just after
+            if work.done() and work.result().public and work.result().ok:
+                await ack()  # a public reply: posted in the channel just after
             else:
                 await ack(plain_message(t(lang, "working")))
             what = f"/meta {request.command}"

@@ -17,11 +17,11 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from briefings.subscriptions.leader import LeaderLock
+from scheduling.leader import LeaderLock
 from briefings.subscriptions.model import Subscription
 
 if TYPE_CHECKING:
-    from briefings.subscriptions.fanout import Deliveries, PassReport
+    from scheduling.fanout import Deliveries, PassReport
 
 log = logging.getLogger(__name__)
 SWEEP_SECONDS = 60

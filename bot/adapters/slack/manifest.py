@@ -14,7 +14,7 @@ import yaml
 
 from commands import all_commands
 
-TEMPLATE = Path(__file__).resolve().parents[2] / "config" / "slack-manifest.yml"
+TEMPLATE = Path(__file__).resolve().parents[3] / "config" / "slack-manifest.yml"
 EVENTS_PATH = "/slack/events"  # as bot.adapters.slack serves it (not imported: no slack_bolt here)
 MAX_USAGE_HINT = 1000  # Slack's limit for a slash command's usage_hint
 MAX_DESCRIPTION = 2000

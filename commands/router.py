@@ -13,10 +13,10 @@ import re
 import time
 from collections.abc import Callable
 
-from bot.messages import say
-from bot.replies import Reply
-from bot.requests import Request
-from bot.services import Services
+from chat.wording import say
+from chat.reply import Reply
+from chat.request import Request
+from commands.services import Services
 from commands import Command, CommandError, all_commands
 
 log = logging.getLogger(__name__)

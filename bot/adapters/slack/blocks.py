@@ -19,8 +19,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from bot.replies import BulletList, Context, Fields, Heading, Image, Paragraph, Quote, Reply
-from bot.requests import Request
+from chat.reply import BulletList, Context, Fields, Heading, Image, Paragraph, Quote, Reply
+from chat.request import Request
 
 MAX_BLOCKS = 50
 MAX_SECTION = 3000
@@ -32,7 +32,7 @@ MAX_FALLBACK = 3000
 MAX_BUTTON_VALUE = 2000
 SHARE_ACTION = "share_reply"
 
-# The adapter's own words (the core's sentences live in bot.messages).
+# The adapter's own words (the core's sentences live in chat.wording).
 TEXT = {
     "en": {
         "working": "Working on it…",

@@ -1,0 +1,1 @@
+"""Orchestration: the scheduler, the fan-out of briefings, the leader lock."""
