@@ -16,9 +16,15 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 
 def build_app() -> web.Application:
-    client = AsyncWebClient(token=os.environ["SLACK_BOT_TOKEN"], base_url=os.environ["SLACK_API_URL"])
-    bolt = AsyncApp(client=client, signing_secret=os.environ["SLACK_SIGNING_SECRET"],
-                    process_before_response=False, name="bare-bolt")  # fmt: skip
+    client = AsyncWebClient(
+        token=os.environ["SLACK_BOT_TOKEN"], base_url=os.environ["SLACK_API_URL"]
+    )
+    bolt = AsyncApp(
+        client=client,
+        signing_secret=os.environ["SLACK_SIGNING_SECRET"],
+        process_before_response=False,
+        name="bare-bolt",
+    )
 
     @bolt.command("/meta")
     async def meta(ack) -> None:  # type: ignore[no-untyped-def]

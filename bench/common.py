@@ -75,8 +75,11 @@ class FakeSlackProcess:
     def __init__(self, delay: float = 0.0) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bench.fake_slack", "--delay", str(delay)],
-            cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-        )  # fmt: skip
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         assert self.process.stdout is not None
         self.url = self.process.stdout.readline().strip()
         if not self.url.startswith("http://127.0.0.1:"):
@@ -122,13 +125,22 @@ class FakeSlackProcess:
 
 def bot_env(fake: FakeSlackProcess, port: int, data_dir: Path, **extra: str) -> dict[str, str]:
     """The environment of a bot in Slack HTTP mode against the fake: no Discord, no LLM."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("SLACK_", "DISCORD_", "MARKET_", "DATABASE_", "LLM_", "DATA_DIR"))}  # fmt: skip
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SLACK_", "DISCORD_", "MARKET_", "DATABASE_", "LLM_", "DATA_DIR"))
+    }
     env.update(
-        SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=fake.api_url, SLACK_MODE="http", PORT=str(port), DATA_DIR=str(data_dir),
-        YF_DISABLE_CURL_CFFI="1", PYTHONUNBUFFERED="1", PYTHONPATH=str(ROOT),
-    )  # fmt: skip
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=fake.api_url,
+        SLACK_MODE="http",
+        PORT=str(port),
+        DATA_DIR=str(data_dir),
+        YF_DISABLE_CURL_CFFI="1",
+        PYTHONUNBUFFERED="1",
+        PYTHONPATH=str(ROOT),
+    )
     env.update(extra)
     return env
 
@@ -137,14 +149,21 @@ class ServerProcess:
     """A web server subprocess (the bot, or bench/bare_bolt.py) on `port`, logging to a file;
     `.started_s` is the wall time from spawn to the first `/healthz` 200."""
 
-    def __init__(self, args: list[str], env: dict[str, str], port: int, log: Path,
-                 timeout: float = 30.0) -> None:  # fmt: skip
+    def __init__(
+        self, args: list[str], env: dict[str, str], port: int, log: Path, timeout: float = 30.0
+    ) -> None:
         self.port = port
         self.log = log
         self._out = log.open("wb")
         started = time.perf_counter()
-        self.process = subprocess.Popen(args, cwd=data_cwd(env), env=env, stdin=subprocess.DEVNULL,
-                                        stdout=self._out, stderr=subprocess.STDOUT)  # fmt: skip
+        self.process = subprocess.Popen(
+            args,
+            cwd=data_cwd(env),
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=self._out,
+            stderr=subprocess.STDOUT,
+        )
         self.started_s = self._wait_healthy(started, timeout)
 
     @property
@@ -162,8 +181,10 @@ class ServerProcess:
     def _wait_healthy(self, started: float, timeout: float) -> float:
         while time.perf_counter() - started < timeout:
             if self.process.poll() is not None:
-                raise RuntimeError(f"server exited ({self.process.returncode}); see {self.log}:\n"
-                                   + self.log.read_text(errors="replace")[-2000:])  # fmt: skip
+                raise RuntimeError(
+                    f"server exited ({self.process.returncode}); see {self.log}:\n"
+                    + self.log.read_text(errors="replace")[-2000:]
+                )
             try:
                 status, _ = http_get_json(self.base + "/healthz", timeout=0.5)
             except OSError:

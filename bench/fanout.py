@@ -31,25 +31,37 @@ AT = dt.datetime(2024, 7, 31, 6, 30, tzinfo=dt.UTC)
 
 def child(api_url: str) -> dict[str, object]:
     from bot.adapters.slack import SlackAdapter
+    from briefings.subscriptions.model import parse_time
     from commands.router import Router
     from commands.services import Services
-    from scheduling.fanout import Deliveries
-    from briefings.subscriptions.model import parse_time
     from config import load_settings
+    from scheduling.fanout import Deliveries
     from tests.fakes.slack import BOT_TOKEN, SIGNING_SECRET
 
     tmp = tempfile.mkdtemp(prefix="bench-fanout-")
     settings = load_settings(
-        data_dir=Path(tmp) / "data", slack_bot_token=BOT_TOKEN, slack_signing_secret=SIGNING_SECRET,
-        slack_api_url=api_url, slack_mode="http",
-    )  # fmt: skip
-    services = Services(settings, clock=lambda: AT,
-                        price_files={"META": ROOT / "tests" / "data" / "META.csv"})  # fmt: skip
+        data_dir=Path(tmp) / "data",
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=api_url,
+        slack_mode="http",
+    )
+    services = Services(
+        settings, clock=lambda: AT, price_files={"META": ROOT / "tests" / "data" / "META.csv"}
+    )
     created = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
     for n in range(SUBSCRIPTIONS):
-        services.subscriptions.save("slack", "T0BENCH", f"C{n:06d}", parse_time("08:30"),
-                                    "Europe/Paris", "fr" if n % 2 else "en", "daily", "bench",
-                                    created)  # fmt: skip
+        services.subscriptions.save(
+            "slack",
+            "T0BENCH",
+            f"C{n:06d}",
+            parse_time("08:30"),
+            "Europe/Paris",
+            "fr" if n % 2 else "en",
+            "daily",
+            "bench",
+            created,
+        )
     router = Router(services)
     adapter = SlackAdapter(settings, router)
     _ = services.knowledge.index
@@ -86,8 +98,13 @@ def _pid() -> int:
 
 def main() -> None:
     with FakeSlackProcess(delay=API_DELAY) as fake:
-        done = subprocess.run([sys.executable, "-m", "bench.fanout", "--child", fake.api_url],
-                              cwd=ROOT, capture_output=True, text=True, timeout=300)  # fmt: skip
+        done = subprocess.run(
+            [sys.executable, "-m", "bench.fanout", "--child", fake.api_url],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         if done.returncode != 0:
             raise RuntimeError("fan-out child failed:\n" + done.stderr[-3000:])
         result = json.loads(done.stdout.strip().splitlines()[-1])
@@ -102,26 +119,42 @@ def main() -> None:
         ["posts per second", f"{result['delivered'] / seconds:.0f}"],
         ["CPU time of the process during the pass, s", f"{result['cpu_seconds']:.2f}"],
         ["chat.postMessage calls", posts],
-        ["chart uploads (files, completeUploadExternal)",
-         f"{uploads}, {calls.get('files.completeUploadExternal', 0)}"],
-        ["other calls", ", ".join(f"{k} {v}" for k, v in sorted(calls.items()) if k not in
-                                  ("chat.postMessage", "upload", "files.completeUploadExternal")) or "none"],
+        [
+            "chart uploads (files, completeUploadExternal)",
+            f"{uploads}, {calls.get('files.completeUploadExternal', 0)}",
+        ],
+        [
+            "other calls",
+            ", ".join(
+                f"{k} {v}"
+                for k, v in sorted(calls.items())
+                if k not in ("chat.postMessage", "upload", "files.completeUploadExternal")
+            )
+            or "none",
+        ],
         ["briefings built", result["briefings_built"]],
         ["ChartCache renders", result["renders"]],
         ["RSS before the pass, MB", f"{result['rss_before_mb']:.0f}"],
         ["RSS after the pass, MB", f"{result['rss_after_mb']:.0f}"],
         ["peak RSS of the process, MB", f"{result['peak_rss_mb']:.0f}"],
     ]
-    met = seconds < 10 and posts == SUBSCRIPTIONS and result["briefings_built"] == 2 \
+    met = (
+        seconds < 10
+        and posts == SUBSCRIPTIONS
+        and result["briefings_built"] == 2
         and result["renders"] == 2
-    notes = (f"{SUBSCRIPTIONS} Slack subscriptions at 08:30 Europe/Paris (half en, half fr) due "
-             f"at the same minute; `Deliveries(services, {{'slack': SlackAdapter}}).deliver_due` "
-             f"(default concurrency) in a process of its own, against a fake Slack (a third "
-             f"process) adding {API_DELAY * 1000:.0f} ms to every call. Time includes claiming "
-             f"all {SUBSCRIPTIONS} rows. Goal: all delivered in under 10 s, one briefing and one "
-             f"chart per language: {'met' if met else 'MISSED'}.")  # fmt: skip
-    publish(table("Fan-out: 1,000 Slack subscriptions in one minute", ["measure", "value"], rows,
-                  notes))
+    )
+    notes = (
+        f"{SUBSCRIPTIONS} Slack subscriptions at 08:30 Europe/Paris (half en, half fr) due "
+        f"at the same minute; `Deliveries(services, {{'slack': SlackAdapter}}).deliver_due` "
+        f"(default concurrency) in a process of its own, against a fake Slack (a third "
+        f"process) adding {API_DELAY * 1000:.0f} ms to every call. Time includes claiming "
+        f"all {SUBSCRIPTIONS} rows. Goal: all delivered in under 10 s, one briefing and one "
+        f"chart per language: {'met' if met else 'MISSED'}."
+    )
+    publish(
+        table("Fan-out: 1,000 Slack subscriptions in one minute", ["measure", "value"], rows, notes)
+    )
 
 
 if __name__ == "__main__":

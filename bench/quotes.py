@@ -18,11 +18,11 @@ from pathlib import Path
 
 from bench.common import META_CSV, percentile
 from bench.report import publish, table
+from briefings.market.bars import Series
+from briefings.market.csv_source import read_bars_csv
 from chat.request import Request
 from commands.router import Router
 from commands.services import Services
-from briefings.market.bars import Series
-from briefings.market.csv_source import read_bars_csv
 from config import load_settings
 
 COLD = 500
@@ -46,8 +46,9 @@ class SlowSource:
         with self._lock:
             self.fetches[symbol] += 1
         time.sleep(FETCH_SECONDS)
-        return Series(symbol=symbol, bars=self.bars.bars, source=self.name,
-                      fetched_at=dt.datetime.now(dt.UTC))  # fmt: skip
+        return Series(
+            symbol=symbol, bars=self.bars.bars, source=self.name, fetched_at=dt.datetime.now(dt.UTC)
+        )
 
 
 async def timed(router: Router, request: Request) -> tuple[float, bool]:
@@ -57,8 +58,9 @@ async def timed(router: Router, request: Request) -> tuple[float, bool]:
 
 
 def request(n: int) -> Request:
-    return Request("stock", "", platform="slack", workspace="T0BENCH", channel=f"C{n:05d}",
-                   user=f"U{n:05d}")  # fmt: skip
+    return Request(
+        "stock", "", platform="slack", workspace="T0BENCH", channel=f"C{n:05d}", user=f"U{n:05d}"
+    )
 
 
 async def run(data_dir: Path) -> dict[str, object]:
@@ -78,10 +80,15 @@ async def run(data_dir: Path) -> dict[str, object]:
     warm_burst = await asyncio.gather(*(timed(router, request(n)) for n in range(WARM)))
     burst_wall = time.perf_counter() - started
     return {
-        "cold": cold, "cold_wall": cold_wall, "warm_seq": warm_seq, "warm_burst": warm_burst,
-        "burst_wall": burst_wall, "fetches": dict(source.fetches),
-        "renders": services.market.charts.renders, "hits": services.market.data.cache_hits,
-    }  # fmt: skip
+        "cold": cold,
+        "cold_wall": cold_wall,
+        "warm_seq": warm_seq,
+        "warm_burst": warm_burst,
+        "burst_wall": burst_wall,
+        "fetches": dict(source.fetches),
+        "renders": services.market.charts.renders,
+        "hits": services.market.data.cache_hits,
+    }
 
 
 def main() -> None:
@@ -89,15 +96,26 @@ def main() -> None:
         result = asyncio.run(run(Path(tmp) / "data"))
     fetches: dict[str, int] = result["fetches"]  # type: ignore[assignment]
     rows = []
-    for label, key in (("cold, 500 at once", "cold"), ("warm, one at a time", "warm_seq"),
-                       ("warm, 500 at once", "warm_burst")):  # fmt: skip
+    for label, key in (
+        ("cold, 500 at once", "cold"),
+        ("warm, one at a time", "warm_seq"),
+        ("warm, 500 at once", "warm_burst"),
+    ):
         samples = result[key]
         lat = [s[0] for s in samples]  # type: ignore[union-attr]
         ok = sum(s[1] for s in samples)  # type: ignore[union-attr]
         wall = {"cold": result["cold_wall"], "warm_burst": result["burst_wall"]}.get(key)
-        rows.append([label, len(lat), ok, f"{percentile(lat, 50) * 1000:.1f}",
-                     f"{percentile(lat, 99) * 1000:.1f}", f"{max(lat) * 1000:.1f}",
-                     f"{wall:.2f}" if wall is not None else "–"])  # fmt: skip
+        rows.append(
+            [
+                label,
+                len(lat),
+                ok,
+                f"{percentile(lat, 50) * 1000:.1f}",
+                f"{percentile(lat, 99) * 1000:.1f}",
+                f"{max(lat) * 1000:.1f}",
+                f"{wall:.2f}" if wall is not None else "–",
+            ]
+        )
     one_each = all(count == 1 for count in fetches.values()) and len(fetches) == 4
     warm_p99 = percentile([s[0] for s in result["warm_seq"]], 99) * 1000  # type: ignore[union-attr]
     notes = (
@@ -106,12 +124,17 @@ def main() -> None:
         f"{result['renders']}; cache hits {result['hits']}. Warm p99 one at a time "
         f"{warm_p99:.1f} ms (goal < 20 ms: {'met' if warm_p99 < 20 else 'MISSED'}). "
         f"In-process `Router.handle(Request('stock'))`; source sleeps {FETCH_SECONDS * 1000:.0f} ms "
-        "and returns tests/data/META.csv's bars for every symbol; \"ok\" counts replies with a "
-        "chart. \"500 at once\" latencies include waiting for the other 499 on one event loop."
+        'and returns tests/data/META.csv\'s bars for every symbol; "ok" counts replies with a '
+        'chart. "500 at once" latencies include waiting for the other 499 on one event loop.'
     )
-    publish(table("Quote coalescing: `stock` on a cold cache, then warm",
-                  ["phase", "requests", "ok", "p50 ms", "p99 ms", "max ms", "wall s"], rows,
-                  notes))  # fmt: skip
+    publish(
+        table(
+            "Quote coalescing: `stock` on a cold cache, then warm",
+            ["phase", "requests", "ok", "p50 ms", "p99 ms", "max ms", "wall s"],
+            rows,
+            notes,
+        )
+    )
 
 
 if __name__ == "__main__":

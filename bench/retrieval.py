@@ -15,17 +15,20 @@ from pathlib import Path
 
 from bench.common import ROOT, percentile
 from bench.report import publish, table
+from briefings.knowledge import KnowledgeBase, load_knowledge_base
+from briefings.knowledge.articles import SHIPPED_ARTICLES
 from chat.request import Request
 from commands.router import Router
 from commands.services import Services
-from briefings.knowledge import KnowledgeBase, load_knowledge_base
-from briefings.knowledge.articles import SHIPPED_ARTICLES
 from config import load_settings
 
 ROUNDS = 60  # passes over the eval questions
 COPIES = 49
-EVAL = [json.loads(line) for line in
-        (ROOT / "tests" / "data" / "eval_questions.jsonl").read_text().splitlines() if line.strip()]  # fmt: skip
+EVAL = [
+    json.loads(line)
+    for line in (ROOT / "tests" / "data" / "eval_questions.jsonl").read_text().splitlines()
+    if line.strip()
+]
 
 
 def copy_articles(folder: Path, copies: int) -> None:
@@ -33,8 +36,13 @@ def copy_articles(folder: Path, copies: int) -> None:
     for n in range(1, copies + 1):
         for path in sorted(SHIPPED_ARTICLES.glob("meta-llama-growth*.md")):
             name = path.name.replace("meta-llama-growth", f"meta-llama-growth-copy{n:02d}")
-            text = re.sub(r'^title: "(.*)"$', rf'title: "\1 (copy {n})"', path.read_text(encoding="utf-8"),
-                          count=1, flags=re.MULTILINE)  # fmt: skip
+            text = re.sub(
+                r'^title: "(.*)"$',
+                rf'title: "\1 (copy {n})"',
+                path.read_text(encoding="utf-8"),
+                count=1,
+                flags=re.MULTILINE,
+            )
             (folder / name).write_text(text, encoding="utf-8")
 
 
@@ -85,17 +93,42 @@ def main() -> None:
             services.__dict__["knowledge"] = knowledge  # the same index, already built
             ask = ask_latencies(services)
             p50, p99 = percentile(search, 50) * 1000, percentile(search, 99) * 1000
-            rows.append([label, len(knowledge.passages), f"{build * 1000:.0f}",
-                         f"{p50:.3f}", f"{p99:.3f}", "met" if p50 < 1 else "MISSED",
-                         f"{percentile(ask, 50) * 1000:.2f}", f"{percentile(ask, 99) * 1000:.2f}"])  # fmt: skip
-    notes = (f"In-process, after a warm-up; `KnowledgeBase.search` on the {len(EVAL)} eval "
-             f"questions × {ROUNDS} passes; the whole `ask` command (Router.handle) × "
-             f"{ROUNDS // 4} passes. Goal: retrieval under 1 ms per query (median). The "
-             f"{COPIES + 1}-article base repeats the shipped article under {COPIES} other "
-             f"slugs and titles (generated for this run only).")  # fmt: skip
-    publish(table("`ask` retrieval: per-query latency",
-                  ["knowledge base", "passages", "load + index ms", "search p50 ms",
-                   "search p99 ms", "goal < 1 ms", "ask p50 ms", "ask p99 ms"], rows, notes))  # fmt: skip
+            rows.append(
+                [
+                    label,
+                    len(knowledge.passages),
+                    f"{build * 1000:.0f}",
+                    f"{p50:.3f}",
+                    f"{p99:.3f}",
+                    "met" if p50 < 1 else "MISSED",
+                    f"{percentile(ask, 50) * 1000:.2f}",
+                    f"{percentile(ask, 99) * 1000:.2f}",
+                ]
+            )
+    notes = (
+        f"In-process, after a warm-up; `KnowledgeBase.search` on the {len(EVAL)} eval "
+        f"questions × {ROUNDS} passes; the whole `ask` command (Router.handle) × "
+        f"{ROUNDS // 4} passes. Goal: retrieval under 1 ms per query (median). The "
+        f"{COPIES + 1}-article base repeats the shipped article under {COPIES} other "
+        f"slugs and titles (generated for this run only)."
+    )
+    publish(
+        table(
+            "`ask` retrieval: per-query latency",
+            [
+                "knowledge base",
+                "passages",
+                "load + index ms",
+                "search p50 ms",
+                "search p99 ms",
+                "goal < 1 ms",
+                "ask p50 ms",
+                "ask p99 ms",
+            ],
+            rows,
+            notes,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -34,9 +34,11 @@ def brief(fake: FakeSlackProcess, server: ServerProcess, run: int) -> tuple[int,
     before = fake.stats().get("response", 0)
     started = time.perf_counter()
     request = urllib.request.Request(
-        server.events_url, data=body.encode(), method="POST",
+        server.events_url,
+        data=body.encode(),
+        method="POST",
         headers=user.signed_headers(body, "application/x-www-form-urlencoded"),
-    )  # fmt: skip
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         status = response.status
         response.read()
@@ -64,19 +66,48 @@ def main() -> None:
     start_ms = median(starts) * 1000
     idle_mb = median(idle)
     rows = [
-        ["spawn to /healthz 200, ms", f"{start_ms:.0f}", f"{min(starts) * 1000:.0f}–{max(starts) * 1000:.0f}",
-         "< 2000", "met" if start_ms < 2000 else "MISSED"],
-        ["RSS idle, MB", f"{idle_mb:.0f}", f"{min(idle):.0f}–{max(idle):.0f}", "< 150",
-         "met" if idle_mb < 150 else "MISSED"],
-        ["RSS after the first briefing, MB", f"{median(after):.0f}", f"{min(after):.0f}–{max(after):.0f}", "", ""],
-        ["first `/meta brief` to its response_url call, ms", f"{median(briefs) * 1000:.0f}",
-         f"{min(briefs) * 1000:.0f}–{max(briefs) * 1000:.0f}", "", ""],
-    ]  # fmt: skip
-    notes = (f"{RUNS} fresh starts of `python -m bot run --slack-mode http` (fresh DATA_DIR each, "
-             f"so migrations run), fake Slack in another process; idle RSS read {IDLE_SETTLE:g} s "
-             f"after the first /healthz 200; acks {sorted(set(acks))}.")  # fmt: skip
-    publish(table("Start-up and memory: `python -m bot run` (Slack HTTP mode)",
-                  ["measure", "median", "range", "goal", ""], rows, notes))  # fmt: skip
+        [
+            "spawn to /healthz 200, ms",
+            f"{start_ms:.0f}",
+            f"{min(starts) * 1000:.0f}–{max(starts) * 1000:.0f}",
+            "< 2000",
+            "met" if start_ms < 2000 else "MISSED",
+        ],
+        [
+            "RSS idle, MB",
+            f"{idle_mb:.0f}",
+            f"{min(idle):.0f}–{max(idle):.0f}",
+            "< 150",
+            "met" if idle_mb < 150 else "MISSED",
+        ],
+        [
+            "RSS after the first briefing, MB",
+            f"{median(after):.0f}",
+            f"{min(after):.0f}–{max(after):.0f}",
+            "",
+            "",
+        ],
+        [
+            "first `/meta brief` to its response_url call, ms",
+            f"{median(briefs) * 1000:.0f}",
+            f"{min(briefs) * 1000:.0f}–{max(briefs) * 1000:.0f}",
+            "",
+            "",
+        ],
+    ]
+    notes = (
+        f"{RUNS} fresh starts of `python -m bot run --slack-mode http` (fresh DATA_DIR each, "
+        f"so migrations run), fake Slack in another process; idle RSS read {IDLE_SETTLE:g} s "
+        f"after the first /healthz 200; acks {sorted(set(acks))}."
+    )
+    publish(
+        table(
+            "Start-up and memory: `python -m bot run` (Slack HTTP mode)",
+            ["measure", "median", "range", "goal", ""],
+            rows,
+            notes,
+        )
+    )
 
 
 if __name__ == "__main__":

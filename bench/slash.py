@@ -37,8 +37,11 @@ CONCURRENCY = (1, 16, 64)
 REQUESTS = 1500  # per concurrency, per server, per round
 ROUNDS = 2  # bare then bot, then bot then bare: order effects cancel out
 WARMUP = 300
-QUESTIONS = [json.loads(line)["q"] for line in
-             (ROOT / "tests" / "data" / "eval_questions.jsonl").read_text().splitlines() if line.strip()]  # fmt: skip
+QUESTIONS = [
+    json.loads(line)["q"]
+    for line in (ROOT / "tests" / "data" / "eval_questions.jsonl").read_text().splitlines()
+    if line.strip()
+]
 
 
 def signed_requests(user, count: int) -> list[tuple[bytes, dict[str, str]]]:  # type: ignore[no-untyped-def]
@@ -50,8 +53,9 @@ def signed_requests(user, count: int) -> list[tuple[bytes, dict[str, str]]]:  # 
     return out
 
 
-async def load(url: str, requests: list[tuple[bytes, dict[str, str]]], concurrency: int,
-               check_body: bool) -> tuple[float, list[float], int]:  # fmt: skip
+async def load(
+    url: str, requests: list[tuple[bytes, dict[str, str]]], concurrency: int, check_body: bool
+) -> tuple[float, list[float], int]:
     """POST every request with `concurrency` in flight; (wall seconds, latencies, errors)."""
     latencies: list[float] = []
     errors = 0
@@ -75,7 +79,9 @@ async def load(url: str, requests: list[tuple[bytes, dict[str, str]]], concurren
     return wall, latencies, errors
 
 
-def measure(servers: dict[str, ServerProcess], fake: FakeSlackProcess) -> dict[tuple[str, int], dict]:
+def measure(
+    servers: dict[str, ServerProcess], fake: FakeSlackProcess
+) -> dict[tuple[str, int], dict]:
     results: dict[tuple[str, int], dict] = {}
     users = {name: slack_user(fake, server.events_url) for name, server in servers.items()}
     for name, server in servers.items():  # warm up: imports, auth.test, the BM25 index
@@ -90,8 +96,9 @@ def measure(servers: dict[str, ServerProcess], fake: FakeSlackProcess) -> dict[t
                     load(servers[name].events_url, requests, concurrency, name == "bot")
                 )
                 cpu = cpu_seconds(servers[name].pid) - cpu
-                entry = results.setdefault((name, concurrency),
-                                           {"rps": [], "lat": [], "errors": 0, "cpu": []})  # fmt: skip
+                entry = results.setdefault(
+                    (name, concurrency), {"rps": [], "lat": [], "errors": 0, "cpu": []}
+                )
                 entry["cpu"].append(cpu / len(requests))
                 entry["rps"].append(len(requests) / wall)
                 entry["lat"] += latencies
@@ -109,9 +116,10 @@ def main() -> None:
         (tmp_path / "bare-data").mkdir()
         with (
             ServerProcess(bot_args(), bot_env_, bot_port, tmp_path / "bot.log") as bot,
-            ServerProcess([bot_args()[0], "-m", "bench.bare_bolt"], bare_env, bare_port,
-                          tmp_path / "bare.log") as bare,
-        ):  # fmt: skip
+            ServerProcess(
+                [bot_args()[0], "-m", "bench.bare_bolt"], bare_env, bare_port, tmp_path / "bare.log"
+            ) as bare,
+        ):
             results = measure({"bare Bolt": bare, "bot": bot}, fake)
     rows = []
     for concurrency in CONCURRENCY:
@@ -119,28 +127,53 @@ def main() -> None:
         for name in ("bare Bolt", "bot"):
             entry = results[(name, concurrency)]
             rps = median(entry["rps"])
-            rows.append([concurrency, name, f"{rps:.0f}", f"{rps / bare_rps:.2f}",
-                         f"{percentile(entry['lat'], 50) * 1000:.1f}",
-                         f"{percentile(entry['lat'], 99) * 1000:.1f}",
-                         f"{median(entry['cpu']) * 1000:.2f}", entry["errors"]])  # fmt: skip
+            rows.append(
+                [
+                    concurrency,
+                    name,
+                    f"{rps:.0f}",
+                    f"{rps / bare_rps:.2f}",
+                    f"{percentile(entry['lat'], 50) * 1000:.1f}",
+                    f"{percentile(entry['lat'], 99) * 1000:.1f}",
+                    f"{median(entry['cpu']) * 1000:.2f}",
+                    entry["errors"],
+                ]
+            )
     c16_ratio = median(results[("bot", 16)]["rps"]) / median(results[("bare Bolt", 16)]["rps"])
     c16_p99 = percentile(results[("bot", 16)]["lat"], 99) * 1000
-    verdict = (f"Goal at concurrency 16: bot ≥ 0.8 × bare Bolt's throughput (got {c16_ratio:.2f}: "
-               f"{'met' if c16_ratio >= 0.8 else 'MISSED'}) and p99 < 50 ms (got {c16_p99:.1f} ms: "
-               f"{'met' if c16_p99 < 50 else 'MISSED'}).")  # fmt: skip
-    notes = (f"Signed `/meta ask` over loopback HTTP (keep-alive), {REQUESTS} requests per "
-             f"concurrency per server per round, {ROUNDS} rounds in alternating order after "
-             f"{WARMUP} warm-up requests each; req/s is the median of the rounds, latencies are "
-             "pooled over them. The bot is `python -m bot run --slack-mode http`; bare Bolt is "
-             "bench/bare_bolt.py (an AsyncApp whose handler only acks). Load generator, both "
-             "servers and the fake Slack share the 2 CPUs; server CPU ms/req is the server process's "
-             "user+system time over the requests it served. Bolt polls for the ack every 10 ms "
-             "(slack_bolt/listener/asyncio_runner.py), which sets both servers' floor at "
-             "concurrency 1. " + verdict)  # fmt: skip
-    publish(table("Slash commands: `/meta ask` ack path vs bare Bolt",
-                  ["concurrency", "server", "req/s", "vs bare", "p50 ms", "p99 ms",
-                   "server CPU ms/req", "errors"],
-                  rows, notes))  # fmt: skip
+    verdict = (
+        f"Goal at concurrency 16: bot ≥ 0.8 × bare Bolt's throughput (got {c16_ratio:.2f}: "
+        f"{'met' if c16_ratio >= 0.8 else 'MISSED'}) and p99 < 50 ms (got {c16_p99:.1f} ms: "
+        f"{'met' if c16_p99 < 50 else 'MISSED'})."
+    )
+    notes = (
+        f"Signed `/meta ask` over loopback HTTP (keep-alive), {REQUESTS} requests per "
+        f"concurrency per server per round, {ROUNDS} rounds in alternating order after "
+        f"{WARMUP} warm-up requests each; req/s is the median of the rounds, latencies are "
+        "pooled over them. The bot is `python -m bot run --slack-mode http`; bare Bolt is "
+        "bench/bare_bolt.py (an AsyncApp whose handler only acks). Load generator, both "
+        "servers and the fake Slack share the 2 CPUs; server CPU ms/req is the server process's "
+        "user+system time over the requests it served. Bolt polls for the ack every 10 ms "
+        "(slack_bolt/listener/asyncio_runner.py), which sets both servers' floor at "
+        "concurrency 1. " + verdict
+    )
+    publish(
+        table(
+            "Slash commands: `/meta ask` ack path vs bare Bolt",
+            [
+                "concurrency",
+                "server",
+                "req/s",
+                "vs bare",
+                "p50 ms",
+                "p99 ms",
+                "server CPU ms/req",
+                "errors",
+            ],
+            rows,
+            notes,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -30,8 +30,14 @@ def main() -> None:
         ["python -c pass", f"{baseline * 1000:.0f}", "1.0"],
         ["python -m bot ask", f"{ask * 1000:.0f}", f"{ask / baseline:.1f}"],
     ]
-    publish(table("Start-up: `python -m bot ask`", ["command", "median ms", "ratio"], rows,
-                  f"{RUNS} runs each, wall time of the whole process."))
+    publish(
+        table(
+            "Start-up: `python -m bot ask`",
+            ["command", "median ms", "ratio"],
+            rows,
+            f"{RUNS} runs each, wall time of the whole process.",
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from bot.adapters.console import ConsoleAdapter
+from bot.web import health_app
 from commands.router import Router
 from commands.services import Services
-from bot.web import health_app
 from config import Settings
 
 if TYPE_CHECKING:
@@ -44,8 +44,9 @@ def build_adapters(settings: Settings, router: Router, slack_mode: str | None) -
 class BotRunner:
     """Starts everything, reports health, and stops everything in reverse order."""
 
-    def __init__(self, settings: Settings, services: Services | None = None,
-                 slack_mode: str | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, settings: Settings, services: Services | None = None, slack_mode: str | None = None
+    ) -> None:
         self.settings = settings
         self.services = services or Services(settings)
         self.router = Router(self.services)
@@ -96,7 +97,9 @@ class BotRunner:
         try:
             await asyncio.wait_for(self._stop_everything(), self.settings.shutdown_timeout)
         except TimeoutError:
-            log.warning("shutdown took longer than %s s; exiting anyway", self.settings.shutdown_timeout)
+            log.warning(
+                "shutdown took longer than %s s; exiting anyway", self.settings.shutdown_timeout
+            )
 
     async def _stop_everything(self) -> None:
         budget = self.settings.shutdown_timeout * 0.75
@@ -127,7 +130,9 @@ async def start_scheduler(services: Services, ports: dict[str, DeliveryPort]) ->
     from scheduling.fanout import Deliveries
     from scheduling.scheduler import BriefingScheduler
 
-    scheduler = BriefingScheduler(Deliveries(services, ports), services.settings.scheduler_sweep_seconds)
+    scheduler = BriefingScheduler(
+        Deliveries(services, ports), services.settings.scheduler_sweep_seconds
+    )
     await scheduler.start()
     return scheduler
 

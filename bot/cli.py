@@ -46,9 +46,14 @@ RANGES = ["1d", "5d", "1mo", "3mo", "6mo", "ytd", "1y"]
 
 
 def _market_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--prices", action="append", default=[], metavar="[SYMBOL=]FILE",
-                        help="daily bars CSV (yfinance export); FILE alone is the company symbol; "
-                        "repeatable; with files, Yahoo is not used")  # fmt: skip
+    parser.add_argument(
+        "--prices",
+        action="append",
+        default=[],
+        metavar="[SYMBOL=]FILE",
+        help="daily bars CSV (yfinance export); FILE alone is the company symbol; "
+        "repeatable; with files, Yahoo is not used",
+    )
     parser.add_argument("--date", type=_date, help="as of that day's close (YYYY-MM-DD)")
     parser.add_argument("--lang", type=_lang, help="en or fr")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -73,7 +78,9 @@ def build_parser() -> Parser:
     insight.add_argument("--json", action="store_true", help="print one JSON object")
 
     stock = sub.add_parser("stock", help="how the stock is moving")
-    stock.add_argument("range", nargs="?", default="3mo", choices=RANGES, help="period (default 3mo)")
+    stock.add_argument(
+        "range", nargs="?", default="3mo", choices=RANGES, help="period (default 3mo)"
+    )
     _market_flags(stock)
     stock.add_argument("--chart", type=Path, metavar="OUT.png", help="also write the chart there")
 

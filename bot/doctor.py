@@ -32,8 +32,12 @@ def _data_dir(settings: Settings) -> Check:
             pass
         return Check("data folder", True, f"{settings.data_dir} is writable")
     except OSError as error:
-        return Check("data folder", False, f"{settings.data_dir}: {error.strerror}",
-                     "set DATA_DIR to a folder the bot may write to")  # fmt: skip
+        return Check(
+            "data folder",
+            False,
+            f"{settings.data_dir}: {error.strerror}",
+            "set DATA_DIR to a folder the bot may write to",
+        )
 
 
 def _database(settings: Settings) -> Check:
@@ -49,19 +53,33 @@ def _database(settings: Settings) -> Check:
             revision = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
         return Check("database", True, f"{shown} reachable, migrated to {revision}")
     except Exception as error:
-        return Check("database", False, f"{shown} unreachable ({type(error).__name__})",
-                     "check DATABASE_URL and that the server is up; `python -m bot migrate`")  # fmt: skip
+        return Check(
+            "database",
+            False,
+            f"{shown} unreachable ({type(error).__name__})",
+            "check DATABASE_URL and that the server is up; `python -m bot migrate`",
+        )
 
 
 def _slack(settings: Settings) -> Check:
     if settings.slack_oauth:
         return Check("slack", True, "many workspaces (OAuth): tokens come from installations")
     if not settings.slack_bot_token:
-        missing = [name for name, value in (("SLACK_SIGNING_SECRET", settings.slack_signing_secret),
-                                            ("SLACK_APP_TOKEN", settings.slack_app_token)) if value]  # fmt: skip
+        missing = [
+            name
+            for name, value in (
+                ("SLACK_SIGNING_SECRET", settings.slack_signing_secret),
+                ("SLACK_APP_TOKEN", settings.slack_app_token),
+            )
+            if value
+        ]
         if missing:
-            return Check("slack", False, f"SLACK_BOT_TOKEN is missing ({', '.join(missing)} is set)",
-                         "set SLACK_BOT_TOKEN (xoxb-...) from the app's OAuth & Permissions page")  # fmt: skip
+            return Check(
+                "slack",
+                False,
+                f"SLACK_BOT_TOKEN is missing ({', '.join(missing)} is set)",
+                "set SLACK_BOT_TOKEN (xoxb-...) from the app's OAuth & Permissions page",
+            )
         return Check("slack", True, "not configured (SLACK_BOT_TOKEN unset)", required=False)
     from bot.adapters.slack import resolve_mode
 
@@ -73,8 +91,11 @@ def _slack(settings: Settings) -> Check:
     from slack_sdk.web.async_client import AsyncWebClient
 
     async def auth() -> str:
-        client = AsyncWebClient(token=settings.slack_bot_token.get_secret_value(),  # type: ignore[union-attr]
-                                base_url=settings.slack_api_url, timeout=10)  # fmt: skip
+        client = AsyncWebClient(
+            token=settings.slack_bot_token.get_secret_value(),  # type: ignore[union-attr]
+            base_url=settings.slack_api_url,
+            timeout=10,
+        )
         response = await client.auth_test()
         return f"auth.test ok: team {response.get('team')}, bot {response.get('user')}, {mode} mode"
 
@@ -82,11 +103,19 @@ def _slack(settings: Settings) -> Check:
         return Check("slack", True, asyncio.run(auth()))
     except SlackApiError as error:
         code = error.response.get("error", "error")
-        return Check("slack", False, f"auth.test failed: {code}",
-                     "check SLACK_BOT_TOKEN (xoxb-...) and that the app is installed")  # fmt: skip
+        return Check(
+            "slack",
+            False,
+            f"auth.test failed: {code}",
+            "check SLACK_BOT_TOKEN (xoxb-...) and that the app is installed",
+        )
     except Exception as error:
-        return Check("slack", False, f"Slack unreachable ({type(error).__name__})",
-                     "check the network and SLACK_API_URL")  # fmt: skip
+        return Check(
+            "slack",
+            False,
+            f"Slack unreachable ({type(error).__name__})",
+            "check the network and SLACK_API_URL",
+        )
 
 
 def _discord(settings: Settings) -> Check:
@@ -95,13 +124,19 @@ def _discord(settings: Settings) -> Check:
     from bot.adapters.discord.invite import InviteError, application_id
 
     try:
-        app_id = asyncio.run(application_id(settings.model_copy(update={"discord_application_id": None})))
+        app_id = asyncio.run(
+            application_id(settings.model_copy(update={"discord_application_id": None}))
+        )
         return Check("discord", True, f"login ok, application {app_id}")
     except InviteError as error:
         return Check("discord", False, f"login failed: {error}", "check DISCORD_TOKEN")
     except Exception as error:
-        return Check("discord", False, f"Discord unreachable ({type(error).__name__})",
-                     "check the network and DISCORD_API_URL")  # fmt: skip
+        return Check(
+            "discord",
+            False,
+            f"Discord unreachable ({type(error).__name__})",
+            "check the network and DISCORD_API_URL",
+        )
 
 
 def _yahoo(settings: Settings) -> Check:
@@ -112,12 +147,20 @@ def _yahoo(settings: Settings) -> Check:
 
     try:
         series = YahooSource(period="5d").fetch(settings.company_symbol)
-        return Check("market data", True, f"Yahoo Finance reachable, {settings.company_symbol} "
-                     f"last bar {series.last.date}", required=False)  # fmt: skip
+        return Check(
+            "market data",
+            True,
+            f"Yahoo Finance reachable, {settings.company_symbol} last bar {series.last.date}",
+            required=False,
+        )
     except MarketDataUnavailable as error:
-        return Check("market data", False, f"Yahoo Finance: {error.reason}",
-                     "the bot will answer from stored bars, labelled; check the network",
-                     required=False)  # fmt: skip
+        return Check(
+            "market data",
+            False,
+            f"Yahoo Finance: {error.reason}",
+            "the bot will answer from stored bars, labelled; check the network",
+            required=False,
+        )
 
 
 CHECKS: list[Callable[[Settings], Check]] = [_data_dir, _database, _slack, _discord, _yahoo]

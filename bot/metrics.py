@@ -52,11 +52,16 @@ class Metrics:
     def __init__(self, services: Services) -> None:
         self.registry = CollectorRegistry()
         self.commands = Counter(
-            "meta_bot_commands", "Commands handled", ["command", "outcome", "platform"],
+            "meta_bot_commands",
+            "Commands handled",
+            ["command", "outcome", "platform"],
             registry=self.registry,
         )
         self.latency = Histogram(
-            "meta_bot_command_seconds", "Command latency", ["command"], registry=self.registry,
+            "meta_bot_command_seconds",
+            "Command latency",
+            ["command"],
+            registry=self.registry,
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
         )
         self.registry.register(_ServiceCollector(services))

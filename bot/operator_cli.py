@@ -10,8 +10,6 @@ import sys
 from pathlib import Path
 
 from bot.adapters.console import ConsoleDelivery
-from chat.delivery import DeliveryPort
-from commands.services import Services
 from briefings.subscriptions.model import (
     CADENCES,
     DEFAULT_CADENCE,
@@ -21,6 +19,8 @@ from briefings.subscriptions.model import (
     parse_time,
     parse_zone,
 )
+from chat.delivery import DeliveryPort
+from commands.services import Services
 from config import Settings
 
 PLATFORMS = ("console", "slack", "discord")
@@ -28,8 +28,9 @@ PLATFORMS = ("console", "slack", "discord")
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     subs = sub.add_parser("subscriptions", help="add, list or remove channel subscriptions")
-    actions = subs.add_subparsers(dest="action", metavar="ACTION", required=True,
-                                  parser_class=type(subs))  # fmt: skip
+    actions = subs.add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=type(subs)
+    )
     add = actions.add_parser("add", help="subscribe a channel to the daily briefing")
     add.add_argument("--channel", required=True, help="channel id")
     add.add_argument("--time", required=True, help="HH:MM (24 h) or 8:30am, in ZONE")
@@ -54,7 +55,9 @@ def _instant(value: str) -> dt.datetime:
     try:
         moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise argparse.ArgumentTypeError("must be an ISO date-time like 2026-11-27T08:30:00+01:00") from None
+        raise argparse.ArgumentTypeError(
+            "must be an ISO date-time like 2026-11-27T08:30:00+01:00"
+        ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
@@ -72,31 +75,54 @@ def subscriptions(args: argparse.Namespace, settings: Settings) -> int:
             lang, cadence = parse_language(args.lang), parse_cadence(args.cadence)
         except SubscriptionError as error:
             return _fail(str(error))
-        sub = store.save(args.platform, args.workspace, args.channel, time, zone, lang, cadence,
-                         "cli", services.clock())  # fmt: skip
-        print(f"subscribed {sub.platform} channel {sub.channel}: {sub.time_text} {sub.zone}, "
-              f"{sub.language}, {sub.cadence}")  # fmt: skip
+        sub = store.save(
+            args.platform,
+            args.workspace,
+            args.channel,
+            time,
+            zone,
+            lang,
+            cadence,
+            "cli",
+            services.clock(),
+        )
+        print(
+            f"subscribed {sub.platform} channel {sub.channel}: {sub.time_text} {sub.zone}, "
+            f"{sub.language}, {sub.cadence}"
+        )
         return 0
     if args.action == "remove":
         if not store.remove(args.platform, args.channel):
-            return _fail(f"no subscription for {args.platform} channel {args.channel}; "
-                         "see 'python -m bot subscriptions list'")  # fmt: skip
+            return _fail(
+                f"no subscription for {args.platform} channel {args.channel}; "
+                "see 'python -m bot subscriptions list'"
+            )
         print(f"unsubscribed {args.platform} channel {args.channel}")
         return 0
     rows = [
-        {"platform": s.platform, "workspace": s.workspace, "channel": s.channel,
-         "time": s.time_text, "zone": s.zone, "lang": s.language, "cadence": s.cadence,
-         "created_by": s.created_by, "created_at": s.created_at.isoformat(),
-         "paused_reason": s.paused_reason}
+        {
+            "platform": s.platform,
+            "workspace": s.workspace,
+            "channel": s.channel,
+            "time": s.time_text,
+            "zone": s.zone,
+            "lang": s.language,
+            "cadence": s.cadence,
+            "created_by": s.created_by,
+            "created_at": s.created_at.isoformat(),
+            "paused_reason": s.paused_reason,
+        }
         for s in store.all(args.platform)
-    ]  # fmt: skip
+    ]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False))
     else:
         for r in rows:
             paused = f"  PAUSED: {r['paused_reason']}" if r["paused_reason"] else ""
-            print(f"{r['platform']:8} {r['channel']:20} {r['time']} {r['zone']:20} {r['lang']} "
-                  f"{r['cadence']}{paused}")  # fmt: skip
+            print(
+                f"{r['platform']:8} {r['channel']:20} {r['time']} {r['zone']:20} {r['lang']} "
+                f"{r['cadence']}{paused}"
+            )
         if not rows:
             print("no subscriptions")
     return 0

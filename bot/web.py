@@ -23,7 +23,9 @@ def health_app(
     async def metrics_page(_request: web.Request) -> web.Response:
         assert metrics is not None
         body = await asyncio.to_thread(metrics)
-        return web.Response(body=body, headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"})
+        return web.Response(
+            body=body, headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"}
+        )
 
     @web.middleware
     async def refuse_while_stopping(request: web.Request, handler):  # type: ignore[no-untyped-def]

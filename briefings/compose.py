@@ -26,8 +26,14 @@ log = logging.getLogger(__name__)
 NEW_YORK = ZoneInfo("America/New_York")
 # Sessions shown by each `stock` range; None: since the last close of the previous year.
 RANGES: dict[str, int | None] = {
-    "1d": 1, "5d": 5, "1mo": 21, "3mo": 63, "6mo": 126, "ytd": None, "1y": 252,
-}  # fmt: skip
+    "1d": 1,
+    "5d": 5,
+    "1mo": 21,
+    "3mo": 63,
+    "6mo": 126,
+    "ytd": None,
+    "1y": 252,
+}
 DEFAULT_RANGE = "3mo"
 FIGURE_FIELDS = [f.name for f in dataclasses.fields(Figures)]
 
@@ -140,7 +146,9 @@ def _symbol_report(
     series = got.up_to(day) if day else got
     if not series.bars:
         first = got.bars[0].date.isoformat() if got.bars else "?"
-        return SymbolReport(symbol, None, None, f"no prices on or before {day} (data starts {first})")
+        return SymbolReport(
+            symbol, None, None, f"no prices on or before {day} (data starts {first})"
+        )
     return SymbolReport(symbol, compute_figures(series, article_date=article), series)
 
 
@@ -162,13 +170,20 @@ async def market_report(
     symbols = [company, benchmark, *peers]
     results = await asyncio.gather(*(market.series(s) for s in symbols))
     company_got = results[0]
-    if day and isinstance(company_got, Series) and company_got.bars and company_got.bars[0].date > day:
+    if (
+        day
+        and isinstance(company_got, Series)
+        and company_got.bars
+        and company_got.bars[0].date > day
+    ):
         raise MarketDataError(
             f"--date {day.isoformat()} is before the first {company} price "
             f"({company_got.bars[0].date.isoformat()}); use a later date"
         )
     cutoff = day or now.astimezone(NEW_YORK).date()
-    reports = [_symbol_report(s, r, cutoff, article_date) for s, r in zip(symbols, results, strict=True)]
+    reports = [
+        _symbol_report(s, r, cutoff, article_date) for s, r in zip(symbols, results, strict=True)
+    ]
     calendar = market.calendar
     if day:
         status, intraday, report_day = calendar.session_status(day), False, day
@@ -204,14 +219,25 @@ async def chart_for(
 
     sessions = RANGES[report.range_key] or _sessions_this_year(company)
     sessions = max(sessions, 5)
-    key = (company.symbol, company.last.date, report.day, lang, sessions, company.source,
-           report.benchmark.series.last.date if report.benchmark.series else None)  # fmt: skip
+    key = (
+        company.symbol,
+        company.last.date,
+        report.day,
+        lang,
+        sessions,
+        company.source,
+        report.benchmark.series.last.date if report.benchmark.series else None,
+    )
 
     def render() -> bytes:
         return render_chart(
-            company, report.benchmark.series, company.last.date, lang,
-            article_date=article_date, sessions=sessions,
-        )  # fmt: skip
+            company,
+            report.benchmark.series,
+            company.last.date,
+            lang,
+            article_date=article_date,
+            sessions=sessions,
+        )
 
     try:
         return await asyncio.to_thread(market.charts.get, key, render)
@@ -268,8 +294,9 @@ def why_it_matters(
         return None
     try:
         article = knowledge.article(passage.article_id)
-        return answerer.why_it_matters(lang, report.day, passage, article, figures,
-                                       knowledge.version)  # fmt: skip
+        return answerer.why_it_matters(
+            lang, report.day, passage, article, figures, knowledge.version
+        )
     except Exception:  # the line is optional: never lose a briefing over it
         log.exception("why it matters failed for the %s briefing; left out", lang)
         return None

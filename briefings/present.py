@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from chat.reply import Block, Context, Fields, Heading, Image, Paragraph, Quote, Reply
 from briefings import formatting as fmt
 from briefings.compose import Briefing, MarketReport, SymbolReport
+from chat.reply import Block, Context, Fields, Heading, Image, Paragraph, Quote, Reply
 
 TEXT = {
     "en": {
@@ -12,11 +12,18 @@ TEXT = {
         "stock_title": "{symbol} · {range}: {change}",
         "close": "{symbol} close",
         "intraday_price": "{symbol} (intraday)",
-        "1d": "1 day", "5d": "5 days", "1mo": "1 month", "ytd": "Year to date", "52w": "52 weeks",
+        "1d": "1 day",
+        "5d": "5 days",
+        "1mo": "1 month",
+        "ytd": "Year to date",
+        "52w": "52 weeks",
         "since_article": "Since the article ({day})",
-        "range_52w": "52-week range", "range_52w_value": "{high} from high, {low} from low",
-        "volume": "Volume", "volume_value": "{volume}, {vs} vs 20-day average",
-        "vs_benchmark": "vs {symbol}", "vs_benchmark_value": "{d1} today, {ytd} this year",
+        "range_52w": "52-week range",
+        "range_52w_value": "{high} from high, {low} from low",
+        "volume": "Volume",
+        "volume_value": "{volume}, {vs} vs 20-day average",
+        "vs_benchmark": "vs {symbol}",
+        "vs_benchmark_value": "{d1} today, {ytd} this year",
         "peer_value": "{d1} today, {ytd} this year",
         "unusual": "unusual move (beyond 2 standard deviations)",
         "unavailable": "unavailable ({reason})",
@@ -35,20 +42,33 @@ TEXT = {
         "data_none": "Market data is unavailable right now ({reason}); the figures will be back when it is.",
         "article": "Article: {title}, {day}",
         "chart_alt": "{symbol} closes, {range}",
-        "ranges": {"1d": "1 day", "5d": "5 days", "1mo": "1 month", "3mo": "3 months",
-                   "6mo": "6 months", "ytd": "year to date", "1y": "1 year"},
+        "ranges": {
+            "1d": "1 day",
+            "5d": "5 days",
+            "1mo": "1 month",
+            "3mo": "3 months",
+            "6mo": "6 months",
+            "ytd": "year to date",
+            "1y": "1 year",
+        },
     },
     "fr": {
         "brief_title": "Briefing {symbol} · {day}",
         "stock_title": "{symbol} · {range} : {change}",
         "close": "Clôture {symbol}",
         "intraday_price": "{symbol} (en séance)",
-        "1d": "1 jour", "5d": "5 jours", "1mo": "1 mois", "ytd": "Depuis le 1er janvier",
+        "1d": "1 jour",
+        "5d": "5 jours",
+        "1mo": "1 mois",
+        "ytd": "Depuis le 1er janvier",
         "52w": "52 semaines",
         "since_article": "Depuis l’article ({day})",
-        "range_52w": "Plus haut / bas 52 sem.", "range_52w_value": "{high} du plus haut, {low} du plus bas",
-        "volume": "Volume", "volume_value": "{volume}, {vs} vs moyenne 20 jours",
-        "vs_benchmark": "vs {symbol}", "vs_benchmark_value": "{d1} aujourd’hui, {ytd} cette année",
+        "range_52w": "Plus haut / bas 52 sem.",
+        "range_52w_value": "{high} du plus haut, {low} du plus bas",
+        "volume": "Volume",
+        "volume_value": "{volume}, {vs} vs moyenne 20 jours",
+        "vs_benchmark": "vs {symbol}",
+        "vs_benchmark_value": "{d1} aujourd’hui, {ytd} cette année",
         "peer_value": "{d1} aujourd’hui, {ytd} cette année",
         "unusual": "mouvement inhabituel (au-delà de 2 écarts-types)",
         "unavailable": "indisponible ({reason})",
@@ -67,10 +87,17 @@ TEXT = {
         "data_none": "Les cours sont indisponibles pour le moment ({reason}) ; les chiffres reviendront avec eux.",
         "article": "Article : {title}, {day}",
         "chart_alt": "Clôtures {symbol}, {range}",
-        "ranges": {"1d": "1 jour", "5d": "5 jours", "1mo": "1 mois", "3mo": "3 mois",
-                   "6mo": "6 mois", "ytd": "depuis le 1er janvier", "1y": "1 an"},
+        "ranges": {
+            "1d": "1 jour",
+            "5d": "5 jours",
+            "1mo": "1 mois",
+            "3mo": "3 mois",
+            "6mo": "6 mois",
+            "ytd": "depuis le 1er janvier",
+            "1y": "1 an",
+        },
     },
-}  # fmt: skip
+}
 
 
 def _t(lang: str, key: str, **values: object) -> str:
@@ -81,7 +108,9 @@ def _status_line(report: MarketReport, lang: str) -> str:
     company = report.company.figures
     last = fmt.day(company.as_of, lang) if company else "–"
     if report.intraday:
-        return _t(lang, "status_early_close" if report.market_status == "early_close" else "status_open")
+        return _t(
+            lang, "status_early_close" if report.market_status == "early_close" else "status_open"
+        )
     if report.historical and report.market_status == "closed":
         return _t(lang, "status_holiday", day=fmt.day(report.day, lang), last=last)
     if report.historical:
@@ -89,7 +118,9 @@ def _status_line(report: MarketReport, lang: str) -> str:
     return _t(lang, "status_closed_live", day=last)
 
 
-def _market_fields(report: MarketReport, lang: str, article_day: str | None) -> list[tuple[str, str]]:
+def _market_fields(
+    report: MarketReport, lang: str, article_day: str | None
+) -> list[tuple[str, str]]:
     company = report.company
     f = company.figures
     if f is None:
@@ -98,7 +129,10 @@ def _market_fields(report: MarketReport, lang: str, article_day: str | None) -> 
     label = "intraday_price" if report.intraday else "close"
     one_day = pct(f.change_1d_pct, lang) + (f" ⚠ {_t(lang, 'unusual')}" if f.unusual_move else "")
     rows = [
-        (_t(lang, label, symbol=company.symbol), f"{fmt.price(f.close, lang)} ({fmt.day(f.as_of, lang)})"),
+        (
+            _t(lang, label, symbol=company.symbol),
+            f"{fmt.price(f.close, lang)} ({fmt.day(f.as_of, lang)})",
+        ),
         (_t(lang, "1d"), one_day),
         (_t(lang, "5d"), pct(f.change_5d_pct, lang)),
         (_t(lang, "1mo"), pct(f.change_1mo_pct, lang)),
@@ -108,16 +142,42 @@ def _market_fields(report: MarketReport, lang: str, article_day: str | None) -> 
     if article_day and f.since_article_pct is not None:
         rows.append((_t(lang, "since_article", day=article_day), pct(f.since_article_pct, lang)))
     if f.from_high_52w_pct is not None:
-        rows.append((_t(lang, "range_52w"), _t(lang, "range_52w_value",
-                     high=pct(f.from_high_52w_pct, lang), low=pct(f.from_low_52w_pct, lang))))  # fmt: skip
+        rows.append(
+            (
+                _t(lang, "range_52w"),
+                _t(
+                    lang,
+                    "range_52w_value",
+                    high=pct(f.from_high_52w_pct, lang),
+                    low=pct(f.from_low_52w_pct, lang),
+                ),
+            )
+        )
     if f.volume_vs_avg_20d_pct is not None:
-        rows.append((_t(lang, "volume"), _t(lang, "volume_value", volume=fmt.volume(f.volume, lang),
-                     vs=pct(f.volume_vs_avg_20d_pct, lang))))  # fmt: skip
+        rows.append(
+            (
+                _t(lang, "volume"),
+                _t(
+                    lang,
+                    "volume_value",
+                    volume=fmt.volume(f.volume, lang),
+                    vs=pct(f.volume_vs_avg_20d_pct, lang),
+                ),
+            )
+        )
     bench = report.benchmark
     if bench.figures is not None:
-        rows.append((_t(lang, "vs_benchmark", symbol=bench.symbol), _t(lang, "vs_benchmark_value",
-                     d1=fmt.points(report.relative_1d_pts, lang),
-                     ytd=fmt.points(report.relative_ytd_pts, lang))))  # fmt: skip
+        rows.append(
+            (
+                _t(lang, "vs_benchmark", symbol=bench.symbol),
+                _t(
+                    lang,
+                    "vs_benchmark_value",
+                    d1=fmt.points(report.relative_1d_pts, lang),
+                    ytd=fmt.points(report.relative_ytd_pts, lang),
+                ),
+            )
+        )
     for other in (bench, *report.peers):
         rows.append((other.symbol, _peer_value(other, lang)))
     return rows
@@ -126,8 +186,12 @@ def _market_fields(report: MarketReport, lang: str, article_day: str | None) -> 
 def _peer_value(report: SymbolReport, lang: str) -> str:
     if report.figures is None:
         return _t(lang, "unavailable", reason=report.unavailable or "?")
-    return _t(lang, "peer_value", d1=fmt.percent(report.figures.change_1d_pct, lang),
-              ytd=fmt.percent(report.figures.change_ytd_pct, lang))  # fmt: skip
+    return _t(
+        lang,
+        "peer_value",
+        d1=fmt.percent(report.figures.change_1d_pct, lang),
+        ytd=fmt.percent(report.figures.change_ytd_pct, lang),
+    )
 
 
 def _data_line(report: MarketReport, lang: str) -> str:
@@ -138,8 +202,14 @@ def _data_line(report: MarketReport, lang: str) -> str:
     as_of = fmt.day(series.last.date, lang)
     fetched = fmt.moment(series.fetched_at, lang)
     if series.stale_reason:
-        return _t(lang, "data_stale", source=fmt.source_name(series.source), reason=series.stale_reason,
-                  as_of=as_of, fetched=fetched)  # fmt: skip
+        return _t(
+            lang,
+            "data_stale",
+            source=fmt.source_name(series.source),
+            reason=series.stale_reason,
+            as_of=as_of,
+            fetched=fetched,
+        )
     if series.source.startswith("file "):
         return _t(lang, "data_file", source=fmt.source_name(series.source), as_of=as_of)
     return _t(lang, "data_fresh", source=series.source, as_of=as_of, fetched=fetched)
@@ -158,7 +228,9 @@ def briefing_reply(item: Briefing, public: bool = False) -> Reply:
     lang, report = item.lang, item.market
     article_day = fmt.day(item.article.date, lang)
     symbol = report.company.symbol
-    blocks: list[Block] = [Heading(_t(lang, "brief_title", symbol=symbol, day=fmt.long_day(report.day, lang)))]
+    blocks: list[Block] = [
+        Heading(_t(lang, "brief_title", symbol=symbol, day=fmt.long_day(report.day, lang)))
+    ]
     blocks += _market_blocks(report, lang, article_day)
     topic = item.topic.label[lang] if item.topic else item.article.title_in(lang)
     blocks.append(Heading(_t(lang, "insight", topic=topic)))
@@ -178,23 +250,38 @@ def briefing_reply(item: Briefing, public: bool = False) -> Reply:
     return Reply(tuple(blocks), public=public, data=item.as_json())
 
 
-def stock_reply(report: MarketReport, lang: str, chart: bytes | None, article_day: str | None,
-                public: bool = False) -> Reply:  # fmt: skip
+def stock_reply(
+    report: MarketReport,
+    lang: str,
+    chart: bytes | None,
+    article_day: str | None,
+    public: bool = False,
+) -> Reply:
     """`/meta stock [range]`: the change over the range, the figures, the chart."""
     symbol = report.company.symbol
     ranges = TEXT[lang]["ranges"]
     range_name = ranges[report.range_key]  # type: ignore[index]
     title = (
-        _t(lang, "stock_title", symbol=symbol, range=range_name,
-           change=fmt.percent(report.range_change_pct, lang))
+        _t(
+            lang,
+            "stock_title",
+            symbol=symbol,
+            range=range_name,
+            change=fmt.percent(report.range_change_pct, lang),
+        )
         if report.range_change_pct is not None
         else f"{symbol} · {range_name}"
-    )  # fmt: skip
+    )
     blocks: list[Block] = [Heading(title)]
     blocks += _market_blocks(report, lang, article_day)
     if chart:
-        blocks.append(Image(chart, _t(lang, "chart_alt", symbol=symbol, range=range_name),
-                            f"{symbol.lower()}-{report.range_key}.png"))  # fmt: skip
+        blocks.append(
+            Image(
+                chart,
+                _t(lang, "chart_alt", symbol=symbol, range=range_name),
+                f"{symbol.lower()}-{report.range_key}.png",
+            )
+        )
     blocks.append(Context(_data_line(report, lang)))
     data = report.company.as_json()
     data.update(

@@ -15,14 +15,14 @@ from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from chat.wording import say
-from chat.reply import Block, Context, Paragraph, Reply
-from chat.request import Request
-from commands.services import Services
 from briefings.knowledge import Article, Passage
 from briefings.knowledge.language import detect_language
 from briefings.knowledge.retrieval import Hit
+from chat.reply import Block, Context, Paragraph, Reply
+from chat.request import Request
+from chat.wording import say
 from commands.base import Command, Option, language_of
+from commands.services import Services
 
 if TYPE_CHECKING:
     from briefings.answers import ModelAnswer
@@ -110,8 +110,9 @@ def _extractive(asked: _Asked, services: Services, note: str | None = None) -> R
     return _reply(asked, answer, passages, services, notes)
 
 
-def _reply(asked: _Asked, answer: str, passages: list[Passage], services: Services,
-           notes: list[str]) -> Reply:  # fmt: skip
+def _reply(
+    asked: _Asked, answer: str, passages: list[Passage], services: Services, notes: list[str]
+) -> Reply:
     lang, knowledge = asked.lang, services.knowledge
     sources: list[dict[str, str]] = []
     for passage in passages:
@@ -150,8 +151,9 @@ async def _ask_model(asked: _Asked, services: Services) -> Reply:
 
     def work() -> ModelAnswer:
         figures = _stored_figures(services, market)
-        return answerer.answer(asked.question, asked.lang, given[:MODEL_PASSAGES], figures,
-                               knowledge.version)  # fmt: skip
+        return answerer.answer(
+            asked.question, asked.lang, given[:MODEL_PASSAGES], figures, knowledge.version
+        )
 
     result = await asyncio.to_thread(work)
     if result.text is None:

@@ -6,9 +6,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from chat.wording import say
 from chat.reply import Reply
 from chat.request import Request
+from chat.wording import say
 
 if TYPE_CHECKING:
     from commands.services import Services

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 
-from chat.reply import Reply
-from chat.request import Request
-from commands.services import Services
 from briefings.compose import briefing, chart_for, market_report
 from briefings.market.bars import MarketDataError
 from briefings.present import briefing_reply
+from chat.reply import Reply
+from chat.request import Request
 from commands.base import Command, CommandError, Option, language_of
 from commands.market_options import market_options
+from commands.services import Services
 
 
 async def brief(request: Request, services: Services) -> Reply:
@@ -21,17 +21,25 @@ async def brief(request: Request, services: Services) -> Reply:
     article = knowledge.latest_article
     try:
         report = await market_report(
-            services.market, settings.company_symbol, settings.benchmark_symbol, settings.peers,
-            services.clock(), options.day, article_date=article.date,
-        )  # fmt: skip
+            services.market,
+            settings.company_symbol,
+            settings.benchmark_symbol,
+            settings.peers,
+            services.clock(),
+            options.day,
+            article_date=article.date,
+        )
     except MarketDataError as exc:
         raise CommandError(str(exc)) from None
     chart = await chart_for(services.market, report, lang, article.date)
     candidates = knowledge.insights()
-    chosen = services.rotation.next(f"{request.scope}:brief", [p.id for p in candidates],
-                                    services.clock())  # fmt: skip
+    chosen = services.rotation.next(
+        f"{request.scope}:brief", [p.id for p in candidates], services.clock()
+    )
     passage = next(p for p in candidates if p.id == chosen)
-    item = await asyncio.to_thread(briefing, lang, report, knowledge, passage, chart, services.answerer)
+    item = await asyncio.to_thread(
+        briefing, lang, report, knowledge, passage, chart, services.answerer
+    )
     return briefing_reply(item, options.share)
 
 

@@ -35,5 +35,7 @@ def complete(kind: str, typed: str, services: Services, lang: str = "en") -> lis
     else:
         return []
     starts = [p for p in pairs if _fold(p[0]).startswith(wanted) or _fold(p[1]).startswith(wanted)]
-    inside = [p for p in pairs if p not in starts and (wanted in _fold(p[0]) or wanted in _fold(p[1]))]
+    inside = [
+        p for p in pairs if p not in starts and (wanted in _fold(p[0]) or wanted in _fold(p[1]))
+    ]
     return (starts + inside)[:MAX_CHOICES]

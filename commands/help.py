@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from chat.wording import say
 from chat.reply import BulletList, Context, Heading, Reply
 from chat.request import Request
-from commands.services import Services
+from chat.wording import say
 from commands.base import Command, language_of
+from commands.services import Services
 
 
 def help_(request: Request, services: Services) -> Reply:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from chat.wording import say
 from chat.reply import Context, Heading, Quote, Reply
 from chat.request import Request
-from commands.services import Services
+from chat.wording import say
 from commands.base import Command, Option, language_of
+from commands.services import Services
 
 
 def insight(request: Request, services: Services) -> Reply:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from chat.request import Request
 from briefings.compose import DEFAULT_RANGE, RANGES
+from chat.request import Request
 from commands.base import CommandError
 
 RANGE_NAMES = ", ".join(RANGES)
@@ -40,5 +40,7 @@ def market_options(request: Request, allow_range: bool) -> MarketOptions:
         try:
             day = dt.date.fromisoformat(raw)
         except ValueError:
-            raise CommandError(f"“{raw[:30]}” is not a date; use YYYY-MM-DD, e.g. 2024-03-13.") from None
+            raise CommandError(
+                f"“{raw[:30]}” is not a date; use YYYY-MM-DD, e.g. 2024-03-13."
+            ) from None
     return MarketOptions(range_key or DEFAULT_RANGE, share, day)

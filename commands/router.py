@@ -13,11 +13,11 @@ import re
 import time
 from collections.abc import Callable
 
-from chat.wording import say
 from chat.reply import Reply
 from chat.request import Request
-from commands.services import Services
+from chat.wording import say
 from commands import Command, CommandError, all_commands
+from commands.services import Services
 
 log = logging.getLogger(__name__)
 _LANG_FLAG = re.compile(r"(?:^|\s)--lang(?:=|\s+)(\S+)")

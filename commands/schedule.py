@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from chat.reply import Context, Paragraph, Reply
-from chat.request import Request
-from commands.services import Services
 from briefings.formatting import local_moment
 from briefings.subscriptions.timing import next_post
+from chat.reply import Context, Paragraph, Reply
+from chat.request import Request
 from commands.base import Command, language_of
+from commands.services import Services
 from commands.subscription_text import describe
 
 TEXT = {
@@ -27,9 +27,14 @@ TEXT = {
         "last": "Dernière publication : {day}, {state}{late}.",
         "late": ", en retard",
     },
-}  # fmt: skip
+}
 STATES = {
-    "en": {"delivered": "delivered", "failed": "failed", "missed": "missed", "claimed": "in progress"},
+    "en": {
+        "delivered": "delivered",
+        "failed": "failed",
+        "missed": "missed",
+        "claimed": "in progress",
+    },
     "fr": {"delivered": "publiée", "failed": "échouée", "missed": "manquée", "claimed": "en cours"},
 }
 
@@ -45,21 +50,38 @@ def schedule(request: Request, services: Services) -> Reply:
         blocks.append(Paragraph(text["paused"].format(reason=sub.paused_reason)))
     else:
         upcoming = next_post(sub, services.clock(), services.market.calendar)
-        blocks.append(Paragraph(text["next"].format(next=local_moment(upcoming, lang), zone=sub.zone)))
+        blocks.append(
+            Paragraph(text["next"].format(next=local_moment(upcoming, lang), zone=sub.zone))
+        )
     last = services.subscriptions.last_delivery(sub.id)
     if last is not None:
-        blocks.append(Context(text["last"].format(
-            day=last.local_date.isoformat(), state=STATES[lang].get(last.state, last.state),
-            late=text["late"] if last.late else "")))  # fmt: skip
-    data = {"subscription": {"time": sub.time_text, "zone": sub.zone, "language": sub.language,
-                             "cadence": sub.cadence, "paused_reason": sub.paused_reason}}  # fmt: skip
+        blocks.append(
+            Context(
+                text["last"].format(
+                    day=last.local_date.isoformat(),
+                    state=STATES[lang].get(last.state, last.state),
+                    late=text["late"] if last.late else "",
+                )
+            )
+        )
+    data = {
+        "subscription": {
+            "time": sub.time_text,
+            "zone": sub.zone,
+            "language": sub.language,
+            "cadence": sub.cadence,
+            "paused_reason": sub.paused_reason,
+        }
+    }
     return Reply(tuple(blocks), data=data)
 
 
 COMMAND = Command(
     name="schedule",
     usage="schedule",
-    summary={"en": "This channel's daily briefing and when the next one comes.",
-             "fr": "Le briefing quotidien de ce canal et l’heure du prochain."},
+    summary={
+        "en": "This channel's daily briefing and when the next one comes.",
+        "fr": "Le briefing quotidien de ce canal et l’heure du prochain.",
+    },
     run=schedule,
 )

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from chat.reply import Reply
-from chat.request import Request
-from commands.services import Services
 from briefings import formatting
 from briefings.compose import RANGES, chart_for, market_report
 from briefings.market.bars import MarketDataError
 from briefings.present import stock_reply
+from chat.reply import Reply
+from chat.request import Request
 from commands.base import Command, CommandError, Option, language_of
 from commands.market_options import market_options
+from commands.services import Services
 
 
 async def stock(request: Request, services: Services) -> Reply:
@@ -20,9 +20,15 @@ async def stock(request: Request, services: Services) -> Reply:
     article = services.knowledge.latest_article
     try:
         report = await market_report(
-            services.market, settings.company_symbol, settings.benchmark_symbol, settings.peers,
-            services.clock(), options.day, options.range_key, article.date,
-        )  # fmt: skip
+            services.market,
+            settings.company_symbol,
+            settings.benchmark_symbol,
+            settings.peers,
+            services.clock(),
+            options.day,
+            options.range_key,
+            article.date,
+        )
     except MarketDataError as exc:
         raise CommandError(str(exc)) from None
     chart = await chart_for(services.market, report, lang, article.date)

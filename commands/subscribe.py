@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from chat.reply import Context, Paragraph, Reply
-from chat.request import Request
-from commands.services import Services
 from briefings.formatting import local_moment
 from briefings.subscriptions.model import (
     CADENCES,
@@ -17,8 +14,11 @@ from briefings.subscriptions.model import (
     parse_zone,
 )
 from briefings.subscriptions.timing import next_post
+from chat.reply import Context, Paragraph, Reply
+from chat.request import Request
 from commands.base import Command, CommandError, Option, language_of
 from commands.channel_rules import may_change_subscription
+from commands.services import Services
 from commands.subscription_text import describe, not_allowed
 
 USAGE = "subscribe HH:MM ZONE [en|fr] [trading-days|weekdays|daily]"
@@ -38,7 +38,9 @@ def _read(request: Request, lang: str) -> tuple[str, str, str, str]:
         else:
             raise SubscriptionError(f"I don't know what “{word[:20]}” means here.")
     if not time_text or not zone_text:
-        raise SubscriptionError("Give a time and a time zone, e.g. `/meta subscribe 08:30 Europe/Paris`.")
+        raise SubscriptionError(
+            "Give a time and a time zone, e.g. `/meta subscribe 08:30 Europe/Paris`."
+        )
     return time_text, zone_text, language or lang, cadence or DEFAULT_CADENCE
 
 
@@ -53,17 +55,28 @@ def subscribe(request: Request, services: Services) -> Reply:
     except SubscriptionError as error:
         raise CommandError(str(error)) from None
     sub = services.subscriptions.save(
-        request.platform, request.workspace, request.channel, time, zone, language, cadence,
-        request.user, services.clock(),
-    )  # fmt: skip
+        request.platform,
+        request.workspace,
+        request.channel,
+        time,
+        zone,
+        language,
+        cadence,
+        request.user,
+        services.clock(),
+    )
     upcoming = next_post(sub, services.clock(), services.market.calendar)
     confirmation = {
         "en": "Subscribed: {what}. Next briefing: {next}.",
         "fr": "Abonnement enregistré : {what}. Prochain briefing : {next}.",
     }[lang]
-    text = confirmation.format(what=describe(sub, lang), next=f"{local_moment(upcoming, lang)} ({zone})")
-    hint = {"en": "`/meta schedule` shows it, `/meta unsubscribe` stops it.",
-            "fr": "`/meta schedule` l’affiche, `/meta unsubscribe` l’arrête."}[lang]  # fmt: skip
+    text = confirmation.format(
+        what=describe(sub, lang), next=f"{local_moment(upcoming, lang)} ({zone})"
+    )
+    hint = {
+        "en": "`/meta schedule` shows it, `/meta unsubscribe` stops it.",
+        "fr": "`/meta schedule` l’affiche, `/meta unsubscribe` l’arrête.",
+    }[lang]
     return Reply((Paragraph(text), Context(hint)), data={"subscription_id": sub.id})
 
 

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from chat.request import Request
 from briefings.subscriptions.model import Subscription
+from chat.request import Request
 
 CADENCE_TEXT = {
-    "en": {"trading-days": "on US market trading days", "weekdays": "Monday to Friday",
-           "daily": "every day"},
-    "fr": {"trading-days": "les jours de bourse américains", "weekdays": "du lundi au vendredi",
-           "daily": "tous les jours"},
-}  # fmt: skip
+    "en": {
+        "trading-days": "on US market trading days",
+        "weekdays": "Monday to Friday",
+        "daily": "every day",
+    },
+    "fr": {
+        "trading-days": "les jours de bourse américains",
+        "weekdays": "du lundi au vendredi",
+        "daily": "tous les jours",
+    },
+}
 LANGUAGE_NAME = {"en": {"en": "English", "fr": "French"}, "fr": {"en": "anglais", "fr": "français"}}
 
 
@@ -20,8 +26,12 @@ def describe(sub: Subscription, lang: str) -> str:
         "en": "the daily briefing at {time} {zone}, {cadence}, in {language}",
         "fr": "le briefing quotidien à {time} {zone}, {cadence}, en {language}",
     }[lang]
-    return template.format(time=sub.time_text, zone=sub.zone, cadence=CADENCE_TEXT[lang][sub.cadence],
-                           language=LANGUAGE_NAME[lang][sub.language])  # fmt: skip
+    return template.format(
+        time=sub.time_text,
+        zone=sub.zone,
+        cadence=CADENCE_TEXT[lang][sub.cadence],
+        language=LANGUAGE_NAME[lang][sub.language],
+    )
 
 
 def not_allowed(request: Request, lang: str) -> str:

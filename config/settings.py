@@ -52,8 +52,12 @@ class Settings(BaseSettings):
 
     # Subscriptions and scheduling
     delivery_grace_hours: float = Field(3.0, ge=0, le=23, allow_inf_nan=False)
-    shutdown_timeout: float = Field(20.0, gt=0, le=600, allow_inf_nan=False, description="Seconds to finish in-flight work.")
-    scheduler_sweep_seconds: float = Field(60.0, ge=1, le=3600, allow_inf_nan=False, description="Catch-up pass interval.")
+    shutdown_timeout: float = Field(
+        20.0, gt=0, le=600, allow_inf_nan=False, description="Seconds to finish in-flight work."
+    )
+    scheduler_sweep_seconds: float = Field(
+        60.0, ge=1, le=3600, allow_inf_nan=False, description="Catch-up pass interval."
+    )
     briefing_admins: str = ""
 
     # Chat platforms (secrets never printed)

@@ -11,13 +11,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from chat.delivery import DeliveryError, DeliveryPort, Target
-from chat.reply import Context, Reply
 from briefings.compose import briefing, chart_for, market_report
 from briefings.present import briefing_reply
 from briefings.subscriptions.claims import Claim, ClaimStore
 from briefings.subscriptions.model import Subscription
 from briefings.subscriptions.timing import Due, owed
+from chat.delivery import DeliveryError, DeliveryPort, Target
+from chat.reply import Context, Reply
 
 if TYPE_CHECKING:
     from commands.services import Services
@@ -46,7 +46,11 @@ def _duration(span: dt.timedelta) -> str:
     minutes = int(span.total_seconds() // 60)
     days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)
-    parts = [f"{days} d" if days else "", f"{hours} h" if hours else "", f"{minutes} min" if minutes else ""]
+    parts = [
+        f"{days} d" if days else "",
+        f"{hours} h" if hours else "",
+        f"{minutes} min" if minutes else "",
+    ]
     return " ".join(p for p in parts if p) or "0 min"
 
 
@@ -98,15 +102,23 @@ class Deliveries:
         claims = await asyncio.to_thread(
             self.claims.claim_many, [(d.subscription.id, d.day, d.late) for d in wanted], at
         )
-        claimed = [(d, claims[(d.subscription.id, d.day)]) for d in wanted
-                   if (d.subscription.id, d.day) in claims]  # fmt: skip
+        claimed = [
+            (d, claims[(d.subscription.id, d.day)])
+            for d in wanted
+            if (d.subscription.id, d.day) in claims
+        ]
         if claimed:
             await self._fan_out(claimed, at, report)
         report.seconds = time.perf_counter() - started
         if claimed or report.skipped:
-            log.info("delivery pass at %s: %d delivered, %d skipped, %d failed in %.2f s",
-                     at.isoformat(), len(report.delivered), len(report.skipped),
-                     len(report.failed), report.seconds)  # fmt: skip
+            log.info(
+                "delivery pass at %s: %d delivered, %d skipped, %d failed in %.2f s",
+                at.isoformat(),
+                len(report.delivered),
+                len(report.skipped),
+                len(report.failed),
+                report.seconds,
+            )
         return report
 
     async def _wanted(self, due: Due, at: dt.datetime, report: PassReport) -> bool:
@@ -120,14 +132,22 @@ class Deliveries:
             return False
         if due.missed:
             if await asyncio.to_thread(self.claims.record_missed, sub.id, due.day, at):
-                report.skipped.append(_entry(sub, due.day, reason=(
-                    f"missed: due {due.at:%H:%M} {sub.zone}, {_duration(at - due.at)} ago, "
-                    f"beyond the {_duration(self.grace)} grace period")))  # fmt: skip
+                report.skipped.append(
+                    _entry(
+                        sub,
+                        due.day,
+                        reason=(
+                            f"missed: due {due.at:%H:%M} {sub.zone}, {_duration(at - due.at)} ago, "
+                            f"beyond the {_duration(self.grace)} grace period"
+                        ),
+                    )
+                )
             return False
         return True
 
-    async def _fan_out(self, claimed: list[tuple[Due, Claim]], at: dt.datetime,
-                       report: PassReport) -> None:  # fmt: skip
+    async def _fan_out(
+        self, claimed: list[tuple[Due, Claim]], at: dt.datetime, report: PassReport
+    ) -> None:
         shared: dict[tuple[dt.date, str], asyncio.Task[tuple[object, bytes | None]]] = {}
         for due, _claim in claimed:
             key = (due.day, due.subscription.language)
@@ -146,9 +166,14 @@ class Deliveries:
     async def _market_part(self, lang: str, at: dt.datetime) -> tuple[object, bytes | None]:
         services, settings = self.services, self.services.settings
         article = services.knowledge.latest_article
-        report = await market_report(services.market, settings.company_symbol,
-                                     settings.benchmark_symbol, settings.peers, at,
-                                     article_date=article.date)  # fmt: skip
+        report = await market_report(
+            services.market,
+            settings.company_symbol,
+            settings.benchmark_symbol,
+            settings.peers,
+            at,
+            article_date=article.date,
+        )
         try:
             chart = await chart_for(services.market, report, lang, article.date)
         except Exception:
@@ -160,7 +185,9 @@ class Deliveries:
         sub, knowledge = due.subscription, self.services.knowledge
         candidates = knowledge.insights()
         scope = f"{sub.platform}:{sub.workspace}:{sub.channel}:brief"
-        chosen = self.services.rotation.next(scope, [p.id for p in candidates], self.services.clock())
+        chosen = self.services.rotation.next(
+            scope, [p.id for p in candidates], self.services.clock()
+        )
         passage = next(p for p in candidates if p.id == chosen)
         made = briefing(sub.language, market, knowledge, passage, chart, self.services.answerer)  # type: ignore[arg-type]
         reply = briefing_reply(made, public=True)
@@ -169,8 +196,15 @@ class Deliveries:
             reply = replace(reply, blocks=(*reply.blocks, Context(note)))
         return reply
 
-    async def _deliver_one(self, due: Due, claim: Claim, market: object, chart: bytes | None,
-                           at: dt.datetime, report: PassReport) -> None:  # fmt: skip
+    async def _deliver_one(
+        self,
+        due: Due,
+        claim: Claim,
+        market: object,
+        chart: bytes | None,
+        at: dt.datetime,
+        report: PassReport,
+    ) -> None:
         sub = due.subscription
         port = self.ports[sub.platform]
         target = Target(sub.platform, sub.workspace, sub.channel)
@@ -186,8 +220,9 @@ class Deliveries:
         reason = "unknown error"
         for attempt in range(1, self.attempts + 1):
             try:
-                message_id = await asyncio.wait_for(port.deliver(target, reply, claim.key),
-                                                    self.post_timeout)  # fmt: skip
+                message_id = await asyncio.wait_for(
+                    port.deliver(target, reply, claim.key), self.post_timeout
+                )
             except DeliveryError as error:
                 reason = error.reason
                 if error.permanent:
@@ -197,19 +232,28 @@ class Deliveries:
                 reason = f"{type(error).__name__}"
                 log.warning("posting to %s %s failed: %s", sub.platform, sub.channel, reason)
             else:
-                await asyncio.to_thread(self.claims.delivered, claim, message_id, attempt,
-                                        self.services.clock())  # fmt: skip
+                await asyncio.to_thread(
+                    self.claims.delivered, claim, message_id, attempt, self.services.clock()
+                )
                 report.delivered.append(_entry(sub, due.day, late=due.late))
-                log.info("delivery platform=%s channel=%s date=%s outcome=delivered late=%s "
-                         "attempts=%d duration_ms=%.0f", sub.platform, sub.channel, due.day,
-                         due.late, attempt, (time.perf_counter() - started) * 1000)  # fmt: skip
+                log.info(
+                    "delivery platform=%s channel=%s date=%s outcome=delivered late=%s "
+                    "attempts=%d duration_ms=%.0f",
+                    sub.platform,
+                    sub.channel,
+                    due.day,
+                    due.late,
+                    attempt,
+                    (time.perf_counter() - started) * 1000,
+                )
                 return
             if attempt < self.attempts:
                 await self.sleep(self.backoff[min(attempt - 1, len(self.backoff) - 1)])
                 # The failed attempt may have posted (an answer lost on the way back).
                 if found := await self._already_posted(port, target, claim):
-                    await asyncio.to_thread(self.claims.delivered, claim, found, attempt,
-                                            self.services.clock())  # fmt: skip
+                    await asyncio.to_thread(
+                        self.claims.delivered, claim, found, attempt, self.services.clock()
+                    )
                     report.delivered.append(_entry(sub, due.day, late=due.late))
                     return
         await self._give_up(due, claim, reason, self.attempts, report, pause=False)
@@ -224,14 +268,20 @@ class Deliveries:
             log.warning("could not check whether %s was already posted", claim.key)
             return None
 
-    async def _give_up(self, due: Due, claim: Claim, reason: str, attempts: int,
-                       report: PassReport, pause: bool) -> None:  # fmt: skip
+    async def _give_up(
+        self, due: Due, claim: Claim, reason: str, attempts: int, report: PassReport, pause: bool
+    ) -> None:
         sub = due.subscription
         now = self.services.clock()
         await asyncio.to_thread(self.claims.failed, claim, reason, attempts, now)
         if pause:
             await asyncio.to_thread(self.subscriptions.pause, sub.id, reason)
         report.failed.append(_entry(sub, due.day, reason=reason))
-        log.warning("delivery platform=%s channel=%s date=%s outcome=failed reason=%s%s",
-                    sub.platform, sub.channel, due.day, reason,
-                    " (subscription paused)" if pause else "")  # fmt: skip
+        log.warning(
+            "delivery platform=%s channel=%s date=%s outcome=failed reason=%s%s",
+            sub.platform,
+            sub.channel,
+            due.day,
+            reason,
+            " (subscription paused)" if pause else "",
+        )

@@ -33,7 +33,9 @@ class LeaderLock:
                 self._connection.execute(sa.text("SELECT 1"))  # still alive, still ours
                 return True
             connection = self.engine.connect()
-            got = connection.execute(sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": LOCK_KEY}).scalar()
+            got = connection.execute(
+                sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": LOCK_KEY}
+            ).scalar()
             connection.commit()
             if got:
                 self._connection = connection
@@ -59,7 +61,9 @@ class LeaderLock:
     def release(self) -> None:
         if self._connection is not None:
             with contextlib.suppress(Exception):  # closing the session frees the lock anyway
-                self._connection.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": LOCK_KEY})
+                self._connection.execute(
+                    sa.text("SELECT pg_advisory_unlock(:key)"), {"key": LOCK_KEY}
+                )
                 self._connection.commit()
         self._drop()
         self.is_leader = False

@@ -17,8 +17,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from scheduling.leader import LeaderLock
 from briefings.subscriptions.model import Subscription
+from scheduling.leader import LeaderLock
 
 if TYPE_CHECKING:
     from scheduling.fanout import Deliveries, PassReport
@@ -31,7 +31,9 @@ def trigger_for(sub: Subscription) -> CronTrigger:
     """Fires at the subscription's local time on the days its cadence may post
     (trading days are checked against the market calendar when the pass runs)."""
     days = "*" if sub.cadence == "daily" else "mon-fri"
-    return CronTrigger(day_of_week=days, hour=sub.time.hour, minute=sub.time.minute, timezone=sub.tz)
+    return CronTrigger(
+        day_of_week=days, hour=sub.time.hour, minute=sub.time.minute, timezone=sub.tz
+    )
 
 
 class BriefingScheduler:
@@ -47,18 +49,29 @@ class BriefingScheduler:
     async def start(self) -> None:
         """Start inside the running loop: jobs from the table, the sweep, a catch-up pass now."""
         grace = int(self.deliveries.grace.total_seconds())
-        self.scheduler.configure(job_defaults={"coalesce": True, "max_instances": 1,
-                                               "misfire_grace_time": max(grace, 60)})  # fmt: skip
+        self.scheduler.configure(
+            job_defaults={
+                "coalesce": True,
+                "max_instances": 1,
+                "misfire_grace_time": max(grace, 60),
+            }
+        )
         self.scheduler.start()
-        self.scheduler.add_job(self._fire, IntervalTrigger(seconds=self.sweep_seconds),
-                               id="sweep", replace_existing=True)  # fmt: skip
+        self.scheduler.add_job(
+            self._fire,
+            IntervalTrigger(seconds=self.sweep_seconds),
+            id="sweep",
+            replace_existing=True,
+        )
         self.sync_jobs()
         self.deliveries.services.subscription_listeners.append(self.sync_jobs)
         self.wake()
 
     def sync_jobs(self) -> None:
         """Make the jobs match the subscriptions table."""
-        subs = {f"sub-{s.id}": s for s in self.deliveries.subscriptions.all() if not s.paused_reason}
+        subs = {
+            f"sub-{s.id}": s for s in self.deliveries.subscriptions.all() if not s.paused_reason
+        }
         for job in self.scheduler.get_jobs():
             if job.id.startswith("sub-") and job.id not in subs:
                 job.remove()

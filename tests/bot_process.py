@@ -22,13 +22,21 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def bot_env(api: FakeSlack, data_dir: Path, database_url: str | None = None, **extra: str) -> dict[str, str]:
+def bot_env(
+    api: FakeSlack, data_dir: Path, database_url: str | None = None, **extra: str
+) -> dict[str, str]:
     env = {
-        **os.environ, "PYTHONPATH": str(ROOT), "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": api.base_url,
-        "PORT": str(free_port()), "DATA_DIR": str(data_dir), "MARKET_DATA_FILE": str(META),
-        "SCHEDULER_SWEEP_SECONDS": "1", **extra,
-    }  # fmt: skip
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": api.base_url,
+        "PORT": str(free_port()),
+        "DATA_DIR": str(data_dir),
+        "MARKET_DATA_FILE": str(META),
+        "SCHEDULER_SWEEP_SECONDS": "1",
+        **extra,
+    }
     env.pop("SLACK_APP_TOKEN", None)
     if database_url:
         env["DATABASE_URL"] = database_url
@@ -48,8 +56,16 @@ class BotProcess:
         self.stderr_path.parent.mkdir(parents=True, exist_ok=True)
         with self.stderr_path.open("ab") as stderr:  # a file, not a pipe: a full pipe would block
             self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", "--slack-mode", "http", env=self.env, cwd=ROOT,
-                stdout=asyncio.subprocess.DEVNULL, stderr=stderr,
+                sys.executable,
+                "-m",
+                "bot",
+                "run",
+                "--slack-mode",
+                "http",
+                env=self.env,
+                cwd=ROOT,
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=stderr,
             )
         deadline = asyncio.get_running_loop().time() + timeout
         async with aiohttp.ClientSession() as session:
@@ -94,11 +110,22 @@ def due_subscriptions(database_url: str, data_dir: Path, count: int) -> None:
         overrides["database_url"] = database_url
     store = Services(load_settings(**overrides)).subscriptions
     for n in range(count):
-        store.save("slack", TEAM_ID, f"C{n:05}", at, "UTC", "en", "daily", "test",
-                   now - dt.timedelta(days=2))  # fmt: skip
+        store.save(
+            "slack",
+            TEAM_ID,
+            f"C{n:05}",
+            at,
+            "UTC",
+            "en",
+            "daily",
+            "test",
+            now - dt.timedelta(days=2),
+        )
 
 
 def top_level_posts(api: FakeSlack) -> dict[str, int]:
     """Briefing messages per channel (thread replies and chart uploads excluded)."""
-    return {channel: sum(1 for m in messages if "thread_ts" not in m)
-            for channel, messages in api.messages.items()}  # fmt: skip
+    return {
+        channel: sum(1 for m in messages if "thread_ts" not in m)
+        for channel, messages in api.messages.items()
+    }

@@ -8,10 +8,10 @@ import json
 from pathlib import Path
 
 from bot.adapters.console import ConsoleDelivery
-from commands.services import Services
-from scheduling.fanout import Deliveries
 from briefings.subscriptions.model import parse_time
+from commands.services import Services
 from config import Settings
+from scheduling.fanout import Deliveries
 from tests.conftest import DATA
 
 META = DATA / "META.csv"
@@ -41,10 +41,26 @@ def posts_per_channel(settings: Settings) -> dict[str, int]:
     return counts
 
 
-def subscribe(services: Services, channel: str, time: str, zone: str, lang: str = "en",
-              cadence: str = "daily", created: dt.datetime | None = None) -> None:  # fmt: skip
-    services.subscriptions.save("console", "local", channel, parse_time(time), zone, lang, cadence,
-                                "test", created or dt.datetime(2020, 1, 1, tzinfo=dt.UTC))  # fmt: skip
+def subscribe(
+    services: Services,
+    channel: str,
+    time: str,
+    zone: str,
+    lang: str = "en",
+    cadence: str = "daily",
+    created: dt.datetime | None = None,
+) -> None:
+    services.subscriptions.save(
+        "console",
+        "local",
+        channel,
+        parse_time(time),
+        zone,
+        lang,
+        cadence,
+        "test",
+        created or dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
+    )
 
 
 def deliveries(services: Services, settings: Settings, **options) -> Deliveries:

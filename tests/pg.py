@@ -39,8 +39,10 @@ class PostgresServer:
     def __init__(self) -> None:
         bindir = _bindir()
         if bindir is None:
-            pytest.skip("PostgreSQL is not installed here (make test installs it with apt-get "
-                        "where it can): skipping the PostgreSQL tests")  # fmt: skip
+            pytest.skip(
+                "PostgreSQL is not installed here (make test installs it with apt-get "
+                "where it can): skipping the PostgreSQL tests"
+            )
         self.bindir = bindir
         self.base = Path(tempfile.mkdtemp(prefix="meta-bot-pg-"))
         self.port = _free_port()
@@ -57,16 +59,48 @@ class PostgresServer:
 
     def start(self) -> None:
         data = self.base / "data"
-        self._run(str(self.bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
-                  "--no-sync", "-E", "UTF8")  # fmt: skip
-        options = (f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")  # fmt: skip
-        self._run(str(self.bindir / "pg_ctl"), "-D", str(data), "-o", options, "-w",
-                  "-l", str(self.base / "server.log"), "start")  # fmt: skip
+        self._run(
+            str(self.bindir / "initdb"),
+            "-D",
+            str(data),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "--no-sync",
+            "-E",
+            "UTF8",
+        )
+        options = (
+            f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
+        self._run(
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-o",
+            options,
+            "-w",
+            "-l",
+            str(self.base / "server.log"),
+            "start",
+        )
 
     def stop(self) -> None:
-        subprocess.run([*self.as_user, str(self.bindir / "pg_ctl"), "-D", str(self.base / "data"),
-                        "-m", "immediate", "stop"], capture_output=True, timeout=60)  # fmt: skip
+        subprocess.run(
+            [
+                *self.as_user,
+                str(self.bindir / "pg_ctl"),
+                "-D",
+                str(self.base / "data"),
+                "-m",
+                "immediate",
+                "stop",
+            ],
+            capture_output=True,
+            timeout=60,
+        )
         shutil.rmtree(self.base, ignore_errors=True)
 
     def new_database(self) -> str:
@@ -74,8 +108,9 @@ class PostgresServer:
         import psycopg
 
         name = f"bot_{os.getpid()}_{next(_databases)}"
-        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres",
-                             autocommit=True) as conn:  # fmt: skip
+        with psycopg.connect(
+            f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True
+        ) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
 

@@ -99,7 +99,9 @@ async def test_metrics_after_a_few_commands(tmp_path):
             await bot.stop(signal.SIGTERM)
     assert status == 200
     assert 'meta_bot_commands_total{command="ask",outcome="ok",platform="slack"} 1.0' in text
-    assert 'meta_bot_commands_total{command="unknown",outcome="unknown",platform="slack"} 1.0' in text
+    assert (
+        'meta_bot_commands_total{command="unknown",outcome="unknown",platform="slack"} 1.0' in text
+    )
     assert "meta_bot_command_seconds_bucket" in text
     assert 'meta_bot_deliveries{state="delivered"}' in text
     assert "meta_bot_market_fetches_total" in text
@@ -108,11 +110,22 @@ async def test_metrics_after_a_few_commands(tmp_path):
 def test_doctor_names_a_bad_token_and_an_unreachable_database(tmp_path):
     async def run_doctor():
         async with FakeSlack() as api:
-            env = bot_env(api, tmp_path, "postgresql+psycopg://u:secret-pw@127.0.0.1:1/none",
-                          SLACK_BOT_TOKEN="xoxb-wrong-token")  # fmt: skip
+            env = bot_env(
+                api,
+                tmp_path,
+                "postgresql+psycopg://u:secret-pw@127.0.0.1:1/none",
+                SLACK_BOT_TOKEN="xoxb-wrong-token",
+            )
             process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "doctor", env=env, cwd=ROOT,
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                sys.executable,
+                "-m",
+                "bot",
+                "doctor",
+                env=env,
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
             out, err = await process.communicate()
             return process.returncode, out.decode(), err.decode()
 
@@ -125,11 +138,22 @@ def test_doctor_names_a_bad_token_and_an_unreachable_database(tmp_path):
 
 
 def test_doctor_names_a_missing_token(tmp_path):
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATA_DIR": str(tmp_path),
-           "SLACK_SIGNING_SECRET": "a-signing-secret-value", "MARKET_DATA_FILE": str(META)}  # fmt: skip
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DATA_DIR": str(tmp_path),
+        "SLACK_SIGNING_SECRET": "a-signing-secret-value",
+        "MARKET_DATA_FILE": str(META),
+    }
     env.pop("SLACK_BOT_TOKEN", None)
-    result = subprocess.run([sys.executable, "-m", "bot", "doctor"], capture_output=True,
-                            text=True, env=env, cwd=ROOT, timeout=60)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "doctor"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert result.returncode == 1
     assert "FAIL slack: SLACK_BOT_TOKEN is missing (SLACK_SIGNING_SECRET is set)" in result.stdout
     assert "a-signing-secret-value" not in result.stdout + result.stderr

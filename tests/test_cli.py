@@ -10,7 +10,9 @@ import sys
 from tests.conftest import ROOT
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, stdin: str = "") -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, stdin: str = ""
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         capture_output=True,
@@ -80,7 +82,10 @@ def test_invalid_setting_names_the_variable_without_its_value():
 
 
 def test_console_session_reads_like_chat_and_exits():
-    result = run_cli("console", stdin="/meta help\nask Quels concurrents de LLaMA sont cités ?\nexit\nask never\n")
+    result = run_cli(
+        "console",
+        stdin="/meta help\nask Quels concurrents de LLaMA sont cités ?\nexit\nask never\n",
+    )
     assert result.returncode == 0, result.stderr
     assert "/meta ask <question>" in result.stdout
     assert "Gemini d’Alphabet" in result.stdout

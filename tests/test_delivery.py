@@ -9,9 +9,9 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from chat.delivery import DeliveryError
 from briefings.storage.tables import deliveries as deliveries_table
 from briefings.subscriptions.claims import ClaimStore
+from chat.delivery import DeliveryError
 from tests.delivery_helpers import (
     META,
     deliveries,
@@ -42,11 +42,17 @@ def test_each_channel_posts_at_its_own_local_time(services, settings):
     subscribe(services, "new-york", "08:30", "America/New_York")
     subscribe(services, "tokyo", "08:30", "Asia/Tokyo")
     assert run_pass(services, settings, utc(2026, 11, 29, 23, 29)).delivered == []
-    assert [d["channel"] for d in run_pass(services, settings, utc(2026, 11, 29, 23, 30)).delivered] == ["tokyo"]
+    assert [
+        d["channel"] for d in run_pass(services, settings, utc(2026, 11, 29, 23, 30)).delivered
+    ] == ["tokyo"]
     assert run_pass(services, settings, utc(2026, 11, 30, 7, 29)).delivered == []
-    assert [d["channel"] for d in run_pass(services, settings, utc(2026, 11, 30, 7, 30)).delivered] == ["paris"]
+    assert [
+        d["channel"] for d in run_pass(services, settings, utc(2026, 11, 30, 7, 30)).delivered
+    ] == ["paris"]
     assert run_pass(services, settings, utc(2026, 11, 30, 13, 29)).delivered == []
-    assert [d["channel"] for d in run_pass(services, settings, utc(2026, 11, 30, 13, 30)).delivered] == ["new-york"]
+    assert [
+        d["channel"] for d in run_pass(services, settings, utc(2026, 11, 30, 13, 30)).delivered
+    ] == ["new-york"]
     assert posts_per_channel(settings) == {"tokyo": 1, "paris": 1, "new-york": 1}
 
 
@@ -59,7 +65,9 @@ def test_each_channel_posts_at_its_own_local_time(services, settings):
         ("America/New_York", utc(2026, 3, 6, 13, 30), utc(2026, 3, 9, 12, 30)),
     ],
 )
-def test_dst_change_week_keeps_the_local_time(services, settings, zone, before_change, after_change):
+def test_dst_change_week_keeps_the_local_time(
+    services, settings, zone, before_change, after_change
+):
     subscribe(services, "c", "08:30", zone)
     minute = dt.timedelta(minutes=1)
     assert run_pass(services, settings, before_change - minute).delivered == []
@@ -97,8 +105,10 @@ def test_two_schedulers_on_one_database_post_once_per_channel(settings, clock):
     at = utc(2026, 11, 30, 7, 30)
 
     async def both():
-        return await asyncio.gather(deliveries(first, settings).deliver_due(at),
-                                    deliveries(second, settings).deliver_due(at))
+        return await asyncio.gather(
+            deliveries(first, settings).deliver_due(at),
+            deliveries(second, settings).deliver_due(at),
+        )
 
     one, two = asyncio.run(both())
     assert len(one.delivered) + len(two.delivered) == 30
@@ -110,22 +120,34 @@ def test_missed_while_down_is_posted_late_within_grace_and_recorded_beyond(servi
     subscribe(services, "beyond", "03:00", "Europe/Paris")
     runner = deliveries(services, settings)
     report = asyncio.run(runner.deliver_due(utc(2026, 11, 30, 9, 0)))  # 10:00 in Paris
-    assert report.delivered == [{"platform": "console", "channel": "within", "date": "2026-11-30", "late": True}]
+    assert report.delivered == [
+        {"platform": "console", "channel": "within", "date": "2026-11-30", "late": True}
+    ]
     # yesterday's posts for both, and today's 03:00 one, are past the grace period
     assert [(s["channel"], s["date"]) for s in report.skipped] == [
-        ("within", "2026-11-29"), ("beyond", "2026-11-29"), ("beyond", "2026-11-30")]
+        ("within", "2026-11-29"),
+        ("beyond", "2026-11-29"),
+        ("beyond", "2026-11-30"),
+    ]
     assert "beyond the 3 h grace period" in report.skipped[-1]["reason"]
-    assert "Posted late: this briefing was due at 08:30 (Europe/Paris)." in runner.ports["console"].stream.getvalue()
+    assert (
+        "Posted late: this briefing was due at 08:30 (Europe/Paris)."
+        in runner.ports["console"].stream.getvalue()
+    )
     again = run_pass(services, settings, utc(2026, 11, 30, 9, 5))
     assert again.delivered == [] and again.skipped == []
     assert posts_per_channel(settings) == {"within": 1}
     with services.database.engine.connect() as conn:
-        missed = conn.execute(sa.select(sa.func.count()).where(deliveries_table.c.state == "missed"))
+        missed = conn.execute(
+            sa.select(sa.func.count()).where(deliveries_table.c.state == "missed")
+        )
         assert missed.scalar() == 3
 
 
 def test_the_first_post_is_the_first_time_after_subscribing(services, settings):
-    subscribe(services, "new", "08:30", "Europe/Paris", created=utc(2026, 11, 30, 8, 0))  # 09:00 Paris
+    subscribe(
+        services, "new", "08:30", "Europe/Paris", created=utc(2026, 11, 30, 8, 0)
+    )  # 09:00 Paris
     assert run_pass(services, settings, utc(2026, 11, 30, 8, 5)).delivered == []
     assert len(run_pass(services, settings, utc(2026, 12, 1, 7, 31)).delivered) == 1
 
@@ -137,10 +159,14 @@ def test_a_crash_mid_fan_out_leaves_no_channel_twice_and_none_missed(services, s
     for n in range(10):
         subscribe(services, f"c{n}", "08:30", "Europe/Paris")
     at = utc(2026, 11, 30, 7, 31)
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True).stdout.strip()  # fmt: skip
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    ).stdout.strip()
     crashed = deliveries(services, settings)
-    crashed.claims = ClaimStore(services.database.engine, owner=f"{ClaimStore(services.database.engine).owner.rpartition(':')[0]}:{dead}")
+    crashed.claims = ClaimStore(
+        services.database.engine,
+        owner=f"{ClaimStore(services.database.engine).owner.rpartition(':')[0]}:{dead}",
+    )
     real_deliver = crashed.ports["console"].deliver
     count = {"posted": 0}
 
@@ -157,8 +183,15 @@ def test_a_crash_mid_fan_out_leaves_no_channel_twice_and_none_missed(services, s
     run_pass(services, settings, at + dt.timedelta(minutes=1))
     assert posts_per_channel(settings) == {f"c{n}": 1 for n in range(10)}
     with services.database.engine.connect() as conn:
-        states = conn.execute(sa.select(deliveries_table.c.state)
-                              .where(deliveries_table.c.local_date == dt.date(2026, 11, 30))).scalars().all()
+        states = (
+            conn.execute(
+                sa.select(deliveries_table.c.state).where(
+                    deliveries_table.c.local_date == dt.date(2026, 11, 30)
+                )
+            )
+            .scalars()
+            .all()
+        )
     assert states == ["delivered"] * 10
 
 
@@ -192,7 +225,9 @@ def test_a_channel_that_cannot_receive_is_paused_with_its_reason(services, setti
     runner.ports["console"].deliver = refuse
     report = asyncio.run(runner.deliver_due(utc(2026, 11, 30, 7, 31)))
     assert report.failed[0]["reason"] == "channel_not_found" and len(calls) == 1
-    assert services.subscriptions.get("console", "local", "gone").paused_reason == "channel_not_found"
+    assert (
+        services.subscriptions.get("console", "local", "gone").paused_reason == "channel_not_found"
+    )
     later = run_pass(services, settings, utc(2026, 12, 1, 7, 31))
     assert later.delivered == [] and later.failed == []
 
@@ -206,9 +241,13 @@ def test_a_final_failure_is_recorded_with_its_reason(services, settings):
 
     runner.ports["console"].deliver = down
     report = asyncio.run(runner.deliver_due(utc(2026, 11, 30, 7, 31)))
-    assert report.failed == [{"platform": "console", "channel": "c", "date": "2026-11-30", "reason": "HTTP 500"}]
+    assert report.failed == [
+        {"platform": "console", "channel": "c", "date": "2026-11-30", "reason": "HTTP 500"}
+    ]
     with services.database.engine.connect() as conn:
-        row = conn.execute(sa.select(deliveries_table).where(deliveries_table.c.state != "missed")).one()
+        row = conn.execute(
+            sa.select(deliveries_table).where(deliveries_table.c.state != "missed")
+        ).one()
     assert (row.state, row.attempts, row.last_error) == ("failed", 3, "HTTP 500")
 
 

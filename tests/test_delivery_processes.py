@@ -16,13 +16,23 @@ AT = "2026-11-30T07:31:00+00:00"  # 08:31 in Paris
 
 
 def cli(*args: str, env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "bot", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True, env=env, cwd=ROOT)  # fmt: skip
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
 
 
 def environment(isolated_env) -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(ROOT), "DATA_DIR": str(isolated_env / "data"),
-            "MARKET_DATA_FILE": str(META)}  # fmt: skip
+    return {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DATA_DIR": str(isolated_env / "data"),
+        "MARKET_DATA_FILE": str(META),
+    }
 
 
 def add_subscriptions(env: dict[str, str], count: int) -> None:
@@ -37,17 +47,36 @@ def add_subscriptions(env: dict[str, str], count: int) -> None:
 
 def test_subscriptions_cli_contract(isolated_env):
     env = environment(isolated_env)
-    run = lambda *a: subprocess.run([sys.executable, "-m", "bot", *a], capture_output=True,  # noqa: E731
-                                    text=True, env=env, cwd=ROOT)  # fmt: skip
-    added = run("subscriptions", "add", "--channel", "C1", "--time", "8:30am", "--zone", "Europe/Paris",
-                "--lang", "fr", "--cadence", "weekdays", "--platform", "slack")  # fmt: skip
+
+    def run(*a: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", *a], capture_output=True, text=True, env=env, cwd=ROOT
+        )
+
+    added = run(
+        "subscriptions",
+        "add",
+        "--channel",
+        "C1",
+        "--time",
+        "8:30am",
+        "--zone",
+        "Europe/Paris",
+        "--lang",
+        "fr",
+        "--cadence",
+        "weekdays",
+        "--platform",
+        "slack",
+    )
     assert added.returncode == 0, added.stderr
     bad = run("subscriptions", "add", "--channel", "C2", "--time", "08:30", "--zone", "Paris")
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
     assert "Did you mean Europe/Paris?" in bad.stderr
     listed = json.loads(run("subscriptions", "list", "--json").stdout)
-    assert [(s["platform"], s["channel"], s["time"], s["zone"], s["lang"], s["cadence"]) for s in listed] == [
-        ("slack", "C1", "08:30", "Europe/Paris", "fr", "weekdays")]
+    assert [
+        (s["platform"], s["channel"], s["time"], s["zone"], s["lang"], s["cadence"]) for s in listed
+    ] == [("slack", "C1", "08:30", "Europe/Paris", "fr", "weekdays")]
     assert json.loads(run("subscriptions", "list", "--json", "--platform", "discord").stdout) == []
     assert run("subscriptions", "remove", "--channel", "C1").returncode == 2  # console by default
     assert run("subscriptions", "remove", "--channel", "C1", "--platform", "slack").returncode == 0
@@ -57,15 +86,23 @@ def test_subscriptions_cli_contract(isolated_env):
 def test_deliver_due_json_report(isolated_env):
     env = environment(isolated_env)
     add_subscriptions(env, 2)
-    result = subprocess.run([sys.executable, "-m", "bot", "deliver-due", "--at", AT, "--json"],
-                            capture_output=True, text=True, env=env, cwd=ROOT)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "deliver-due", "--at", AT, "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     report["delivered"].sort(key=lambda d: d["channel"])
-    assert report == {"delivered": [
-        {"platform": "console", "channel": "c000", "date": "2026-11-30", "late": False},
-        {"platform": "console", "channel": "c001", "date": "2026-11-30", "late": False}],
-        "skipped": []}  # fmt: skip
+    assert report == {
+        "delivered": [
+            {"platform": "console", "channel": "c000", "date": "2026-11-30", "late": False},
+            {"platform": "console", "channel": "c001", "date": "2026-11-30", "late": False},
+        ],
+        "skipped": [],
+    }
     assert "META briefing" in result.stderr  # the console's posts go to stderr
 
 

@@ -18,10 +18,10 @@ import pytest
 from bot.adapters.discord import HASH_FILE, MISSING_MANAGE_CHANNELS, DiscordAdapter
 from chat.reply import Paragraph, Reply
 from chat.request import Request
-from commands.router import Router
-from commands.services import Services
 from commands import Command, all_commands
 from commands.base import Option
+from commands.router import Router
+from commands.services import Services
 from config import load_settings
 from tests.fakes.discord import (
     APP_ID,
@@ -37,8 +37,6 @@ from tests.fakes.discord import (
 PRICES = Path(__file__).parent / "data" / "META.csv"
 EPHEMERAL = 64
 PNG = b"\x89PNG\r\n\x1a\n"
-
-
 
 
 def make_settings(fake, **overrides):
@@ -476,14 +474,25 @@ async def test_real_subscribe_without_manage_channels_stores_nothing(fake, adapt
 
 async def test_real_subscribe_with_manage_channels_then_schedule(fake, adapter):
     manager = MEMBER_PERMISSIONS | MANAGE_CHANNELS
-    await dispatch(adapter.client, interaction_payload(
-        "subscribe", {"time": "08:30", "zone": "Europe/Paris", "language": "fr", "cadence": "daily"},
-        permissions=manager))  # fmt: skip
+    await dispatch(
+        adapter.client,
+        interaction_payload(
+            "subscribe",
+            {"time": "08:30", "zone": "Europe/Paris", "language": "fr", "cadence": "daily"},
+            permissions=manager,
+        ),
+    )
     (stored,) = adapter.router.services.subscriptions.all()
     assert (stored.platform, stored.time_text, stored.zone, stored.language, stored.cadence) == (
-        "discord", "08:30", "Europe/Paris", "fr", "daily")
+        "discord",
+        "08:30",
+        "Europe/Paris",
+        "fr",
+        "daily",
+    )
     assert "Subscribed: the daily briefing at 08:30 Europe/Paris" in json.dumps(
-        callbacks(fake)[0].json, ensure_ascii=False)
+        callbacks(fake)[0].json, ensure_ascii=False
+    )
     await dispatch(adapter.client, interaction_payload("schedule", {}))
     assert "Next briefing:" in json.dumps(callbacks(fake)[1].json, ensure_ascii=False)
     assert_no_mentions(fake)

@@ -46,8 +46,6 @@ BRIEFING = Reply(
 )
 
 
-
-
 @pytest.fixture
 async def adapter(fake):
     settings = load_settings(discord_token=TOKEN, discord_api_url=fake.api_url)

@@ -17,10 +17,10 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from commands.services import Services
 from briefings.storage.tables import deliveries as deliveries_table
-from scheduling.scheduler import BriefingScheduler, trigger_for
+from commands.services import Services
 from config import load_settings
+from scheduling.scheduler import BriefingScheduler, trigger_for
 from tests.delivery_helpers import META, deliveries, make_services, posts, subscribe, utc
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -51,7 +51,9 @@ def test_jumps_forward_over_the_due_time_post_once_late_or_record_a_miss(setting
     report, _ = run_pass(services, settings, utc(2026, 11, 30, 6, 0))  # 07:00 Paris: not yet
     assert report.delivered == []
     report, text = run_pass(services, settings, utc(2026, 11, 30, 9, 40))  # jump: 10:40 Paris
-    assert report.delivered == [{"platform": "console", "channel": "c", "date": "2026-11-30", "late": True}]
+    assert report.delivered == [
+        {"platform": "console", "channel": "c", "date": "2026-11-30", "late": True}
+    ]
     assert LATE in " ".join(text.split())
     for at in (utc(2026, 11, 30, 9, 41), utc(2026, 11, 30, 12, 0), utc(2026, 11, 30, 7, 31)):
         assert run_pass(services, settings, at)[0].delivered == []  # incl. a jump back to 08:31
@@ -65,8 +67,11 @@ def test_jumps_forward_over_the_due_time_post_once_late_or_record_a_miss(setting
     assert report.delivered == []  # the miss is recorded: not posted after all, nor twice
 
     assert len(posts(settings)) == 2
-    assert states(services) == {"2026-11-30": "delivered", "2026-12-01": "delivered",
-                                "2026-12-02": "missed"}  # fmt: skip
+    assert states(services) == {
+        "2026-11-30": "delivered",
+        "2026-12-01": "delivered",
+        "2026-12-02": "missed",
+    }
 
 
 def test_a_jump_of_days_posts_only_what_is_within_grace(settings):
@@ -77,9 +82,14 @@ def test_a_jump_of_days_posts_only_what_is_within_grace(settings):
     run_pass(services, settings, utc(2026, 11, 30, 7, 0))
     report, _ = run_pass(services, settings, utc(2026, 12, 4, 14, 0))  # asleep four days
     # Paris: 08:30 was 6 h 30 ago (missed); New York: 09:00 there, 30 min late: posted.
-    assert [(d["channel"], d["date"], d["late"]) for d in report.delivered] == [("ny", "2026-12-04", True)]
+    assert [(d["channel"], d["date"], d["late"]) for d in report.delivered] == [
+        ("ny", "2026-12-04", True)
+    ]
     assert sorted((s["channel"], s["date"]) for s in report.skipped) == [
-        ("c", "2026-12-03"), ("c", "2026-12-04"), ("ny", "2026-12-03")]
+        ("c", "2026-12-03"),
+        ("c", "2026-12-04"),
+        ("ny", "2026-12-03"),
+    ]
     assert len(posts(settings)) == 1
 
 
@@ -137,7 +147,9 @@ def test_any_sequence_of_forward_jumps_posts_each_day_at_most_once_and_never_dro
         ("Europe/Paris", utc(2026, 10, 24, 20, 0), "08:30", utc(2026, 10, 25, 7, 30)),
     ],
 )
-def test_a_dst_night_posts_once_at_the_right_instant(settings, zone, night_start, wall_time, expected_utc):
+def test_a_dst_night_posts_once_at_the_right_instant(
+    settings, zone, night_start, wall_time, expected_utc
+):
     clock = [night_start]
     services = make_services(settings, clock)
     subscribe(services, "c", wall_time, zone, created=night_start)
@@ -157,10 +169,15 @@ def test_a_dst_night_posts_once_at_the_right_instant(settings, zone, night_start
 
 @pytest.mark.parametrize(
     ("zone", "wall", "start"),
-    [("Europe/Paris", "02:30", utc(2026, 10, 24, 0, 0)), ("Europe/Paris", "02:30", utc(2026, 3, 28, 0, 0)),
-     ("America/New_York", "01:30", utc(2026, 10, 31, 0, 0))],
+    [
+        ("Europe/Paris", "02:30", utc(2026, 10, 24, 0, 0)),
+        ("Europe/Paris", "02:30", utc(2026, 3, 28, 0, 0)),
+        ("America/New_York", "01:30", utc(2026, 10, 31, 0, 0)),
+    ],
 )
-def test_the_cron_trigger_across_dst_nights_wakes_passes_that_post_once_a_day(settings, zone, wall, start):
+def test_the_cron_trigger_across_dst_nights_wakes_passes_that_post_once_a_day(
+    settings, zone, wall, start
+):
     """APScheduler's CronTrigger fires at 02:30 *twice* on a fall-back night (02:30 CEST and
     02:30 CET): harmless, because a fire only wakes a pass, and claims are per local day."""
     clock = [start]

@@ -18,12 +18,12 @@ import sqlalchemy as sa
 
 from bot.adapters.discord import DiscordAdapter
 from bot.cli import main
+from briefings.storage.tables import deliveries as deliveries_table
+from briefings.subscriptions.model import parse_time
 from commands.router import Router
 from commands.services import Services
-from briefings.storage.tables import deliveries as deliveries_table
-from scheduling.fanout import Deliveries
-from briefings.subscriptions.model import parse_time
 from config import load_settings
+from scheduling.fanout import Deliveries
 from tests.fakes.discord import (
     CHANNEL_ID,
     GUILD_ID,
@@ -53,8 +53,9 @@ def quick_discord_sleeps(monkeypatch: pytest.MonkeyPatch) -> None:
     async def quick_sleep(_delay: float, *args: object, **kwargs: object) -> None:
         await asyncio.sleep(0)
 
-    monkeypatch.setattr(discord.http, "asyncio",
-                        types.SimpleNamespace(**{**vars(asyncio), "sleep": quick_sleep}))  # fmt: skip
+    monkeypatch.setattr(
+        discord.http, "asyncio", types.SimpleNamespace(**{**vars(asyncio), "sleep": quick_sleep})
+    )
 
 
 class World:
@@ -65,17 +66,29 @@ class World:
         self.fake = fake
         self.now = DAY_1
         self.settings = load_settings(discord_token="fake-bot-token", discord_api_url=fake.api_url)
-        self.services = Services(self.settings, clock=lambda: self.now, rng=random.Random(7),
-                                 price_files={"META": PRICES})  # fmt: skip
+        self.services = Services(
+            self.settings,
+            clock=lambda: self.now,
+            rng=random.Random(7),
+            price_files={"META": PRICES},
+        )
         self.adapter = DiscordAdapter(self.settings, Router(self.services))
 
         async def no_wait(_seconds: float) -> None:
             return None
 
         self.deliveries = Deliveries(self.services, {"discord": self.adapter}, sleep=no_wait)
-        self.services.subscriptions.save("discord", GUILD_ID, CHANNEL_ID, parse_time("08:30"),
-                                         "Europe/Paris", "en", "daily", "ada",
-                                         DAY_1 - dt.timedelta(hours=1))  # fmt: skip
+        self.services.subscriptions.save(
+            "discord",
+            GUILD_ID,
+            CHANNEL_ID,
+            parse_time("08:30"),
+            "Europe/Paris",
+            "en",
+            "daily",
+            "ada",
+            DAY_1 - dt.timedelta(hours=1),
+        )
 
     async def deliver(self, at: dt.datetime):  # type: ignore[no-untyped-def]
         self.now = at
@@ -97,7 +110,9 @@ class World:
         message = sent.message
         assert message["allowed_mentions"] == {"parse": []}
         embeds = message.get("embeds") or []
-        return "\n".join([message.get("content") or ""] + [json.dumps(e, ensure_ascii=False) for e in embeds])
+        return "\n".join(
+            [message.get("content") or ""] + [json.dumps(e, ensure_ascii=False) for e in embeds]
+        )
 
 
 @pytest.fixture
@@ -111,7 +126,9 @@ async def world(fake: FakeDiscord) -> AsyncIterator[World]:
 # ---- 429 with retry_after -------------------------------------------------------------------
 
 
-async def test_429s_with_retry_after_are_waited_out_and_the_briefing_posted_once(world: World) -> None:
+async def test_429s_with_retry_after_are_waited_out_and_the_briefing_posted_once(
+    world: World,
+) -> None:
     world.fake.script("POST", POST, rate_limited(0.05), rate_limited(0.1), rate_limited(0.05))
     report = await world.deliver(DAY_1)
     assert len(report.delivered) == 1
@@ -121,7 +138,9 @@ async def test_429s_with_retry_after_are_waited_out_and_the_briefing_posted_once
     assert world.posts() == [429, 429, 429, 200]
 
 
-async def test_a_429_storm_beyond_discord_py_retries_is_retried_by_the_scheduler(world: World) -> None:
+async def test_a_429_storm_beyond_discord_py_retries_is_retried_by_the_scheduler(
+    world: World,
+) -> None:
     world.fake.script("POST", POST, *[rate_limited(0.02)] * 5)  # discord.py gives up after 5
     report = await world.deliver(DAY_1)
     assert len(report.delivered) == 1
@@ -134,7 +153,9 @@ async def test_a_429_storm_beyond_discord_py_retries_is_retried_by_the_scheduler
 # ---- 5xx ------------------------------------------------------------------------------------
 
 
-async def test_a_short_5xx_burst_is_ridden_out_by_discord_py(world: World, quick_discord_sleeps: None) -> None:
+async def test_a_short_5xx_burst_is_ridden_out_by_discord_py(
+    world: World, quick_discord_sleeps: None
+) -> None:
     world.fake.script("POST", POST, SERVER_ERROR, error(502, 0, "Bad Gateway"), error(503, 0, "x"))
     report = await world.deliver(DAY_1)
     assert len(report.delivered) == 1
@@ -146,7 +167,9 @@ async def test_a_long_outage_fails_the_day_without_pausing_and_the_next_day_post
 ) -> None:
     world.fake.always("POST", POST, SERVER_ERROR)
     report = await world.deliver(DAY_1)
-    assert report.delivered == [] and report.failed[0]["reason"].startswith("discord server error (500")
+    assert report.delivered == [] and report.failed[0]["reason"].startswith(
+        "discord server error (500"
+    )
     assert len(world.posts()) == 15  # 3 attempts of ours, 5 tries of discord.py's each
     assert world.services.subscriptions.get("discord", GUILD_ID, CHANNEL_ID).paused_reason is None
     assert "Last delivery: 2024-07-31, failed." in await world.say("schedule")
@@ -158,8 +181,12 @@ async def test_a_long_outage_fails_the_day_without_pausing_and_the_next_day_post
 
 
 async def test_a_5xx_then_a_429_then_success(world: World, quick_discord_sleeps: None) -> None:
-    world.fake.script("POST", POST, SERVER_ERROR, Scripted(429, {"message": "x", "retry_after": 0.01,
-                                                                 "global": False}))  # fmt: skip
+    world.fake.script(
+        "POST",
+        POST,
+        SERVER_ERROR,
+        Scripted(429, {"message": "x", "retry_after": 0.01, "global": False}),
+    )
     report = await world.deliver(DAY_1)
     assert len(report.delivered) == 1 and world.posts()[-1] == 200
 
@@ -169,16 +196,19 @@ async def test_a_5xx_then_a_429_then_success(world: World, quick_discord_sleeps:
 
 @pytest.mark.parametrize(
     ("answer", "reason"),
-    [(MISSING_ACCESS, "missing access (403, code 50001)"),
-     (MISSING_PERMISSIONS, "missing permissions (403, code 50013)")],
+    [
+        (MISSING_ACCESS, "missing access (403, code 50001)"),
+        (MISSING_PERMISSIONS, "missing permissions (403, code 50013)"),
+    ],
 )
 async def test_missing_access_pauses_the_subscription_and_schedule_says_why(
     world: World, answer: Scripted, reason: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     world.fake.script("POST", POST, rate_limited(0.02), answer)  # a 429 first, then the refusal
     report = await world.deliver(DAY_1)
-    assert report.failed == [{"platform": "discord", "channel": CHANNEL_ID, "date": "2024-07-31",
-                              "reason": reason}]  # fmt: skip
+    assert report.failed == [
+        {"platform": "discord", "channel": CHANNEL_ID, "date": "2024-07-31", "reason": reason}
+    ]
     assert world.posts() == [429, 403]  # tried once: no retry can fix it
     assert world.services.subscriptions.get("discord", GUILD_ID, CHANNEL_ID).paused_reason == reason
 
@@ -194,9 +224,11 @@ async def test_missing_access_pauses_the_subscription_and_schedule_says_why(
     assert world.posts() == [429, 403]
 
     # Someone fixes the channel's permissions and subscribes again: it resumes.
-    resumed = await world.say("subscribe", {"time": "08:30", "zone": "Europe/Paris",
-                                            "cadence": "daily"},
-                              permissions=MEMBER_PERMISSIONS | MANAGE_CHANNELS)  # fmt: skip
+    resumed = await world.say(
+        "subscribe",
+        {"time": "08:30", "zone": "Europe/Paris", "cadence": "daily"},
+        permissions=MEMBER_PERMISSIONS | MANAGE_CHANNELS,
+    )
     assert "Subscribed" in resumed
     assert len((await world.deliver(DAY_2 + dt.timedelta(days=1))).delivered) == 1
     assert world.posts() == [429, 403, 200]

@@ -26,14 +26,14 @@ from hypothesis import strategies as st
 from bot.adapters.discord import DiscordAdapter
 from bot.adapters.discord.embeds import error_text, render
 from bot.adapters.slack.blocks import ephemeral_message, public_message
-from chat.reply import Reply
-from chat.request import Request
-from commands.router import Router, parse
-from commands.services import Services
 from briefings.market.bars import MarketDataError
 from briefings.market.csv_source import read_bars_csv
 from briefings.subscriptions.model import CADENCES, LANGUAGES
+from chat.reply import Reply
+from chat.request import Request
 from commands import all_commands
+from commands.router import Router, parse
+from commands.services import Services
 from config import SettingsError, load_settings
 from tests.conftest import DATA
 from tests.fakes.discord import (
@@ -52,11 +52,43 @@ COMMAND_NAMES = [*all_commands(), "", "stonks", "ASK", "--lang", "share"]
 
 # Text people (and attackers) type: mention and mrkdwn syntax, entities, control characters,
 # right-to-left marks, emoji, and anything else.
-SPECIAL = ["<!channel>", "<!here>", "<!everyone>", "<@U0123ABC>", "<#C0123|general>",
-           "<!subteam^S012>", "@everyone", "@here", "@channel", "&lt;!channel&gt;", "&amp;",
-           "*bold*", "_it_", "~s~", "`code`", "```", "> quote", "<https://evil.example|click>",
-           "\u202e", "\u200b", "\x00", "\x1b[31m", "\r\n", "\t", "🦙", "é", "--lang", "fr",
-           "share", "08:30", "Europe/Paris", "../../etc/passwd", "%s%n", "{0}", "\\"]  # fmt: skip
+SPECIAL = [
+    "<!channel>",
+    "<!here>",
+    "<!everyone>",
+    "<@U0123ABC>",
+    "<#C0123|general>",
+    "<!subteam^S012>",
+    "@everyone",
+    "@here",
+    "@channel",
+    "&lt;!channel&gt;",
+    "&amp;",
+    "*bold*",
+    "_it_",
+    "~s~",
+    "`code`",
+    "```",
+    "> quote",
+    "<https://evil.example|click>",
+    "\u202e",
+    "\u200b",
+    "\x00",
+    "\x1b[31m",
+    "\r\n",
+    "\t",
+    "🦙",
+    "é",
+    "--lang",
+    "fr",
+    "share",
+    "08:30",
+    "Europe/Paris",
+    "../../etc/passwd",
+    "%s%n",
+    "{0}",
+    "\\",
+]
 words = st.one_of(st.sampled_from(SPECIAL), st.text(max_size=12))
 chat_text = st.one_of(
     st.lists(words, max_size=12).map(" ".join),
@@ -68,8 +100,12 @@ MASS_PING = re.compile(r"@(everyone|here)", re.IGNORECASE)
 
 
 def market_services(settings_: object) -> Services:
-    return Services(settings_, clock=lambda: NOW, rng=random.Random(7),  # type: ignore[arg-type]
-                    price_files={"META": DATA / "META.csv"})  # fmt: skip
+    return Services(
+        settings_,
+        clock=lambda: NOW,
+        rng=random.Random(7),  # type: ignore[arg-type]
+        price_files={"META": DATA / "META.csv"},
+    )
 
 
 def assert_slack_safe(message: dict) -> None:  # type: ignore[type-arg]
@@ -106,13 +142,22 @@ def router(settings) -> Router:  # type: ignore[no-untyped-def]
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=FIXTURES)
-@given(command=st.sampled_from(COMMAND_NAMES), text=chat_text,
-       platform=st.sampled_from(["slack", "discord", "console"]))  # fmt: skip
+@given(
+    command=st.sampled_from(COMMAND_NAMES),
+    text=chat_text,
+    platform=st.sampled_from(["slack", "discord", "console"]),
+)
 def test_any_text_gets_a_reply_or_a_clear_error_and_pings_nobody(
     router: Router, command: str, text: str, platform: str
 ) -> None:
-    request = parse(f"/meta {command} {text}", platform=platform, workspace="T1", channel="C1",
-                    user="U0ALICE001", can_manage_channel=True)  # fmt: skip
+    request = parse(
+        f"/meta {command} {text}",
+        platform=platform,
+        workspace="T1",
+        channel="C1",
+        user="U0ALICE001",
+        can_manage_channel=True,
+    )
     reply = asyncio.run(router.handle(request))
     assert isinstance(reply, Reply)
     assert not reply.internal_error, reply.plain_text()  # bad input is not a crash
@@ -126,16 +171,40 @@ def test_any_text_gets_a_reply_or_a_clear_error_and_pings_nobody(
 # ---- subscriptions: complete and valid, or nothing -------------------------------------------
 
 ZONES = available_timezones()
-sub_word = st.one_of(st.sampled_from(["08:30", "8:30am", "17h05", "25:00", "8", "٠٨:٣٠", "Europe/Paris",
-                                      "europe/paris", "UTC", "CET", "Paris", "Etc/GMT+5",
-                                      "America/Argentina/Buenos_Aires", "en", "fr", "de", "daily",
-                                      "weekdays", "trading-days", "trading", "posix/Europe/Paris",
-                                      "../zoneinfo/UTC", "/etc/localtime", "Europe/Paris\x00"]),
-                     st.text(max_size=15))  # fmt: skip
+sub_word = st.one_of(
+    st.sampled_from(
+        [
+            "08:30",
+            "8:30am",
+            "17h05",
+            "25:00",
+            "8",
+            "٠٨:٣٠",
+            "Europe/Paris",
+            "europe/paris",
+            "UTC",
+            "CET",
+            "Paris",
+            "Etc/GMT+5",
+            "America/Argentina/Buenos_Aires",
+            "en",
+            "fr",
+            "de",
+            "daily",
+            "weekdays",
+            "trading-days",
+            "trading",
+            "posix/Europe/Paris",
+            "../zoneinfo/UTC",
+            "/etc/localtime",
+            "Europe/Paris\x00",
+        ]
+    ),
+    st.text(max_size=15),
+)
 
 
-def assert_complete(services: Services, request: Request, reply: Reply,
-                    before: list) -> None:  # type: ignore[type-arg]  # fmt: skip
+def assert_complete(services: Services, request: Request, reply: Reply, before: list) -> None:  # type: ignore[type-arg]
     after = services.subscriptions.all()
     if not reply.ok:
         assert after == before, "a refused subscribe changed the table"
@@ -155,8 +224,13 @@ def test_subscribe_text_stores_a_complete_subscription_or_nothing(
     router: Router, words_: list[str], channel: str
 ) -> None:
     services = router.services
-    request = parse("/meta subscribe " + " ".join(words_), platform="slack", workspace="T1",
-                    channel=channel, user="U0ALICE001")  # fmt: skip
+    request = parse(
+        "/meta subscribe " + " ".join(words_),
+        platform="slack",
+        workspace="T1",
+        channel=channel,
+        user="U0ALICE001",
+    )
     before = services.subscriptions.all()
     reply = asyncio.run(router.handle(request))
     assert not reply.internal_error, reply.plain_text()
@@ -164,16 +238,30 @@ def test_subscribe_text_stores_a_complete_subscription_or_nothing(
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=FIXTURES)
-@given(time=sub_word, zone=sub_word, language=st.one_of(st.none(), sub_word),
-       cadence=st.one_of(st.none(), sub_word))  # fmt: skip
+@given(
+    time=sub_word,
+    zone=sub_word,
+    language=st.one_of(st.none(), sub_word),
+    cadence=st.one_of(st.none(), sub_word),
+)
 def test_subscribe_options_store_a_complete_subscription_or_nothing(
     router: Router, time: str, zone: str, language: str | None, cadence: str | None
 ) -> None:
     services = router.services
-    options = {k: v for k, v in {"time": time, "zone": zone, "language": language,
-                                 "cadence": cadence}.items() if v is not None}  # fmt: skip
-    request = Request(command="subscribe", options=options, platform="discord", workspace="G1",
-                      channel="42", user="7", can_manage_channel=True)  # fmt: skip
+    options = {
+        k: v
+        for k, v in {"time": time, "zone": zone, "language": language, "cadence": cadence}.items()
+        if v is not None
+    }
+    request = Request(
+        command="subscribe",
+        options=options,
+        platform="discord",
+        workspace="G1",
+        channel="42",
+        user="7",
+        can_manage_channel=True,
+    )
     before = services.subscriptions.all()
     reply = asyncio.run(router.handle(request))
     assert not reply.internal_error, reply.plain_text()
@@ -190,8 +278,11 @@ class DiscordServed:
 
     async def start(self, settings_: object) -> None:
         await self.fake.start()
-        config = load_settings(discord_token="fake-bot-token", discord_api_url=self.fake.api_url,
-                               data_dir=Path(settings_.data_dir))  # type: ignore[attr-defined]  # fmt: skip
+        config = load_settings(
+            discord_token="fake-bot-token",
+            discord_api_url=self.fake.api_url,
+            data_dir=Path(settings_.data_dir),
+        )  # type: ignore[attr-defined]
         self.adapter = DiscordAdapter(config, Router(market_services(config)))
         await self.adapter.login()
 
@@ -215,24 +306,31 @@ discord_value = st.one_of(st.sampled_from(SPECIAL), st.text(min_size=1, max_size
 DISCORD_CASES = st.one_of(
     st.tuples(st.just("ask"), st.fixed_dictionaries({"question": discord_value})),
     st.tuples(st.just("insight"), st.fixed_dictionaries({"topic": discord_value})),
-    st.tuples(st.just("subscribe"), st.fixed_dictionaries(
-        {"time": discord_value, "zone": discord_value},
-        optional={"language": discord_value, "cadence": discord_value})),
+    st.tuples(
+        st.just("subscribe"),
+        st.fixed_dictionaries(
+            {"time": discord_value, "zone": discord_value},
+            optional={"language": discord_value, "cadence": discord_value},
+        ),
+    ),
     st.tuples(st.just("stock"), st.fixed_dictionaries({"range": discord_value})),
     st.tuples(st.just("unknown-sub"), st.fixed_dictionaries({"x": discord_value})),
-)  # fmt: skip
+)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=FIXTURES)
 @given(case=DISCORD_CASES, locale=st.sampled_from(["en-US", "fr", "de", ""]))
 def test_discord_option_values_get_an_answer_that_pings_nobody(
-    discord_bot: DiscordServed, case: tuple[str, dict], locale: str  # type: ignore[type-arg]
+    discord_bot: DiscordServed,
+    case: tuple[str, dict],
+    locale: str,  # type: ignore[type-arg]
 ) -> None:
     sub, options = case
     fake = discord_bot.fake
     before = len(fake.calls)
-    payload = interaction_payload(sub, options, locale=locale,
-                                  permissions=MEMBER_PERMISSIONS | MANAGE_CHANNELS)  # fmt: skip
+    payload = interaction_payload(
+        sub, options, locale=locale, permissions=MEMBER_PERMISSIONS | MANAGE_CHANNELS
+    )
     discord_bot.loop.run(dispatch(discord_bot.adapter.client, payload))
     new = fake.calls[before:]
     answers = [c for c in new if c.path.endswith("/callback") or "/webhooks/" in c.path]
@@ -258,9 +356,13 @@ def slack_bot(settings):  # type: ignore[no-untyped-def]
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=FIXTURES)
-@given(command=st.sampled_from([c for c in COMMAND_NAMES if c not in ("stock", "brief")]),
-       text=chat_text)  # fmt: skip
-def test_slack_command_text_is_acknowledged_safely(slack_bot: Served, command: str, text: str) -> None:
+@given(
+    command=st.sampled_from([c for c in COMMAND_NAMES if c not in ("stock", "brief")]),
+    text=chat_text,
+)
+def test_slack_command_text_is_acknowledged_safely(
+    slack_bot: Served, command: str, text: str
+) -> None:
     assume("\x00" not in text)  # Slack itself never sends a NUL
     api: FakeSlack = slack_bot.api
     before = len(api.calls)
@@ -284,14 +386,44 @@ HEADER = "Date,Open,High,Low,Close,Adj Close,Volume"
 cell = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
     st.integers(-(10**20), 10**20).map(str),
-    st.sampled_from(["", "n/a", "nan", "inf", "-inf", "1e400", "0", "-0", "1,5", " 12.5 ", "0x10",
-                     "١٢٣", "1_000", "NaN", "null", '"3"', "4.2e-320"]),
-)  # fmt: skip
+    st.sampled_from(
+        [
+            "",
+            "n/a",
+            "nan",
+            "inf",
+            "-inf",
+            "1e400",
+            "0",
+            "-0",
+            "1,5",
+            " 12.5 ",
+            "0x10",
+            "١٢٣",
+            "1_000",
+            "NaN",
+            "null",
+            '"3"',
+            "4.2e-320",
+        ]
+    ),
+)
 date_cell = st.one_of(
     st.dates(dt.date(1900, 1, 1), dt.date(2100, 1, 1)).map(dt.date.isoformat),
-    st.sampled_from(["2024-02-30", "2024-13-01", "13/03/2024", "", "2024-03-13 00:00:00-04:00",
-                     "2024-03-13T00:00", "0000-01-01", "+2024-01-01", "2024-03-1\u0663"]),
-)  # fmt: skip
+    st.sampled_from(
+        [
+            "2024-02-30",
+            "2024-13-01",
+            "13/03/2024",
+            "",
+            "2024-03-13 00:00:00-04:00",
+            "2024-03-13T00:00",
+            "0000-01-01",
+            "+2024-01-01",
+            "2024-03-1\u0663",
+        ]
+    ),
+)
 row = st.tuples(date_cell, cell, cell, cell, cell, cell, cell).map(",".join)
 csv_text = st.one_of(
     st.lists(row, max_size=8).map(lambda rows: "\n".join([HEADER, *rows]) + "\n"),
@@ -301,8 +433,11 @@ csv_text = st.one_of(
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=FIXTURES)
-@given(content=st.one_of(csv_text.map(lambda t: t.encode("utf-8", "surrogatepass")),
-                         st.binary(max_size=300)))  # fmt: skip
+@given(
+    content=st.one_of(
+        csv_text.map(lambda t: t.encode("utf-8", "surrogatepass")), st.binary(max_size=300)
+    )
+)
 def test_any_price_file_gives_bars_or_a_market_data_error(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "META.csv"
     path.write_bytes(content)
@@ -318,8 +453,9 @@ def test_any_price_file_gives_bars_or_a_market_data_error(tmp_path: Path, conten
 
 well_formed = st.lists(
     st.tuples(st.floats(0.01, 1e6), st.floats(0.01, 1e6), st.integers(0, 10**12)),
-    min_size=1, max_size=30,
-)  # fmt: skip
+    min_size=1,
+    max_size=30,
+)
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=FIXTURES)
@@ -330,8 +466,10 @@ def test_any_accepted_price_file_gives_a_briefing_not_a_crash(
     """A file read_bars_csv accepts (here: positive prices, any count of rows) is something the
     bot can brief on: figures or "–", never the internal-error apology."""
     start = dt.date(2024, 7, 30) - dt.timedelta(days=len(rows) - 1)
-    lines = [HEADER] + [f"{start + dt.timedelta(days=n)},{o},{max(o, c)},{min(o, c)},{c},{c},{v}"
-                        for n, (o, c, v) in enumerate(rows)]  # fmt: skip
+    lines = [HEADER] + [
+        f"{start + dt.timedelta(days=n)},{o},{max(o, c)},{min(o, c)},{c},{c},{v}"
+        for n, (o, c, v) in enumerate(rows)
+    ]
     path = tmp_path / "prices.csv"
     path.write_text("\n".join(lines) + "\n")
     config = load_settings(data_dir=tmp_path / "data")
@@ -342,24 +480,50 @@ def test_any_accepted_price_file_gives_a_briefing_not_a_crash(
 
 # ---- settings --------------------------------------------------------------------------------
 
-SETTINGS_VARS = ["PORT", "DEFAULT_LANGUAGE", "LOG_LEVEL", "LOG_FORMAT", "COMPANY_SYMBOL",
-                 "BENCHMARK_SYMBOL", "PEER_SYMBOLS", "MARKET_CACHE_TTL_OPEN", "MARKET_CACHE_TTL_CLOSED",
-                 "MARKET_FETCH_TIMEOUT", "MARKET_BACKOFF_SECONDS", "DELIVERY_GRACE_HOURS",
-                 "SHUTDOWN_TIMEOUT", "SLACK_MODE", "SLACK_API_URL", "DISCORD_API_URL",
-                 "DISCORD_GATEWAY_URL", "DISCORD_SHARDED", "SLACK_BOT_TOKEN", "DISCORD_TOKEN",
-                 "BRIEFING_ADMINS", "DATABASE_URL", "LLM_TIMEOUT"]  # fmt: skip
-env_value = st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"),
-                    min_size=1, max_size=40)  # fmt: skip
+SETTINGS_VARS = [
+    "PORT",
+    "DEFAULT_LANGUAGE",
+    "LOG_LEVEL",
+    "LOG_FORMAT",
+    "COMPANY_SYMBOL",
+    "BENCHMARK_SYMBOL",
+    "PEER_SYMBOLS",
+    "MARKET_CACHE_TTL_OPEN",
+    "MARKET_CACHE_TTL_CLOSED",
+    "MARKET_FETCH_TIMEOUT",
+    "MARKET_BACKOFF_SECONDS",
+    "DELIVERY_GRACE_HOURS",
+    "SHUTDOWN_TIMEOUT",
+    "SLACK_MODE",
+    "SLACK_API_URL",
+    "DISCORD_API_URL",
+    "DISCORD_GATEWAY_URL",
+    "DISCORD_SHARDED",
+    "SLACK_BOT_TOKEN",
+    "DISCORD_TOKEN",
+    "BRIEFING_ADMINS",
+    "DATABASE_URL",
+    "LLM_TIMEOUT",
+]
+env_value = st.text(
+    st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), min_size=1, max_size=40
+)
 MARK = "Qz7\u2e2e"  # text no message of ours contains
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=FIXTURES)
-@given(values=st.dictionaries(st.sampled_from(SETTINGS_VARS),
-                              st.tuples(env_value, st.booleans()), min_size=1, max_size=4))  # fmt: skip
+@given(
+    values=st.dictionaries(
+        st.sampled_from(SETTINGS_VARS), st.tuples(env_value, st.booleans()), min_size=1, max_size=4
+    )
+)
 def test_any_setting_value_loads_or_is_a_safe_settings_error(
     isolated_env: Path, values: dict[str, tuple[str, bool]]
 ) -> None:
-    env = {name: (value + MARK + value if marked else value) for name, (value, marked) in values.items()}
+    env = {
+        name: (value + MARK + value if marked else value)
+        for name, (value, marked) in values.items()
+    }
     saved = {name: os.environ.get(name) for name in env}
     os.environ.update(env)
     try:
@@ -381,10 +545,18 @@ def test_any_setting_value_loads_or_is_a_safe_settings_error(
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=FIXTURES)
-@given(content=st.lists(st.one_of(
-    st.tuples(st.sampled_from(SETTINGS_VARS), env_value).map(lambda kv: f"{kv[0]}={kv[1]}"),
-    st.text(st.characters(blacklist_categories=["Cs"]), max_size=40)), max_size=6).map("\n".join))
-def test_any_dotenv_text_loads_or_is_a_safe_settings_error(isolated_env: Path, content: str) -> None:
+@given(
+    content=st.lists(
+        st.one_of(
+            st.tuples(st.sampled_from(SETTINGS_VARS), env_value).map(lambda kv: f"{kv[0]}={kv[1]}"),
+            st.text(st.characters(blacklist_categories=["Cs"]), max_size=40),
+        ),
+        max_size=6,
+    ).map("\n".join)
+)
+def test_any_dotenv_text_loads_or_is_a_safe_settings_error(
+    isolated_env: Path, content: str
+) -> None:
     """A .env file of any (UTF-8) text. Bytes that are not UTF-8: tests/pending_fault_bugs.py."""
     (isolated_env / ".env").write_text(content, encoding="utf-8")
     saved = dict(os.environ)

@@ -19,13 +19,13 @@ import requests
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from commands.services import Services
 from briefings.market.bars import MarketDataUnavailable, Series
 from briefings.market.cache import MarketData
 from briefings.market.csv_source import read_bars_csv
 from briefings.market.store import BarStore
 from briefings.market.yahoo_source import NO_DATA, RATE_LIMIT, RateLimited, YahooSource
 from briefings.storage import Database
+from commands.services import Services
 from tests.delivery_helpers import deliveries, posts_per_channel, subscribe, utc
 from tests.fakes.yahoo import FakeYahoo, yahoo_offline
 
@@ -53,7 +53,9 @@ class ScriptedSource:
             outcome = self.outcomes.popleft() if self.outcomes else self.default
             self.calls.append((symbol, outcome))
         if outcome == "ok":
-            return dataclasses.replace(YAHOO_BARS, symbol=symbol, fetched_at=dt.datetime.now(dt.UTC))
+            return dataclasses.replace(
+                YAHOO_BARS, symbol=symbol, fetched_at=dt.datetime.now(dt.UTC)
+            )
         if outcome == "429":
             raise RateLimited(symbol, RATE_LIMIT)
         if outcome in ("unavailable", "empty"):
@@ -82,8 +84,15 @@ class Clock:
 
 
 def market(source: object, store: BarStore | None, clock: Clock) -> MarketData:
-    return MarketData(source, store, clock, ttl=lambda _now: 300, timeout=TIMEOUT,  # type: ignore[arg-type]
-                      backoff_seconds=600, failure_seconds=30)  # fmt: skip
+    return MarketData(
+        source,
+        store,
+        clock,
+        ttl=lambda _now: 300,
+        timeout=TIMEOUT,  # type: ignore[arg-type]
+        backoff_seconds=600,
+        failure_seconds=30,
+    )
 
 
 @pytest.fixture
@@ -151,8 +160,9 @@ async def test_a_restart_during_an_outage_answers_from_the_database(store: BarSt
 async def test_concurrent_callers_during_a_timeout_share_one_fetch(store: BarStore) -> None:
     source = ScriptedSource("timeout")
     data = market(source, store, Clock(utc(2026, 11, 27, 14, 0)))
-    results = await asyncio.gather(*(data.series("META") for _ in range(20)),
-                                   return_exceptions=True)  # fmt: skip
+    results = await asyncio.gather(
+        *(data.series("META") for _ in range(20)), return_exceptions=True
+    )
     assert len(source.calls) == 1
     assert all(isinstance(r, MarketDataUnavailable) for r in results)
     assert {r.reason for r in results} == {f"timeout after {TIMEOUT:g} s"}  # type: ignore[union-attr]
@@ -172,8 +182,11 @@ def test_any_sequence_of_failures_gives_bars_or_a_reason_never_a_crash(
     """Whatever Yahoo does, in any order and at any pace: `series` returns bars (stale ones
     labelled with a one-line reason) or raises MarketDataUnavailable; once good bars were seen,
     it always has bars; after a 429 Yahoo is not asked again within the backoff."""
-    store = BarStore(Database(f"sqlite:///{tmp_path_factory.mktemp('db') / 'bars.db'}").ready()) \
-        if with_store else None  # fmt: skip
+    store = (
+        BarStore(Database(f"sqlite:///{tmp_path_factory.mktemp('db') / 'bars.db'}").ready())
+        if with_store
+        else None
+    )
     source = ScriptedSource(*(outcome for outcome, _ in steps), default="crash")
     clock = Clock(utc(2026, 11, 27, 14, 0))
     data = market(source, store, clock)
@@ -192,7 +205,9 @@ def test_any_sequence_of_failures_gives_bars_or_a_reason_never_a_crash(
                 assert unavailable.reason and "\n" not in unavailable.reason
             else:
                 assert got.bars == YAHOO_BARS.bars
-                assert got.stale_reason is None or (got.stale_reason and "\n" not in got.stale_reason)
+                assert got.stale_reason is None or (
+                    got.stale_reason and "\n" not in got.stale_reason
+                )
                 seen_good = seen_good or got.stale_reason is None
             asked = len(source.calls) > calls_before
             if limited_until is not None and clock.now < limited_until:
@@ -218,13 +233,21 @@ REAL_SEQUENCE = [  # what Yahoo does, each time the bot asks again, and what the
 ]
 
 
-async def test_real_yfinance_through_a_sequence_of_failures(tmp_path: Path, store: BarStore) -> None:
+async def test_real_yfinance_through_a_sequence_of_failures(
+    tmp_path: Path, store: BarStore
+) -> None:
     with yahoo_offline(tmp_path / "yf") as mock:
         yahoo = FakeYahoo(mock)
         yahoo.set("META", "ok")
         clock = Clock(utc(2026, 11, 27, 14, 0))
-        data = MarketData(YahooSource(session=requests.Session()), store, clock,
-                          ttl=lambda _now: 300, timeout=0.3, backoff_seconds=600)  # fmt: skip
+        data = MarketData(
+            YahooSource(session=requests.Session()),
+            store,
+            clock,
+            ttl=lambda _now: 300,
+            timeout=0.3,
+            backoff_seconds=600,
+        )
         fresh = await data.series("META")
         assert fresh.stale_reason is None and fresh.last.date == dt.date(2025, 11, 26)
         for answer, reason in REAL_SEQUENCE:
@@ -238,14 +261,22 @@ async def test_real_yfinance_through_a_sequence_of_failures(tmp_path: Path, stor
                 assert got.stale_reason is not None and got.stale_reason.startswith(reason), answer
 
 
-async def test_real_yfinance_429_backoff_leaves_yahoo_alone(tmp_path: Path, store: BarStore) -> None:
+async def test_real_yfinance_429_backoff_leaves_yahoo_alone(
+    tmp_path: Path, store: BarStore
+) -> None:
     with yahoo_offline(tmp_path / "yf") as mock:
         yahoo = FakeYahoo(mock)
         yahoo.set("META", "429")
         yahoo.set("QQQ", "ok")
         clock = Clock(utc(2026, 11, 27, 14, 0))
-        data = MarketData(YahooSource(session=requests.Session()), store, clock,
-                          ttl=lambda _now: 300, timeout=5, backoff_seconds=300)  # fmt: skip
+        data = MarketData(
+            YahooSource(session=requests.Session()),
+            store,
+            clock,
+            ttl=lambda _now: 300,
+            timeout=5,
+            backoff_seconds=300,
+        )
         with pytest.raises(MarketDataUnavailable) as nothing_stored:
             await data.series("META")
         assert nothing_stored.value.reason == RATE_LIMIT
@@ -292,18 +323,26 @@ def test_the_next_day_during_an_outage_shows_stored_data_labelled(settings) -> N
     first = " ".join(runner.ports["console"].stream.getvalue().split())
     assert "Data: Yahoo Finance, as of 30 Jul 2024" in first
 
-    for outcome, reason in (("crash", "yahoo error (KeyError)"), ("timeout", "timeout after 10 s"),
-                            ("429", "Yahoo rate limit")):  # fmt: skip
+    for outcome, reason in (
+        ("crash", "yahoo error (KeyError)"),
+        ("timeout", "timeout after 10 s"),
+        ("429", "Yahoo rate limit"),
+    ):
         clock[0] += dt.timedelta(days=1)
         source.default = outcome
         restarted = yahoo_services(settings, clock, source)  # a new process each morning
-        restarted.settings.__dict__["market_fetch_timeout"] = TIMEOUT if outcome == "timeout" else 10
+        restarted.settings.__dict__["market_fetch_timeout"] = (
+            TIMEOUT if outcome == "timeout" else 10
+        )
         runner = deliveries(restarted, settings)
         report = asyncio.run(runner.deliver_due(clock[0]))
         assert len(report.delivered) == 1, outcome
         text = " ".join(runner.ports["console"].stream.getvalue().split())  # unwrapped
         shown = reason if outcome != "timeout" else f"timeout after {TIMEOUT:g} s"
-        assert f"Data: Yahoo Finance is unavailable ({shown}); showing stored data as of 30 Jul 2024" in text
+        assert (
+            f"Data: Yahoo Finance is unavailable ({shown}); showing stored data as of 30 Jul 2024"
+            in text
+        )
         assert "META close" in text  # the figures are there, from the stored bars
         source.settle()
     assert posts_per_channel(settings) == {"c": 4}
@@ -327,7 +366,9 @@ def test_real_yfinance_outage_on_the_morning_of_a_delivery(settings, tmp_path: P
         report = asyncio.run(runner.deliver_due(clock[0]))
     assert len(report.delivered) == 1
     text = " ".join(runner.ports["console"].stream.getvalue().split())
-    assert ("Data: Yahoo Finance is unavailable (Yahoo unreachable (ConnectionError)); "
-            "showing stored data as of 26 Nov 2025") in text  # fmt: skip
+    assert (
+        "Data: Yahoo Finance is unavailable (Yahoo unreachable (ConnectionError)); "
+        "showing stored data as of 26 Nov 2025"
+    ) in text
     assert "QQQ" in text and "unavailable (Yahoo unreachable (ConnectionError))" in text
     assert posts_per_channel(settings) == {"c": 2}

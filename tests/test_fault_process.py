@@ -13,9 +13,9 @@ import pytest
 import sqlalchemy as sa
 
 from bot.adapters.console import ConsoleDelivery
+from briefings.storage.tables import deliveries as deliveries_table
 from chat.delivery import Target
 from chat.reply import Reply
-from briefings.storage.tables import deliveries as deliveries_table
 from scheduling.fanout import Deliveries
 from tests.delivery_helpers import (
     console_port,
@@ -80,9 +80,11 @@ def database_file(services) -> Path:
 
 def states(services) -> dict[str, int]:
     with services.database.engine.connect() as conn:
-        rows = conn.execute(sa.select(deliveries_table.c.state, sa.func.count())
-                            .where(deliveries_table.c.state != "missed")
-                            .group_by(deliveries_table.c.state))  # fmt: skip
+        rows = conn.execute(
+            sa.select(deliveries_table.c.state, sa.func.count())
+            .where(deliveries_table.c.state != "missed")
+            .group_by(deliveries_table.c.state)
+        )
         return dict(rows.all())
 
 

@@ -45,7 +45,8 @@ from tests.test_fault_slack import (  # noqa: F401 (fixtures)
 
 
 async def test_a_slow_slack_api_at_the_first_command_does_not_delay_the_ack(
-    alice: SlackUser, api: FakeSlack  # noqa: F811
+    alice: SlackUser,  # noqa: F811
+    api: FakeSlack,  # noqa: F811
 ) -> None:
     """slack-bolt's AsyncApp calls auth.test on the first request it handles, before the
     listener can ack: a Slack API answering in 4 s makes the first `/meta help` after a start
@@ -57,7 +58,8 @@ async def test_a_slow_slack_api_at_the_first_command_does_not_delay_the_ack(
 
 
 async def test_a_slack_outage_at_the_first_command_is_not_a_reinstall_message(
-    alice: SlackUser, api: FakeSlack  # noqa: F811
+    alice: SlackUser,  # noqa: F811
+    api: FakeSlack,  # noqa: F811
 ) -> None:
     """Same cause: when auth.test fails (Slack 500s), bolt answers the command with ":warning:
     ... your installation with this app is no longer available. Please reinstall this app",
@@ -73,7 +75,8 @@ async def test_a_slack_outage_at_the_first_command_is_not_a_reinstall_message(
 
 
 async def test_a_lost_answer_to_chat_post_message_does_not_post_the_briefing_twice(
-    api: FakeSlack, settings  # noqa: F811
+    api: FakeSlack,  # noqa: F811
+    settings,
 ) -> None:
     """Slack posts the message, then the connection drops before the answer arrives. slack_sdk's
     AsyncConnectionErrorRetryHandler sends chat.postMessage again (and without it the scheduler's
@@ -117,13 +120,16 @@ HEADER = "Date,Open,High,Low,Close,Adj Close,Volume"
 
 def _stock(tmp_path: Path, closes: list[float], command: str = "stock 5d"):  # type: ignore[no-untyped-def]
     start = dt.date(2024, 7, 30) - dt.timedelta(days=len(closes) - 1)
-    lines = [HEADER] + [f"{start + dt.timedelta(days=n)},{c},{c},{c},{c},{c},100"
-                        for n, c in enumerate(closes)]  # fmt: skip
+    lines = [HEADER] + [
+        f"{start + dt.timedelta(days=n)},{c},{c},{c},{c},{c},100" for n, c in enumerate(closes)
+    ]
     path = tmp_path / "prices.csv"
     path.write_text("\n".join(lines) + "\n")
     config = load_settings(data_dir=tmp_path / "data")
     now_ = dt.datetime(2024, 7, 31, 14, 0, tzinfo=dt.UTC)
-    services = Services(config, clock=lambda: now_, rng=random.Random(7), price_files={"META": path})
+    services = Services(
+        config, clock=lambda: now_, rng=random.Random(7), price_files={"META": path}
+    )
     return asyncio.run(Router(services).handle(parse(f"/meta {command}")))
 
 
@@ -139,7 +145,9 @@ def test_a_price_file_with_an_absurd_price_is_a_clear_answer_not_a_crash(tmp_pat
     assert "1e308" in reply.plain_text() or not reply.ok
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(closes=st.lists(st.floats(min_value=1e-300, max_value=1e308), min_size=1, max_size=10))
 def test_any_positive_finite_prices_give_a_briefing_or_a_clear_error(tmp_path, closes):
     reply = _stock(tmp_path, closes)
@@ -171,7 +179,9 @@ def test_a_grace_period_too_big_to_use_is_refused_at_start(monkeypatch, settings
 # ---- 6. a .env that is not UTF-8 (-> tests/test_fault_input.py) --------------------------------
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(content=st.binary(max_size=200))
 def test_any_dotenv_file_loads_or_is_a_settings_error(isolated_env: Path, content: bytes) -> None:
     """load_settings lets python-dotenv's UnicodeDecodeError through: `python -m bot run` with a
@@ -188,7 +198,8 @@ def test_any_dotenv_file_loads_or_is_a_settings_error(isolated_env: Path, conten
 
 
 def test_a_latin1_dotenv_file_is_a_settings_error(isolated_env: Path) -> None:
-    (isolated_env / ".env").write_bytes("DEFAULT_LANGUAGE=fr\nBRIEFING_ADMINS=Zoé\n".encode("latin-1"))
+    (isolated_env / ".env").write_bytes(
+        "DEFAULT_LANGUAGE=fr\nBRIEFING_ADMINS=Zoé\n".encode("latin-1")
+    )
     with pytest.raises(SettingsError):  # fails: UnicodeDecodeError
         load_settings()
-

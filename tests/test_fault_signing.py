@@ -22,9 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.adapters.slack import SlackAdapter
+from bot.web import health_app
 from commands.router import Router
 from commands.services import Services
-from bot.web import health_app
 from config import load_settings
 from tests.fakes.slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, SlackUser, serve
 
@@ -58,8 +58,12 @@ class Served:
 
     async def start(self) -> None:
         await self.api.start()
-        config = load_settings(slack_bot_token=BOT_TOKEN, slack_signing_secret=SIGNING_SECRET,
-                               slack_api_url=self.api.base_url, slack_mode="http")  # fmt: skip
+        config = load_settings(
+            slack_bot_token=BOT_TOKEN,
+            slack_signing_secret=SIGNING_SECRET,
+            slack_api_url=self.api.base_url,
+            slack_mode="http",
+        )
         self.adapter = SlackAdapter(config, Router(Services(config)))
         app = health_app(lambda: {"ready": True})
         self.adapter.add_routes(app)
@@ -197,14 +201,18 @@ def test_an_oversized_body_is_refused_before_it_is_read_or_run(served: Served) -
 header_text = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), max_size=80)
 
 
-@settings(max_examples=30, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     # A timestamp that is not a number gets a 500 today (see tests/pending_fault_bugs.py); the
     # test below checks that such requests run nothing all the same.
     timestamp=st.one_of(st.none(), st.integers(-(10**12), 10**12).map(str)),
-    signature=st.one_of(st.none(), header_text,
-                        st.text("0123456789abcdef", min_size=64, max_size=64).map("v0=".__add__)),
+    signature=st.one_of(
+        st.none(),
+        header_text,
+        st.text("0123456789abcdef", min_size=64, max_size=64).map("v0=".__add__),
+    ),
     text=st.text(max_size=200),
 )
 def test_any_unsigned_request_is_refused_and_runs_nothing(
@@ -216,10 +224,13 @@ def test_any_unsigned_request_is_refused_and_runs_nothing(
     served.nothing_ran()
 
 
-@settings(max_examples=20, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
-@given(timestamp=header_text.filter(lambda t: not t.strip().lstrip("+-").isdigit()),
-       signature=st.one_of(st.none(), header_text))
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    timestamp=header_text.filter(lambda t: not t.strip().lstrip("+-").isdigit()),
+    signature=st.one_of(st.none(), header_text),
+)
 def test_a_timestamp_that_is_not_a_number_runs_nothing(
     served: Served, timestamp: str, signature: str | None
 ) -> None:
@@ -229,8 +240,9 @@ def test_a_timestamp_that_is_not_a_number_runs_nothing(
     served.nothing_ran()
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_any_change_to_a_signed_body_is_refused(served: Served, data: st.DataObject) -> None:
     body = served.user.command_body("/meta brief share")

@@ -16,13 +16,13 @@ import pytest
 import sqlalchemy as sa
 
 from bot.adapters.slack import SlackAdapter
-from commands.router import Router
-from commands.services import Services
 from bot.web import health_app
 from briefings.storage.tables import deliveries as deliveries_table
-from scheduling.fanout import Deliveries
 from briefings.subscriptions.model import parse_time
+from commands.router import Router
+from commands.services import Services
 from config import Settings, load_settings
+from scheduling.fanout import Deliveries
 from tests.conftest import DATA
 from tests.fakes.slack import (
     BOT_TOKEN,
@@ -51,13 +51,18 @@ async def api() -> AsyncIterator[FakeSlack]:
 
 
 def slack_settings(api: FakeSlack) -> Settings:
-    return load_settings(slack_bot_token=BOT_TOKEN, slack_signing_secret=SIGNING_SECRET,
-                         slack_api_url=api.base_url, slack_mode="http")  # fmt: skip
+    return load_settings(
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=api.base_url,
+        slack_mode="http",
+    )
 
 
 def market_services(settings: Settings, now: dt.datetime = AT) -> Services:
-    return Services(settings, clock=lambda: now, rng=random.Random(7),
-                    price_files={"META": DATA / "META.csv"})  # fmt: skip
+    return Services(
+        settings, clock=lambda: now, rng=random.Random(7), price_files={"META": DATA / "META.csv"}
+    )
 
 
 @pytest.fixture
@@ -92,7 +97,10 @@ async def test_a_slow_response_url_does_not_delay_the_ack(alice: SlackUser, api:
     api.script("response", slow(3.2))
     seconds, ack = await timed(alice.command("/meta brief"))
     assert seconds < ACK_WINDOW / 2
-    assert ack.status == 200 and ack.json == {"response_type": "ephemeral", "text": "Working on it…"}
+    assert ack.status == 200 and ack.json == {
+        "response_type": "ephemeral",
+        "text": "Working on it…",
+    }
     (answer,) = await api.wait_for("response", timeout=15)
     assert visible_text(answer.params).startswith("META briefing")
 
@@ -148,8 +156,17 @@ async def test_a_slack_outage_on_a_shared_reply_is_an_apology_not_silence(
 def slack_deliveries(api: FakeSlack, settings: Settings) -> tuple[Deliveries, Services]:
     config = slack_settings(api)
     services = market_services(config)
-    services.subscriptions.save("slack", TEAM_ID, CHANNEL, parse_time("08:30"), "America/New_York",
-                                "en", "daily", "U0ALICE001", dt.datetime(2024, 1, 1, tzinfo=dt.UTC))  # fmt: skip
+    services.subscriptions.save(
+        "slack",
+        TEAM_ID,
+        CHANNEL,
+        parse_time("08:30"),
+        "America/New_York",
+        "en",
+        "daily",
+        "U0ALICE001",
+        dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+    )
     adapter = SlackAdapter(config, Router(services))
 
     async def no_wait(_seconds: float) -> None:
@@ -207,7 +224,9 @@ async def test_repeated_connection_resets_fail_the_attempt_and_the_next_one_post
     api: FakeSlack, settings: Settings
 ) -> None:
     runner, services = slack_deliveries(api, settings)
-    api.script("chat.postMessage", connection_reset("before"), connection_reset("before"), default())
+    api.script(
+        "chat.postMessage", connection_reset("before"), connection_reset("before"), default()
+    )
     report = await runner.deliver_due(AT)
     assert len(report.delivered) == 1
     assert len(api.messages[CHANNEL]) == 1

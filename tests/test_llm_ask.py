@@ -17,9 +17,9 @@ import time
 import pytest
 
 from bot.cli import main
-from commands.services import Services
 from briefings.answers.grounding import AllowedNumbers, allowed_numbers, numbers_in
 from commands import all_commands
+from commands.services import Services
 from config import load_settings
 from tests.conftest import DATA, ROOT, Chat
 from tests.fakes.llm import (
@@ -162,8 +162,11 @@ def test_a_timeout_shows_the_extractive_answer_with_a_note(llm, monkeypatch):
     assert elapsed < 4, elapsed
 
 
-@pytest.mark.parametrize("failure", [server_error(500), server_error(503), refusal(), malformed()],
-                         ids=["500", "503", "refusal", "malformed"])  # fmt: skip
+@pytest.mark.parametrize(
+    "failure",
+    [server_error(500), server_error(503), refusal(), malformed()],
+    ids=["500", "503", "refusal", "malformed"],
+)
 def test_a_failing_model_shows_the_extractive_answer_with_a_note(llm, failure):
     llm.responder = lambda _request: failure
     chat = model_chat()
@@ -300,8 +303,15 @@ def test_without_a_model_ask_does_not_import_openai():
         "import sys; from bot.cli import main; main(['ask', 'What does LLaMA stand for?']); "
         "print('openai loaded' if 'openai' in sys.modules else 'openai not loaded')"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
-                         cwd=ROOT, timeout=60, check=True).stdout  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+        check=True,
+    ).stdout
     assert "Large Language Model Meta AI" in out
     assert out.strip().endswith("openai not loaded")
 

@@ -16,11 +16,11 @@ import pytest
 
 from bot.adapters.console import ConsoleDelivery, render
 from bot.cli import main
+from briefings.compose import briefing, market_report
 from chat.reply import Paragraph, Quote
 from commands.services import Services
-from briefings.compose import briefing, market_report
-from scheduling.fanout import Deliveries
 from config import load_settings
+from scheduling.fanout import Deliveries
 from tests.conftest import DATA, Chat
 from tests.delivery_helpers import subscribe, utc
 from tests.fakes.llm import FakeLLM, Recorded, Scripted, answer, server_error, slow
@@ -34,10 +34,14 @@ def why_from_figures(request: Recorded) -> Scripted:
     """Two grounded sentences: the day's move (a figure from the prompt) and the insight."""
     move = _ONE_DAY.search(request.user_prompt).group(1)
     if "(write in French)" in request.user_prompt:
-        return answer(f"L’action Meta a varié de {move} % sur la journée. Cette évolution se lit "
-                      "à la lumière du point clé du jour, tiré de l’article sur LLaMA.")  # fmt: skip
-    return answer(f"Meta's stock moved {move}% on the day. That move is worth reading beside the "
-                  "insight of the day, which the article ties to LLaMA.")  # fmt: skip
+        return answer(
+            f"L’action Meta a varié de {move} % sur la journée. Cette évolution se lit "
+            "à la lumière du point clé du jour, tiré de l’article sur LLaMA."
+        )
+    return answer(
+        f"Meta's stock moved {move}% on the day. That move is worth reading beside the "
+        "insight of the day, which the article ties to LLaMA."
+    )
 
 
 @pytest.fixture
@@ -52,8 +56,9 @@ def llm(monkeypatch):
 def brief_chat() -> Chat:
     """`/meta brief` the morning after the article's day: figures as of the 13 Mar 2024 close."""
     clock = dt.datetime(2024, 3, 14, 2, 0, tzinfo=dt.UTC)  # 22:00 on the 13th in New York
-    services = Services(load_settings(), clock=lambda: clock, rng=random.Random(7),
-                        price_files={"META": META})  # fmt: skip
+    services = Services(
+        load_settings(), clock=lambda: clock, rng=random.Random(7), price_files={"META": META}
+    )
     return Chat(services)
 
 
@@ -72,8 +77,10 @@ def test_the_briefing_says_why_it_matters_after_the_insight(llm):
     chat = brief_chat()
     block = why_block(chat)
     assert block is not None
-    assert block.text == ("Why it matters: Meta's stock moved -0.84% on the day. That move is worth "
-                          "reading beside the insight of the day, which the article ties to LLaMA.")  # fmt: skip
+    assert block.text == (
+        "Why it matters: Meta's stock moved -0.84% on the day. That move is worth "
+        "reading beside the insight of the day, which the article ties to LLaMA."
+    )
     assert chat.last.data["insight"]["why_it_matters"] == block.text.removeprefix(
         "Why it matters: "
     )
@@ -123,9 +130,16 @@ def test_a_failure_is_not_retried_for_every_channel(llm):
     llm.responder = lambda _request: server_error(500)
     services = brief_chat().services
     settings, knowledge = services.settings, services.knowledge
-    report = asyncio.run(market_report(services.market, settings.company_symbol,
-                                       settings.benchmark_symbol, settings.peers, services.clock(),
-                                       article_date=knowledge.latest_article.date))  # fmt: skip
+    report = asyncio.run(
+        market_report(
+            services.market,
+            settings.company_symbol,
+            settings.benchmark_symbol,
+            settings.peers,
+            services.clock(),
+            article_date=knowledge.latest_article.date,
+        )
+    )
     passage = knowledge.insights()[0]
     for _ in range(3):  # the same (day, language, passage), as in a fan-out
         assert briefing("en", report, knowledge, passage, None, services.answerer).why is None

@@ -17,11 +17,25 @@ from briefings.market.movements import Figures, compute_figures, relative_pct
 META_CSV = Path(__file__).parent / "data" / "META.csv"
 
 FIELDS = [
-    "symbol", "as_of", "close", "change_1d_pct", "change_5d_pct", "change_1mo_pct",
-    "change_ytd_pct", "change_52w_pct", "since_article_pct", "high_52w", "low_52w",
-    "from_high_52w_pct", "from_low_52w_pct", "volume", "volume_avg_20d",
-    "volume_vs_avg_20d_pct", "unusual_move", "daily_return_sd_60d_pct",
-]  # fmt: skip
+    "symbol",
+    "as_of",
+    "close",
+    "change_1d_pct",
+    "change_5d_pct",
+    "change_1mo_pct",
+    "change_ytd_pct",
+    "change_52w_pct",
+    "since_article_pct",
+    "high_52w",
+    "low_52w",
+    "from_high_52w_pct",
+    "from_low_52w_pct",
+    "volume",
+    "volume_avg_20d",
+    "volume_vs_avg_20d_pct",
+    "unusual_move",
+    "daily_return_sd_60d_pct",
+]
 
 
 @cache

@@ -6,8 +6,8 @@ import asyncio
 
 import sqlalchemy as sa
 
-from scheduling.leader import LeaderLock
 from config import load_settings
+from scheduling.leader import LeaderLock
 from tests.delivery_helpers import deliveries, make_services, posts_per_channel, subscribe, utc
 
 AT = utc(2026, 11, 30, 7, 30)
@@ -18,8 +18,14 @@ def test_migrations_create_every_table(postgres_url):
     engine = services.database.ready()
     assert engine.dialect.name == "postgresql"
     tables = set(sa.inspect(engine).get_table_names())
-    assert {"subscriptions", "deliveries", "insight_rotation", "market_bars", "market_fetches",
-            "alembic_version"} <= tables  # fmt: skip
+    assert {
+        "subscriptions",
+        "deliveries",
+        "insight_rotation",
+        "market_bars",
+        "market_fetches",
+        "alembic_version",
+    } <= tables
     services.database._migrated = False
     services.database.migrate()  # a second upgrade is a no-op that loses nothing
 
@@ -32,8 +38,10 @@ def test_subscriptions_and_exactly_once_on_postgres(postgres_url):
     assert len(second.subscriptions.all()) == 20
 
     async def both():
-        return await asyncio.gather(deliveries(first, settings).deliver_due(AT),
-                                    deliveries(second, settings).deliver_due(AT))  # fmt: skip
+        return await asyncio.gather(
+            deliveries(first, settings).deliver_due(AT),
+            deliveries(second, settings).deliver_due(AT),
+        )
 
     one, two = asyncio.run(both())
     assert len(one.delivered) + len(two.delivered) == 20

@@ -14,8 +14,9 @@ from tests.delivery_helpers import deliveries, make_services, posts_per_channel,
 
 
 def _sub(zone: str, cadence: str = "daily") -> Subscription:
-    return Subscription(1, "console", "local", "c", dt.time(8, 30), zone, "en", cadence, "t",
-                        utc(2020, 1, 1))  # fmt: skip
+    return Subscription(
+        1, "console", "local", "c", dt.time(8, 30), zone, "en", cadence, "t", utc(2020, 1, 1)
+    )
 
 
 @pytest.mark.parametrize("zone", ["Europe/Paris", "America/New_York"])

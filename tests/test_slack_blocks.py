@@ -20,42 +20,51 @@ from bot.adapters.slack.blocks import (
 from bot.adapters.slack.manifest import manifest, manifest_yaml
 from chat.reply import BulletList, Context, Fields, Heading, Image, Paragraph, Quote, Reply
 from chat.request import Request
+from commands import all_commands
 from commands.router import Router
 from commands.services import Services
-from commands import all_commands
 from config import Settings, load_settings
 from config.settings import SettingsError
 
 
 def test_every_block_kind_renders_escaped() -> None:
-    reply = Reply((
-        Heading("R&D <now>"),
-        Paragraph("Meta & <!channel>"),
-        Quote("line one\nline <two>", "LLaMA & growth"),
-        Fields((("P&L", "<@U1>"),)),
-        BulletList(("a < b", "c")),
-        Image(b"png", "chart"),
-        Context("Source: A & B"),
-    ))  # fmt: skip
+    reply = Reply(
+        (
+            Heading("R&D <now>"),
+            Paragraph("Meta & <!channel>"),
+            Quote("line one\nline <two>", "LLaMA & growth"),
+            Fields((("P&L", "<@U1>"),)),
+            BulletList(("a < b", "c")),
+            Image(b"png", "chart"),
+            Context("Source: A & B"),
+        )
+    )
     assert content_blocks(reply) == [
         {"type": "header", "text": {"type": "plain_text", "text": "R&amp;D &lt;now&gt;"}},
         {"type": "section", "text": {"type": "mrkdwn", "text": "Meta &amp; &lt;!channel&gt;"}},
-        {"type": "section", "text": {"type": "mrkdwn",
-                                     "text": ">line one\n>line &lt;two&gt;\n>— _LLaMA &amp; growth_"}},
+        {
+            "type": "section",
+            "text": {
+                "type": "mrkdwn",
+                "text": ">line one\n>line &lt;two&gt;\n>— _LLaMA &amp; growth_",
+            },
+        },
         {"type": "section", "fields": [{"type": "mrkdwn", "text": "*P&amp;L*\n&lt;@U1&gt;"}]},
         {"type": "section", "text": {"type": "mrkdwn", "text": "• a &lt; b\n• c"}},
         {"type": "context", "elements": [{"type": "mrkdwn", "text": "Source: A &amp; B"}]},
-    ]  # fmt: skip
+    ]
 
 
 def test_slack_limits_are_respected() -> None:
     long_words = " ".join(["word"] * 1500)  # 7,499 characters
-    reply = Reply((
-        Heading("H" * 200),
-        Paragraph(long_words),
-        Fields(tuple((f"label {i}", str(i)) for i in range(23))),
-        *[Context(f"note {i}") for i in range(60)],
-    ))  # fmt: skip
+    reply = Reply(
+        (
+            Heading("H" * 200),
+            Paragraph(long_words),
+            Fields(tuple((f"label {i}", str(i)) for i in range(23))),
+            *[Context(f"note {i}") for i in range(60)],
+        )
+    )
     message = public_message(reply, "en")
     blocks = message["blocks"]
     assert len(blocks) == 50
@@ -144,13 +153,23 @@ def test_the_mode_follows_the_settings(settings: Settings) -> None:
 def test_building_the_adapter_makes_no_call_and_leaks_no_secret(
     settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
-    config = load_settings(slack_bot_token="xoxb-secret-1", slack_app_token="xapp-secret-2",
-                           slack_api_url="http://127.0.0.1:9/api/")  # fmt: skip
+    config = load_settings(
+        slack_bot_token="xoxb-secret-1",
+        slack_app_token="xapp-secret-2",
+        slack_api_url="http://127.0.0.1:9/api/",
+    )
     adapter = SlackAdapter(config, Router(Services(config)))
     assert adapter.mode == "socket" and adapter.client.base_url == "http://127.0.0.1:9/api/"
     body = "token=abc&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1%2F2%2F3"
-    record = logging.LogRecord("slack_bolt.X", logging.INFO, "", 0, "body: %s %s x=%s",
-                               (body, '{"token": "abc"}', "xoxb-9-9"), None)  # fmt: skip
+    record = logging.LogRecord(
+        "slack_bolt.X",
+        logging.INFO,
+        "",
+        0,
+        "body: %s %s x=%s",
+        (body, '{"token": "abc"}', "xoxb-9-9"),
+        None,
+    )
     RedactSlackSecrets().filter(record)
     assert record.getMessage() == (
         "body: token=(redacted)&response_url=(redacted) {\"token\": '(redacted)'} x=(redacted token)"

@@ -19,11 +19,11 @@ import pytest
 
 from bot.adapters.slack import SlackAdapter
 from bot.app import BotRunner
+from bot.web import health_app
 from chat.reply import Reply
+from commands import Command, all_commands
 from commands.router import Router
 from commands.services import Services
-from bot.web import health_app
-from commands import Command, all_commands
 from config import Settings, load_settings
 from tests.fakes.slack import (
     BOT_TOKEN,
@@ -48,16 +48,20 @@ async def api() -> AsyncIterator[FakeSlack]:
 
 def slack_settings(api: FakeSlack, **overrides: object) -> Settings:
     return load_settings(
-        slack_bot_token=BOT_TOKEN, slack_signing_secret=SIGNING_SECRET,
-        slack_api_url=api.base_url, slack_mode="http", **overrides,
-    )  # fmt: skip
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=api.base_url,
+        slack_mode="http",
+        **overrides,
+    )
 
 
 def market_services(settings: Settings) -> Services:
     """Prices from tests/data/META.csv (to 2024-07-30), the day after: no network."""
     now = dt.datetime(2024, 7, 31, 14, 0, tzinfo=dt.UTC)
-    return Services(settings, clock=lambda: now, rng=random.Random(7),
-                    price_files={"META": DATA / "META.csv"})  # fmt: skip
+    return Services(
+        settings, clock=lambda: now, rng=random.Random(7), price_files={"META": DATA / "META.csv"}
+    )
 
 
 async def start_bot(
@@ -185,8 +189,9 @@ async def test_brief_is_acknowledged_at_once_then_answered(
     (answer,) = [c.params for c in await api.wait_for("response")]
     assert answer["response_type"] == "ephemeral"
     assert answer["blocks"][0] == {
-        "type": "header", "text": {"type": "plain_text", "text": "META briefing · Wednesday 31 July 2024"},
-    }  # fmt: skip
+        "type": "header",
+        "text": {"type": "plain_text", "text": "META briefing · Wednesday 31 July 2024"},
+    }
     text = visible_text(answer)
     assert "Insight of the day" in text
     assert "The chart comes with `share`: `/meta brief share` posts it in the channel." in text
@@ -262,8 +267,13 @@ async def test_sharing_a_stock_answer_brings_its_chart(slack: SlackUser, api: Fa
 
 async def test_a_forged_button_value_runs_nothing(slack: SlackUser, api: FakeSlack) -> None:
     for value in ("not json", json.dumps({"c": "nope"}), json.dumps([1])):
-        ack = await slack.press({"action_id": "share_reply", "text": {"type": "plain_text", "text": "x"},
-                                 "value": value})  # fmt: skip
+        ack = await slack.press(
+            {
+                "action_id": "share_reply",
+                "text": {"type": "plain_text", "text": "x"},
+                "value": value,
+            }
+        )
         assert ack.status == 200
     await asyncio.sleep(0.3)
     assert api.calls_to("chat.postMessage") == [] and api.responses() == []

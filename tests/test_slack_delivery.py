@@ -48,8 +48,9 @@ async def api() -> AsyncIterator[FakeSlack]:
 
 @pytest.fixture
 def adapter(api: FakeSlack, settings: Settings) -> SlackAdapter:
-    config = load_settings(slack_bot_token=BOT_TOKEN, slack_signing_secret=SIGNING_SECRET,
-                           slack_api_url=api.base_url)  # fmt: skip
+    config = load_settings(
+        slack_bot_token=BOT_TOKEN, slack_signing_secret=SIGNING_SECRET, slack_api_url=api.base_url
+    )
     return SlackAdapter(config, Router(Services(config)))
 
 
@@ -61,8 +62,9 @@ async def test_a_briefing_is_posted_with_its_id_and_its_chart_in_the_thread(
     (post,) = api.calls_to("chat.postMessage")
     assert post.params["channel"] == "C0BRIEFS01"
     assert post.params["metadata"] == {
-        "event_type": "meta_briefing", "event_payload": {"delivery_id": "sub-7:2026-11-27"},
-    }  # fmt: skip
+        "event_type": "meta_briefing",
+        "event_payload": {"delivery_id": "sub-7:2026-11-27"},
+    }
     assert post.params["text"].startswith("META briefing · Friday 27 November 2026")
     assert [b["type"] for b in post.params["blocks"]] == [
         "header",

@@ -14,11 +14,11 @@ import pytest
 import sqlalchemy as sa
 
 from bot.adapters.slack import SlackAdapter
+from bot.web import health_app
 from chat.delivery import Target
 from chat.reply import Paragraph, Reply
 from commands.router import Router
 from commands.services import Services
-from bot.web import health_app
 from config import load_settings
 from tests.fakes.slack import SIGNING_SECRET, FakeSlack, SlackUser, serve
 
@@ -30,9 +30,12 @@ META = Path(__file__).parent / "data" / "META.csv"
 async def oauth_bot(isolated_env) -> AsyncIterator[tuple[FakeSlack, SlackAdapter, str]]:
     async with FakeSlack() as api:
         settings = load_settings(
-            slack_client_id="1111.2222", slack_client_secret="client-secret-xyz",
-            slack_signing_secret=SIGNING_SECRET, slack_api_url=api.base_url, slack_mode="http",
-        )  # fmt: skip
+            slack_client_id="1111.2222",
+            slack_client_secret="client-secret-xyz",
+            slack_signing_secret=SIGNING_SECRET,
+            slack_api_url=api.base_url,
+            slack_mode="http",
+        )
         services = Services(settings, rng=random.Random(3), price_files={"META": META})
         adapter = SlackAdapter(settings, Router(services))
         app = health_app(lambda: {"ready": True})
@@ -56,23 +59,32 @@ async def install(api: FakeSlack, url: str) -> aiohttp.ClientResponse:
         query = urllib.parse.parse_qs(urllib.parse.urlsplit(location).query)
         api.grant("code-123", TEAM_TWO, TOKEN_TWO)
         callback = f"{url}/slack/oauth_redirect?code=code-123&state={query['state'][0]}"
-        async with session.get(callback, allow_redirects=False, headers={"Cookie": cookie}) as finished:
+        async with session.get(
+            callback, allow_redirects=False, headers={"Cookie": cookie}
+        ) as finished:
             finished.body_text = await finished.text()  # type: ignore[attr-defined]
             return finished
 
 
 async def test_install_redirects_to_slack_with_the_bot_scopes(oauth_bot):
     _api, _adapter, url = oauth_bot
-    async with aiohttp.ClientSession() as session, session.get(
-        url + "/slack/install", allow_redirects=False
-    ) as response:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(url + "/slack/install", allow_redirects=False) as response,
+    ):
         location = response.headers["Location"]
     assert response.status == 302
     assert location.startswith("https://slack.com/oauth/v2/authorize?")
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(location).query)
     assert query["client_id"] == ["1111.2222"]
-    assert query["scope"][0].split(",") == ["commands", "chat:write", "chat:write.public",
-                                            "files:write", "channels:history", "groups:history"]  # fmt: skip
+    assert query["scope"][0].split(",") == [
+        "commands",
+        "chat:write",
+        "chat:write.public",
+        "files:write",
+        "channels:history",
+        "groups:history",
+    ]
     assert query["state"][0]
 
 
@@ -115,4 +127,3 @@ async def test_a_command_from_a_workspace_without_installation_runs_nothing(oaut
     assert all(c.method != "chat.postMessage" for c in api.calls)
     for response in api.responses():  # at most Bolt's own "please reinstall" notice
         assert "reinstall this app" in response["text"] and "/meta" not in response["text"]
-

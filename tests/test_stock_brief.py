@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from commands.services import Services
 from briefings.compose import briefing, market_report
 from briefings.market.bars import MarketDataUnavailable, Series
 from briefings.market.csv_source import read_bars_csv
 from briefings.present import briefing_reply
+from commands.services import Services
 from tests.conftest import DATA, Chat
 
 META = str(DATA / "META.csv")
@@ -47,7 +47,9 @@ def test_brief_json_on_the_article_date(capsys):
 
 
 def test_other_symbols_from_their_own_files(capsys):
-    data = cli_json(capsys, "brief", "--prices", META, "--prices", f"QQQ={META}", "--date", "2024-03-13")
+    data = cli_json(
+        capsys, "brief", "--prices", META, "--prices", f"QQQ={META}", "--date", "2024-03-13"
+    )
     assert data["benchmark"]["change_ytd_pct"] == 40.01
     assert data["relative_to_benchmark"]["change_ytd_pts"] == 0.0
 
@@ -152,7 +154,9 @@ class FlakySource:
         self.calls += 1
         if self.fail or symbol != "META":
             raise MarketDataUnavailable(symbol, "Yahoo unreachable (ConnectionError)")
-        return Series(symbol, self.bars.bars, "Yahoo Finance", dt.datetime(2024, 3, 13, 21, 5, tzinfo=dt.UTC))
+        return Series(
+            symbol, self.bars.bars, "Yahoo Finance", dt.datetime(2024, 3, 13, 21, 5, tzinfo=dt.UTC)
+        )
 
 
 def test_yahoo_failure_answers_from_stored_bars_labelled_as_of(settings):
@@ -164,7 +168,10 @@ def test_yahoo_failure_answers_from_stored_bars_labelled_as_of(settings):
     source.fail = True
     now[0] += dt.timedelta(hours=5)
     reply = chat.send("/meta stock").plain_text()
-    assert "Yahoo Finance is unavailable (Yahoo unreachable (ConnectionError)); showing stored data as of 13 Mar 2024" in reply
+    assert (
+        "Yahoo Finance is unavailable (Yahoo unreachable (ConnectionError)); showing stored data as of 13 Mar 2024"
+        in reply
+    )
     # a fresh process with the same database still has the stored bars
     again = Services(settings, clock=lambda: now[0], market_source=source)
     assert "showing stored data as of 13 Mar 2024" in Chat(again).send("/meta stock").plain_text()
@@ -196,14 +203,23 @@ def test_claim_check_in_the_briefing(settings):
     claim_passage = next(p for p in kb.passages if "68 %" in p.text["fr"])
 
     async def build():
-        report = await market_report(services.market, "META", "QQQ", [], services.clock(),
-                                     dt.date(2024, 7, 1), article_date=kb.latest_article.date)
+        report = await market_report(
+            services.market,
+            "META",
+            "QQQ",
+            [],
+            services.clock(),
+            dt.date(2024, 7, 1),
+            article_date=kb.latest_article.date,
+        )
         return briefing_reply(briefing("en", report, kb, claim_passage, None))
 
     reply = asyncio.run(build())
     text = reply.plain_text()
-    assert ("Claim check: Article: +68.0% YTD at 13 Mar 2024; META.csv data: +40.0% "
-            "(close 29 Dec 2023 to close 13 Mar 2024)") in text
+    assert (
+        "Claim check: Article: +68.0% YTD at 13 Mar 2024; META.csv data: +40.0% "
+        "(close 29 Dec 2023 to close 13 Mar 2024)"
+    ) in text
     assert reply.data["claim_check"]["actual_pct"] == 40.01
 
 

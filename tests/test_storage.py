@@ -23,8 +23,17 @@ def test_a_new_database_is_migrated_to_head_and_a_restart_keeps_subscriptions(is
     first = Database(url)
     first.migrate()
     assert first.current_revision() == HEAD_REVISION
-    SubscriptionStore(first.engine).save("console", "local", "c", dt.time(8, 30), "UTC", "en",
-                                         "daily", "t", dt.datetime(2026, 1, 1, tzinfo=dt.UTC))  # fmt: skip
+    SubscriptionStore(first.engine).save(
+        "console",
+        "local",
+        "c",
+        dt.time(8, 30),
+        "UTC",
+        "en",
+        "daily",
+        "t",
+        dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+    )
     again = Database(url)
     again.migrate()
     assert [s.channel for s in SubscriptionStore(again.engine).all()] == ["c"]
@@ -41,13 +50,21 @@ def test_upgrading_an_older_schema_keeps_its_subscriptions(isolated_env):
     config.attributes["connection_engine"] = database.engine
     command.upgrade(config, "0003")  # the schema before Slack installations
     with database.engine.begin() as conn:
-        conn.execute(sa.text(
-            "INSERT INTO subscriptions (platform, workspace, channel, time, zone, language, "
-            "cadence, created_by, created_at) VALUES ('slack', 'T1', 'C1', '08:30', "
-            "'Europe/Paris', 'fr', 'weekdays', 'U1', '2026-01-01 00:00:00')"))  # fmt: skip
+        conn.execute(
+            sa.text(
+                "INSERT INTO subscriptions (platform, workspace, channel, time, zone, language, "
+                "cadence, created_by, created_at) VALUES ('slack', 'T1', 'C1', '08:30', "
+                "'Europe/Paris', 'fr', 'weekdays', 'U1', '2026-01-01 00:00:00')"
+            )
+        )
     database.migrate()
     assert database.current_revision() == HEAD_REVISION
     from briefings.subscriptions.store import SubscriptionStore
 
     (kept,) = SubscriptionStore(database.engine).all()
-    assert (kept.channel, kept.time_text, kept.zone, kept.cadence) == ("C1", "08:30", "Europe/Paris", "weekdays")
+    assert (kept.channel, kept.time_text, kept.zone, kept.cadence) == (
+        "C1",
+        "08:30",
+        "Europe/Paris",
+        "weekdays",
+    )

@@ -14,7 +14,9 @@ from tests.conftest import Chat
 @pytest.fixture
 def chat(settings):
     at = dt.datetime(2026, 11, 27, 6, 0, tzinfo=dt.UTC)  # Friday 07:00 in Paris
-    return Chat(Services(settings, clock=lambda: at), channel="C42", workspace="T1", platform="slack")
+    return Chat(
+        Services(settings, clock=lambda: at), channel="C42", workspace="T1", platform="slack"
+    )
 
 
 def test_subscribe_confirms_and_schedule_shows_the_next_post(chat):
@@ -36,7 +38,10 @@ def test_twelve_hour_time_language_and_cadence_in_any_order(chat):
 
 def test_trading_days_skip_the_weekend_for_the_next_post(chat):
     chat.say("/meta subscribe 06:00 Europe/Paris")  # Friday 06:00 has passed: next is Monday
-    assert "Next briefing: Mon 30 Nov 2026 06:00 (Europe/Paris)." in chat.send("/meta schedule").plain_text()
+    assert (
+        "Next briefing: Mon 30 Nov 2026 06:00 (Europe/Paris)."
+        in chat.send("/meta schedule").plain_text()
+    )
 
 
 @pytest.mark.parametrize(
@@ -76,7 +81,9 @@ def test_channels_workspaces_and_platforms_each_have_their_own(chat):
 
 
 def test_discord_members_need_manage_channels(chat):
-    reply = chat.say("/meta subscribe 08:30 Europe/Paris", platform="discord", can_manage_channel=False)
+    reply = chat.say(
+        "/meta subscribe 08:30 Europe/Paris", platform="discord", can_manage_channel=False
+    )
     assert reply == "You need the Manage Channels permission to change this channel's briefing."
     assert chat.services.subscriptions.all() == []
 
@@ -84,7 +91,10 @@ def test_discord_members_need_manage_channels(chat):
 def test_briefing_admins_restrict_everyone_else(monkeypatch, isolated_env):
     monkeypatch.setenv("BRIEFING_ADMINS", "U-ADMIN")
     chat = Chat(Services(load_settings()), platform="slack", workspace="T1", channel="C1")
-    assert "Only the bot's admins" in chat.send("/meta subscribe 08:30 Europe/Paris", user="U-OTHER").message
+    assert (
+        "Only the bot's admins"
+        in chat.send("/meta subscribe 08:30 Europe/Paris", user="U-OTHER").message
+    )
     assert chat.services.subscriptions.all() == []
     assert chat.say("/meta subscribe 08:30 Europe/Paris", user="U-ADMIN").startswith("Subscribed")
 

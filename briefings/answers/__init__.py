@@ -72,8 +72,14 @@ class Answerer:
 
     # ---- ask -------------------------------------------------------------------------------
 
-    def answer(self, question: str, lang: str, passages: Sequence[tuple[Passage, Article]],
-               figures: Figures | None, kb_version: str) -> ModelAnswer:  # fmt: skip
+    def answer(
+        self,
+        question: str,
+        lang: str,
+        passages: Sequence[tuple[Passage, Article]],
+        figures: Figures | None,
+        kb_version: str,
+    ) -> ModelAnswer:
         """The model's answer from `passages` (best first) and `figures`, once checked.
 
         Blocking (an HTTP call): call it from a thread, not from the event loop."""
@@ -111,14 +117,29 @@ class Answerer:
 
     # ---- why it matters --------------------------------------------------------------------
 
-    def why_it_matters(self, lang: str, day: dt.date, passage: Passage, article: Article,
-                       figures: Figures, kb_version: str) -> str | None:  # fmt: skip
+    def why_it_matters(
+        self,
+        lang: str,
+        day: dt.date,
+        passage: Passage,
+        article: Article,
+        figures: Figures,
+        kb_version: str,
+    ) -> str | None:
         """Two checked sentences linking the insight to the day's movement, or None.
 
         Blocking. One call per key at a time: concurrent callers wait for the first one's result.
         A failure is remembered for RETRY_WHY_AFTER seconds, so a fan-out doesn't retry it."""
-        key = (day, lang, passage.id, figures.as_of, figures.close, kb_version,
-               self.model.model, self.model.base_url)  # fmt: skip
+        key = (
+            day,
+            lang,
+            passage.id,
+            figures.as_of,
+            figures.close,
+            kb_version,
+            self.model.model,
+            self.model.base_url,
+        )
         with self._lock:
             lock = self._why_locks.setdefault(key, threading.Lock())
         with lock:
@@ -136,8 +157,9 @@ class Answerer:
                     self._why_locks = {key: lock}
         return text
 
-    def _why_uncached(self, lang: str, passage: Passage, article: Article,
-                      figures: Figures) -> str | None:  # fmt: skip
+    def _why_uncached(
+        self, lang: str, passage: Passage, article: Article, figures: Figures
+    ) -> str | None:
         messages = why_messages(lang, passage, article, figures)
         try:
             text = clean(self.model.complete(messages, "why it matters"))
@@ -160,8 +182,12 @@ def answerer_for(settings: Settings) -> Answerer | None:
     if not settings.llm_enabled:
         return None
     secret = settings.llm_api_key.get_secret_value() if settings.llm_api_key else ""
-    key = (settings.llm_base_url, settings.llm_model, settings.llm_timeout,
-           hashlib.sha256(secret.encode()).hexdigest())  # fmt: skip
+    key = (
+        settings.llm_base_url,
+        settings.llm_model,
+        settings.llm_timeout,
+        hashlib.sha256(secret.encode()).hexdigest(),
+    )
     with _registry_lock:
         if key not in _answerers:
             _answerers[key] = Answerer(settings)

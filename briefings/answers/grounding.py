@@ -71,8 +71,9 @@ class AllowedNumbers:
         # A figure said with fewer decimals: -0.84 as "0.8", 39.97 as "40" (whole numbers only
         # from 10 up, so that a small invented number can't pass for a rounded figure).
         places = _decimals(raw)
-        return any(abs(round(a, places) - value) < 1e-9 and (places or abs(a) >= 10)
-                   for a in self.measured)  # fmt: skip
+        return any(
+            abs(round(a, places) - value) < 1e-9 and (places or abs(a) >= 10) for a in self.measured
+        )
 
     def unsupported(self, text: str) -> list[str]:
         """The numbers in `text` that are neither in the passages nor in the figures."""
@@ -160,8 +161,9 @@ def clean(text: str) -> str:
     return " ".join(text.strip().strip('"“”«»').split())
 
 
-def check_answer(text: str, lang: str, passages: Sequence[Passage],
-                 allowed: AllowedNumbers) -> list[Passage]:  # fmt: skip
+def check_answer(
+    text: str, lang: str, passages: Sequence[Passage], allowed: AllowedNumbers
+) -> list[Passage]:
     """The passages a reply cites, once it passed every check; raises Rejected otherwise."""
     if text.strip().upper().rstrip(".") == NO_ANSWER:
         raise NoAnswer("the model found no answer in the passages")
@@ -209,8 +211,10 @@ def _figure_lines(figures: Figures) -> list[str]:
     if figures.from_high_52w_pct is not None:
         lines.append(f"distance from the 52-week high: {pct(figures.from_high_52w_pct)}")
     if figures.volume_vs_avg_20d_pct is not None:
-        lines.append(f"volume: {figures.volume / 1e6:.1f} million shares, "
-                     f"{pct(figures.volume_vs_avg_20d_pct)} vs its 20-day average")  # fmt: skip
+        lines.append(
+            f"volume: {figures.volume / 1e6:.1f} million shares, "
+            f"{pct(figures.volume_vs_avg_20d_pct)} vs its 20-day average"
+        )
     if figures.unusual_move:
         lines.append("the 1-day move is unusual (beyond 2 standard deviations)")
     return lines
@@ -225,8 +229,10 @@ def figures_block(figures: Figures | None) -> str:
 
 def passage_block(number: int, passage: Passage, article: Article) -> str:
     """One passage as the model sees it: both languages' section and text."""
-    lines = [f"### Passage {number}",
-             f"Article: {article.title_in('en')} ({article.date.isoformat()})"]  # fmt: skip
+    lines = [
+        f"### Passage {number}",
+        f"Article: {article.title_in('en')} ({article.date.isoformat()})",
+    ]
     for lang in ("en", "fr"):
         if lang in passage.text:
             lines.append(f"Section ({lang}): [{passage.section_in(lang)}]")
@@ -236,8 +242,9 @@ def passage_block(number: int, passage: Passage, article: Article) -> str:
     return "\n".join(lines)
 
 
-def ask_messages(question: str, lang: str, passages: Sequence[tuple[Passage, Article]],
-                 figures: Figures | None) -> list[dict[str, str]]:  # fmt: skip
+def ask_messages(
+    question: str, lang: str, passages: Sequence[tuple[Passage, Article]], figures: Figures | None
+) -> list[dict[str, str]]:
     language = LANGUAGE_NAMES[lang]
     system = (
         "You answer questions about Meta's AI strategy for a team chat bot.\n"
@@ -259,8 +266,9 @@ def ask_messages(question: str, lang: str, passages: Sequence[tuple[Passage, Art
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 
-def why_messages(lang: str, passage: Passage, article: Article,
-                 figures: Figures) -> list[dict[str, str]]:  # fmt: skip
+def why_messages(
+    lang: str, passage: Passage, article: Article, figures: Figures
+) -> list[dict[str, str]]:
     language = LANGUAGE_NAMES[lang]
     system = (
         "You write one line of a daily briefing about Meta for a team chat.\n"

@@ -95,8 +95,13 @@ class ChatModel:
         return content
 
     def _unavailable(self, purpose: str, reason: str) -> ModelUnavailable:
-        log.warning("language model %s at %s: %s for %s; extractive fallback",
-                    self.model, self.where, reason, purpose)  # fmt: skip
+        log.warning(
+            "language model %s at %s: %s for %s; extractive fallback",
+            self.model,
+            self.where,
+            reason,
+            purpose,
+        )
         return ModelUnavailable(reason)
 
 

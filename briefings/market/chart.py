@@ -21,8 +21,20 @@ COMPANY_COLOR = "#1f5fbf"
 BENCHMARK_COLOR = "#888888"
 ARTICLE_COLOR = "#d9534f"
 
-_MONTHS_FR = ["janv.", "févr.", "mars", "avr.", "mai", "juin",
-              "juil.", "août", "sept.", "oct.", "nov.", "déc."]  # fmt: skip
+_MONTHS_FR = [
+    "janv.",
+    "févr.",
+    "mars",
+    "avr.",
+    "mai",
+    "juin",
+    "juil.",
+    "août",
+    "sept.",
+    "oct.",
+    "nov.",
+    "déc.",
+]
 
 _TEXT = {
     "en": {"date": "Date", "close": "Close", "rebased": "rebased", "article": "Article"},
@@ -111,8 +123,9 @@ def render_chart(
             )
 
     if article_date is not None and days[0] <= article_date <= days[-1]:
-        ax.axvline(article_date, color=ARTICLE_COLOR, linewidth=1, linestyle=":",
-                   label=text["article"])  # fmt: skip
+        ax.axvline(
+            article_date, color=ARTICLE_COLOR, linewidth=1, linestyle=":", label=text["article"]
+        )
 
     ax.annotate(
         f"{closes[-1]:.2f}",

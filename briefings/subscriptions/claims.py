@@ -67,40 +67,68 @@ class ClaimStore:
         self.engine = engine
         self.owner = owner
 
-    def claim(self, subscription_id: int, day: dt.date, late: bool, now: dt.datetime) -> Claim | None:
+    def claim(
+        self, subscription_id: int, day: dt.date, late: bool, now: dt.datetime
+    ) -> Claim | None:
         """Take the (subscription, day) delivery; None if someone else has it or it is done."""
         try:
             with self.engine.begin() as conn:
-                result = conn.execute(sa.insert(deliveries).values(
-                    subscription_id=subscription_id, local_date=day, state="claimed", late=late,
-                    claimed_by=self.owner, lease_until=now + LEASE, attempts=0, updated_at=now,
-                ))  # fmt: skip
+                result = conn.execute(
+                    sa.insert(deliveries).values(
+                        subscription_id=subscription_id,
+                        local_date=day,
+                        state="claimed",
+                        late=late,
+                        claimed_by=self.owner,
+                        lease_until=now + LEASE,
+                        attempts=0,
+                        updated_at=now,
+                    )
+                )
                 return Claim(result.inserted_primary_key[0], subscription_id, day, late, False)
         except IntegrityError:
             return self._take_over(subscription_id, day, now)
 
-    def claim_many(self, wanted: list[tuple[int, dt.date, bool]],
-                   now: dt.datetime) -> dict[tuple[int, dt.date], Claim]:  # fmt: skip
+    def claim_many(
+        self, wanted: list[tuple[int, dt.date, bool]], now: dt.datetime
+    ) -> dict[tuple[int, dt.date], Claim]:
         """Claim many (subscription, day, late) at once, in one transaction: the ones this
         process now holds, keyed by (subscription, day). Taken ones are tried for take-over."""
         if not wanted:
             return {}
         rows = [
-            {"subscription_id": sub, "local_date": day, "state": "claimed", "late": late,
-             "claimed_by": self.owner, "lease_until": now + LEASE, "attempts": 0, "updated_at": now}
+            {
+                "subscription_id": sub,
+                "local_date": day,
+                "state": "claimed",
+                "late": late,
+                "claimed_by": self.owner,
+                "lease_until": now + LEASE,
+                "attempts": 0,
+                "updated_at": now,
+            }
             for sub, day, late in wanted
-        ]  # fmt: skip
+        ]
         insert = _dialect_insert(self.engine)
         statement = (
-            insert(deliveries).values(rows)
+            insert(deliveries)
+            .values(rows)
             .on_conflict_do_nothing(index_elements=["subscription_id", "local_date"])
-            .returning(deliveries.c.id, deliveries.c.subscription_id, deliveries.c.local_date,
-                       deliveries.c.late)
-        )  # fmt: skip
+            .returning(
+                deliveries.c.id,
+                deliveries.c.subscription_id,
+                deliveries.c.local_date,
+                deliveries.c.late,
+            )
+        )
         with self.engine.begin() as conn:
             inserted = conn.execute(statement).all()
-        claims = {(r.subscription_id, r.local_date): Claim(r.id, r.subscription_id, r.local_date,
-                                                           r.late, False) for r in inserted}  # fmt: skip
+        claims = {
+            (r.subscription_id, r.local_date): Claim(
+                r.id, r.subscription_id, r.local_date, r.late, False
+            )
+            for r in inserted
+        }
         for sub, day, _late in wanted:
             if (sub, day) not in claims and (taken := self._take_over(sub, day, now)) is not None:
                 claims[(sub, day)] = taken
@@ -108,40 +136,60 @@ class ClaimStore:
 
     def _take_over(self, subscription_id: int, day: dt.date, now: dt.datetime) -> Claim | None:
         with self.engine.begin() as conn:
-            row = conn.execute(sa.select(deliveries).where(
-                (deliveries.c.subscription_id == subscription_id) & (deliveries.c.local_date == day)
-            )).one_or_none()  # fmt: skip
+            row = conn.execute(
+                sa.select(deliveries).where(
+                    (deliveries.c.subscription_id == subscription_id)
+                    & (deliveries.c.local_date == day)
+                )
+            ).one_or_none()
             if row is None or row.state != "claimed":
                 return None
-            lease = row.lease_until if row.lease_until.tzinfo else row.lease_until.replace(tzinfo=dt.UTC)
+            lease = (
+                row.lease_until
+                if row.lease_until.tzinfo
+                else row.lease_until.replace(tzinfo=dt.UTC)
+            )
             if lease > now and not _owner_is_dead(row.claimed_by):
                 return None
             taken = conn.execute(
                 sa.update(deliveries)
-                .where((deliveries.c.id == row.id) & (deliveries.c.claimed_by == row.claimed_by)
-                       & (deliveries.c.state == "claimed"))
+                .where(
+                    (deliveries.c.id == row.id)
+                    & (deliveries.c.claimed_by == row.claimed_by)
+                    & (deliveries.c.state == "claimed")
+                )
                 .values(claimed_by=self.owner, lease_until=now + LEASE, updated_at=now)
-            ).rowcount  # fmt: skip
+            ).rowcount
         return Claim(row.id, subscription_id, day, row.late, True) if taken else None
 
     def record_missed(self, subscription_id: int, day: dt.date, now: dt.datetime) -> bool:
         """Record that a day's post was missed beyond the grace period (once)."""
         try:
             with self.engine.begin() as conn:
-                conn.execute(sa.insert(deliveries).values(
-                    subscription_id=subscription_id, local_date=day, state="missed", late=True,
-                    attempts=0, last_error="missed: the bot was not running within the grace period",
-                    updated_at=now,
-                ))  # fmt: skip
+                conn.execute(
+                    sa.insert(deliveries).values(
+                        subscription_id=subscription_id,
+                        local_date=day,
+                        state="missed",
+                        late=True,
+                        attempts=0,
+                        last_error="missed: the bot was not running within the grace period",
+                        updated_at=now,
+                    )
+                )
             return True
         except IntegrityError:
             return False
 
     def _finish(self, claim: Claim, now: dt.datetime, **values: object) -> None:
         with self.engine.begin() as conn:
-            conn.execute(sa.update(deliveries).where(
-                (deliveries.c.id == claim.delivery_id) & (deliveries.c.claimed_by == self.owner)
-            ).values(lease_until=None, updated_at=now, **values))  # fmt: skip
+            conn.execute(
+                sa.update(deliveries)
+                .where(
+                    (deliveries.c.id == claim.delivery_id) & (deliveries.c.claimed_by == self.owner)
+                )
+                .values(lease_until=None, updated_at=now, **values)
+            )
 
     def delivered(self, claim: Claim, message_id: str, attempts: int, now: dt.datetime) -> None:
         self._finish(claim, now, state="delivered", message_id=message_id[:100], attempts=attempts)
@@ -152,13 +200,18 @@ class ClaimStore:
     def release(self, claim: Claim, now: dt.datetime) -> None:
         """Give the claim back untouched (shutdown before posting): another run may take it."""
         with self.engine.begin() as conn:
-            conn.execute(sa.delete(deliveries).where(
-                (deliveries.c.id == claim.delivery_id) & (deliveries.c.claimed_by == self.owner)
-                & (deliveries.c.state == "claimed")
-            ))  # fmt: skip
+            conn.execute(
+                sa.delete(deliveries).where(
+                    (deliveries.c.id == claim.delivery_id)
+                    & (deliveries.c.claimed_by == self.owner)
+                    & (deliveries.c.state == "claimed")
+                )
+            )
 
     def states(self) -> dict[str, int]:
         """How many deliveries are in each state (for operators and metrics)."""
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(deliveries.c.state, sa.func.count()).group_by(deliveries.c.state))
+            rows = conn.execute(
+                sa.select(deliveries.c.state, sa.func.count()).group_by(deliveries.c.state)
+            )
             return {state: count for state, count in rows}

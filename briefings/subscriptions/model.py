@@ -16,11 +16,21 @@ _TIME_24H = re.compile(r"^([01]?\d|2[0-3])[:h.]([0-5]\d)$")
 _TIME_12H = re.compile(r"^(1[0-2]|0?[1-9])(?:[:.]([0-5]\d))?\s*([ap])\.?m\.?$")
 # Abbreviations people type, and the zone they most likely mean.
 _ABBREVIATIONS = {
-    "cet": "Europe/Paris", "cest": "Europe/Paris", "gmt": "Europe/London", "bst": "Europe/London",
-    "utc": "UTC", "est": "America/New_York", "edt": "America/New_York", "et": "America/New_York",
-    "cst": "America/Chicago", "pst": "America/Los_Angeles", "pdt": "America/Los_Angeles",
-    "pt": "America/Los_Angeles", "jst": "Asia/Tokyo", "ist": "Asia/Kolkata",
-}  # fmt: skip
+    "cet": "Europe/Paris",
+    "cest": "Europe/Paris",
+    "gmt": "Europe/London",
+    "bst": "Europe/London",
+    "utc": "UTC",
+    "est": "America/New_York",
+    "edt": "America/New_York",
+    "et": "America/New_York",
+    "cst": "America/Chicago",
+    "pst": "America/Los_Angeles",
+    "pdt": "America/Los_Angeles",
+    "pt": "America/Los_Angeles",
+    "jst": "Asia/Tokyo",
+    "ist": "Asia/Kolkata",
+}
 
 
 class SubscriptionError(ValueError):

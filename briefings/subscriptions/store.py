@@ -16,10 +16,18 @@ def _row_to_subscription(row: sa.Row) -> Subscription:
     hour, minute = (int(p) for p in row.time.split(":"))
     created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=dt.UTC)
     return Subscription(
-        id=row.id, platform=row.platform, workspace=row.workspace, channel=row.channel,
-        time=dt.time(hour, minute), zone=row.zone, language=row.language, cadence=row.cadence,
-        created_by=row.created_by, created_at=created, paused_reason=row.paused_reason,
-    )  # fmt: skip
+        id=row.id,
+        platform=row.platform,
+        workspace=row.workspace,
+        channel=row.channel,
+        time=dt.time(hour, minute),
+        zone=row.zone,
+        language=row.language,
+        cadence=row.cadence,
+        created_by=row.created_by,
+        created_at=created,
+        paused_reason=row.paused_reason,
+    )
 
 
 class SubscriptionStore:
@@ -33,21 +41,41 @@ class SubscriptionStore:
         if self.on_change:
             self.on_change()
 
-    def save(self, platform: str, workspace: str, channel: str, time: dt.time, zone: str,
-             language: str, cadence: str, created_by: str, now: dt.datetime) -> Subscription:  # fmt: skip
+    def save(
+        self,
+        platform: str,
+        workspace: str,
+        channel: str,
+        time: dt.time,
+        zone: str,
+        language: str,
+        cadence: str,
+        created_by: str,
+        now: dt.datetime,
+    ) -> Subscription:
         """Create the channel's subscription, or replace its settings (which also resumes it)."""
         values = {
-            "time": time.strftime("%H:%M"), "zone": zone, "language": language,
-            "cadence": cadence, "created_by": created_by, "created_at": now, "paused_reason": None,
-        }  # fmt: skip
-        key = (subscriptions.c.platform == platform) & (subscriptions.c.workspace == workspace) & (
-            subscriptions.c.channel == channel
+            "time": time.strftime("%H:%M"),
+            "zone": zone,
+            "language": language,
+            "cadence": cadence,
+            "created_by": created_by,
+            "created_at": now,
+            "paused_reason": None,
+        }
+        key = (
+            (subscriptions.c.platform == platform)
+            & (subscriptions.c.workspace == workspace)
+            & (subscriptions.c.channel == channel)
         )
         with self.engine.begin() as conn:
             updated = conn.execute(sa.update(subscriptions).where(key).values(**values)).rowcount
             if not updated:
-                conn.execute(sa.insert(subscriptions).values(
-                    platform=platform, workspace=workspace, channel=channel, **values))  # fmt: skip
+                conn.execute(
+                    sa.insert(subscriptions).values(
+                        platform=platform, workspace=workspace, channel=channel, **values
+                    )
+                )
             row = conn.execute(sa.select(subscriptions).where(key)).one()
         self._changed()
         return _row_to_subscription(row)
@@ -87,8 +115,11 @@ class SubscriptionStore:
     def pause(self, subscription_id: int, reason: str) -> None:
         """Stop posting to a channel that cannot receive posts, keeping the reason to show."""
         with self.engine.begin() as conn:
-            conn.execute(sa.update(subscriptions).where(subscriptions.c.id == subscription_id)
-                         .values(paused_reason=reason[:300]))  # fmt: skip
+            conn.execute(
+                sa.update(subscriptions)
+                .where(subscriptions.c.id == subscription_id)
+                .values(paused_reason=reason[:300])
+            )
         self._changed()
 
     def last_delivery(self, subscription_id: int) -> sa.Row | None:

@@ -38,8 +38,9 @@ class Due:
     missed: bool
 
 
-def owed(sub: Subscription, now: dt.datetime, grace: dt.timedelta,
-         calendar: MarketCalendar) -> list[Due]:  # fmt: skip
+def owed(
+    sub: Subscription, now: dt.datetime, grace: dt.timedelta, calendar: MarketCalendar
+) -> list[Due]:
     """The posts `sub` owes at `now`: today's and yesterday's (local), if their time has passed,
     they fall on the cadence, and they come after the subscription was made."""
     local_today = now.astimezone(sub.tz).date()

@@ -312,8 +312,19 @@ class FakeDiscord:
         if (method, path) == ("GET", "/users/@me"):
             return Scripted(200, user_object(BOT_ID, "meta-briefings", bot=True))
         if (method, path) == ("GET", "/gateway/bot"):  # AutoShardedClient asks for its shards
-            return Scripted(200, {"url": self.gateway_url, "shards": 1, "session_start_limit": {
-                "total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}})  # fmt: skip
+            return Scripted(
+                200,
+                {
+                    "url": self.gateway_url,
+                    "shards": 1,
+                    "session_start_limit": {
+                        "total": 1000,
+                        "remaining": 999,
+                        "reset_after": 0,
+                        "max_concurrency": 1,
+                    },
+                },
+            )
         if (method, path) == ("GET", "/oauth2/applications/@me"):
             return Scripted(
                 200,

@@ -251,19 +251,28 @@ class FakeSlack:
             return _drop(request)
         await self._record(Call(method, params, raw, headers, scripted.status, request.path))
         if isinstance(body, str):
-            return web.Response(status=scripted.status, text=body, headers=scripted.headers,
-                                content_type="text/html")  # fmt: skip
+            return web.Response(
+                status=scripted.status,
+                text=body,
+                headers=scripted.headers,
+                content_type="text/html",
+            )
         return web.json_response(body, status=scripted.status, headers=scripted.headers)
 
     def grant(self, code: str, team_id: str, bot_token: str) -> None:
         """Make `code` an OAuth code that installs the app in `team_id` with `bot_token`."""
         self.oauth_grants[code] = {
-            "ok": True, "access_token": bot_token, "token_type": "bot",
+            "ok": True,
+            "access_token": bot_token,
+            "token_type": "bot",
             "scope": "commands,chat:write,chat:write.public,files:write",
-            "bot_user_id": "U0BOT0TWO1", "app_id": "A0METABOT1",
-            "team": {"id": team_id, "name": f"Team {team_id}"}, "enterprise": None,
-            "authed_user": {"id": "U0INSTALL1"}, "is_enterprise_install": False,
-        }  # fmt: skip
+            "bot_user_id": "U0BOT0TWO1",
+            "app_id": "A0METABOT1",
+            "team": {"id": team_id, "name": f"Team {team_id}"},
+            "enterprise": None,
+            "authed_user": {"id": "U0INSTALL1"},
+            "is_enterprise_install": False,
+        }
 
     def _oauth_access(self, params: dict[str, Any]) -> dict[str, Any]:
         grant = self.oauth_grants.get(str(params.get("code", "")))
@@ -275,14 +284,26 @@ class FakeSlack:
     def _default(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         ok: dict[str, Any] = {"ok": True}
         if method == "auth.test":
-            return ok | {"url": "https://example.slack.com/", "team": "Example", "user": "meta-bot",
-                         "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": "B0BOT00001",
-                         "is_enterprise_install": False}  # fmt: skip
+            return ok | {
+                "url": "https://example.slack.com/",
+                "team": "Example",
+                "user": "meta-bot",
+                "team_id": TEAM_ID,
+                "user_id": BOT_USER_ID,
+                "bot_id": "B0BOT00001",
+                "is_enterprise_install": False,
+            }
         if method == "chat.postMessage":
             channel = str(params.get("channel", ""))
             ts = f"{int(time.time())}.{next(self._ts):06d}"
-            message = {"type": "message", "user": BOT_USER_ID, "bot_id": "B0BOT00001", "ts": ts,
-                       "text": params.get("text", ""), "blocks": params.get("blocks", [])}  # fmt: skip
+            message = {
+                "type": "message",
+                "user": BOT_USER_ID,
+                "bot_id": "B0BOT00001",
+                "ts": ts,
+                "text": params.get("text", ""),
+                "blocks": params.get("blocks", []),
+            }
             if params.get("metadata"):
                 message["metadata"] = params["metadata"]
             if params.get("thread_ts"):
@@ -299,15 +320,23 @@ class FakeSlack:
             messages = self.messages.get(str(params.get("channel", "")), [])
             limit = int(params.get("limit") or 100)
             shown = [
-                m if str(params.get("include_all_metadata")).lower() in ("1", "true")
+                m
+                if str(params.get("include_all_metadata")).lower() in ("1", "true")
                 else {k: v for k, v in m.items() if k != "metadata"}
                 for m in messages[:limit]
-            ]  # fmt: skip
+            ]
             return ok | {"messages": shown, "has_more": len(messages) > limit}
         if method == "users.info":
             user = str(params.get("user", ""))
-            return ok | {"user": {"id": user, "team_id": TEAM_ID, "name": user.lower(),
-                                  "real_name": f"Person {user}", "tz": "Europe/Paris"}}  # fmt: skip
+            return ok | {
+                "user": {
+                    "id": user,
+                    "team_id": TEAM_ID,
+                    "name": user.lower(),
+                    "real_name": f"Person {user}",
+                    "tz": "Europe/Paris",
+                }
+            }
         return {"ok": False, "error": "unknown_method"}
 
     async def _upload(self, request: web.Request) -> web.Response:
@@ -316,8 +345,9 @@ class FakeSlack:
         if scripted.delay:
             await asyncio.sleep(scripted.delay)
         params = {"file_id": request.match_info["file_id"], "length": len(raw)}
-        await self._record(Call("upload", params, raw, dict(request.headers), scripted.status,
-                                request.path))  # fmt: skip
+        await self._record(
+            Call("upload", params, raw, dict(request.headers), scripted.status, request.path)
+        )
         return web.Response(status=scripted.status, text=f"OK - {len(raw)}")
 
     async def _response(self, request: web.Request) -> web.Response:
@@ -326,8 +356,9 @@ class FakeSlack:
         if scripted.delay:
             await asyncio.sleep(scripted.delay)
         params = json.loads(raw) if raw else {}
-        await self._record(Call("response", params, raw, dict(request.headers), scripted.status,
-                                request.path))  # fmt: skip
+        await self._record(
+            Call("response", params, raw, dict(request.headers), scripted.status, request.path)
+        )
         return web.Response(
             status=scripted.status, text="ok" if scripted.status == 200 else "error"
         )
@@ -384,9 +415,16 @@ def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
 class SlackUser:
     """A person in a channel, as the bot sees them through Slack's signed requests."""
 
-    def __init__(self, events_url: str, api: FakeSlack, *, secret: str = SIGNING_SECRET,
-                 user_id: str = "U0ALICE001", channel_id: str = "C0GENERAL1",
-                 team_id: str = TEAM_ID) -> None:  # fmt: skip
+    def __init__(
+        self,
+        events_url: str,
+        api: FakeSlack,
+        *,
+        secret: str = SIGNING_SECRET,
+        user_id: str = "U0ALICE001",
+        channel_id: str = "C0GENERAL1",
+        team_id: str = TEAM_ID,
+    ) -> None:
         self.events_url = events_url
         self.api = api
         self.secret = secret
@@ -396,17 +434,22 @@ class SlackUser:
         self._ids = itertools.count(1)
         self.last_response_name = ""
 
-    def signed_headers(self, body: str, content_type: str, timestamp: int | None = None,
-                       secret: str | None = None) -> dict[str, str]:  # fmt: skip
+    def signed_headers(
+        self, body: str, content_type: str, timestamp: int | None = None, secret: str | None = None
+    ) -> dict[str, str]:
         ts = str(int(time.time()) if timestamp is None else timestamp)
         signature = SignatureVerifier(secret or self.secret).generate_signature(
             timestamp=ts, body=body
         )
-        return {"Content-Type": content_type, "X-Slack-Request-Timestamp": ts,
-                "X-Slack-Signature": signature}  # fmt: skip
+        return {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": signature,
+        }
 
-    async def post(self, body: str, content_type: str = "application/x-www-form-urlencoded",
-                   **signing: Any) -> Ack:  # fmt: skip
+    async def post(
+        self, body: str, content_type: str = "application/x-www-form-urlencoded", **signing: Any
+    ) -> Ack:
         headers = self.signed_headers(body, content_type, **signing)
         async with (
             aiohttp.ClientSession() as session,
@@ -423,14 +466,23 @@ class SlackUser:
         command, _, text = line.strip().partition(" ")
         n = next(self._ids)
         self.last_response_name = f"cmd{n}"
-        return urllib.parse.urlencode({
-            "token": "deprecated-verification-token", "team_id": self.team_id,
-            "team_domain": "example", "channel_id": self.channel_id, "channel_name": "general",
-            "user_id": self.user_id, "user_name": "alice", "command": command, "text": text,
-            "api_app_id": "A0METABOT1", "is_enterprise_install": "false",
-            "response_url": self.api.response_url(self.last_response_name),
-            "trigger_id": f"{n}.{n}.abcdef",
-        })  # fmt: skip
+        return urllib.parse.urlencode(
+            {
+                "token": "deprecated-verification-token",
+                "team_id": self.team_id,
+                "team_domain": "example",
+                "channel_id": self.channel_id,
+                "channel_name": "general",
+                "user_id": self.user_id,
+                "user_name": "alice",
+                "command": command,
+                "text": text,
+                "api_app_id": "A0METABOT1",
+                "is_enterprise_install": "false",
+                "response_url": self.api.response_url(self.last_response_name),
+                "trigger_id": f"{n}.{n}.abcdef",
+            }
+        )
 
     async def command(self, line: str, **signing: Any) -> Ack:
         """Type `line` (e.g. `/meta ask Who?`) in the channel; return the bot's acknowledgement."""
@@ -442,21 +494,38 @@ class SlackUser:
         self.last_response_name = f"action{n}"
         payload = {
             "type": "block_actions",
-            "user": {"id": self.user_id, "username": "alice", "name": "alice", "team_id": self.team_id},
-            "api_app_id": "A0METABOT1", "token": "deprecated-verification-token",
-            "container": {"type": "message", "message_ts": message_ts, "channel_id": self.channel_id,
-                          "is_ephemeral": True},
+            "user": {
+                "id": self.user_id,
+                "username": "alice",
+                "name": "alice",
+                "team_id": self.team_id,
+            },
+            "api_app_id": "A0METABOT1",
+            "token": "deprecated-verification-token",
+            "container": {
+                "type": "message",
+                "message_ts": message_ts,
+                "channel_id": self.channel_id,
+                "is_ephemeral": True,
+            },
             "trigger_id": f"{n}.{n}.abcdef",
             "team": {"id": self.team_id, "domain": "example"},
-            "enterprise": None, "is_enterprise_install": False,
+            "enterprise": None,
+            "is_enterprise_install": False,
             "channel": {"id": self.channel_id, "name": "general"},
             "state": {"values": {}},
             "response_url": self.api.response_url(self.last_response_name),
-            "actions": [{
-                "action_id": button["action_id"], "block_id": "b1", "text": button["text"],
-                "value": button.get("value", ""), "type": "button", "action_ts": f"{time.time():.6f}",
-            }],
-        }  # fmt: skip
+            "actions": [
+                {
+                    "action_id": button["action_id"],
+                    "block_id": "b1",
+                    "text": button["text"],
+                    "value": button.get("value", ""),
+                    "type": "button",
+                    "action_ts": f"{time.time():.6f}",
+                }
+            ],
+        }
         return await self.post(urllib.parse.urlencode({"payload": json.dumps(payload)}))
 
 

@@ -33,8 +33,12 @@ import responses
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 QUERY = r"https://query[12]\.finance\.yahoo\.com"
-UNKNOWN = {"chart": {"result": None,
-                     "error": {"code": "Not Found", "description": "No data found, symbol may be delisted"}}}  # fmt: skip
+UNKNOWN = {
+    "chart": {
+        "result": None,
+        "error": {"code": "Not Found", "description": "No data found, symbol may be delisted"},
+    }
+}
 
 
 def chart_json(symbol: str = "META") -> dict[str, Any]:
@@ -102,8 +106,9 @@ class FakeYahoo:
             self.mock.remove(old)
         self._registered[symbol] = self._add(symbol, self._history(symbol), answer)
 
-    def _add(self, symbol: str, chart: re.Pattern[str],
-             answer: str | tuple[str, float]) -> list[responses.BaseResponse]:  # fmt: skip
+    def _add(
+        self, symbol: str, chart: re.Pattern[str], answer: str | tuple[str, float]
+    ) -> list[responses.BaseResponse]:
         mock = self.mock
         recorded = symbol if symbol in ("META", "AAPL") else "META"  # the charts in tests/data
         if answer == "ok":

@@ -102,7 +102,9 @@ class ConsoleDelivery:
         self.stream.write(f"── post to #{target.channel} ({delivery_id}) ──\n{render(reply)}\n\n")
         self.stream.flush()
         self.record.parent.mkdir(parents=True, exist_ok=True)
-        line = json.dumps({"delivery_id": delivery_id, "channel": target.channel, "message_id": message_id})
+        line = json.dumps(
+            {"delivery_id": delivery_id, "channel": target.channel, "message_id": message_id}
+        )
         with self.record.open("a", encoding="utf-8") as out:
             out.write(line + "\n")
             out.flush()

@@ -30,13 +30,13 @@ from discord import app_commands
 from bot.adapters.base import ChatAdapter
 from bot.adapters.discord.embeds import CONTENT_MAX, clip, error_text, neutral, render
 from chat.delivery import DeliveryError, Target
-from chat.wording import say
 from chat.reply import Reply
 from chat.request import Request
-from commands.router import Router
+from chat.wording import say
 from commands import Command
 from commands.base import Option
 from commands.completions import complete
+from commands.router import Router
 from config import Settings
 
 log = logging.getLogger(__name__)
@@ -121,7 +121,9 @@ class DiscordAdapter(ChatAdapter):
 
     async def _shard_if_large(self) -> None:
         """DISCORD_SHARDED=auto: switch to AutoShardedClient once the bot is in many guilds."""
-        if self.settings.discord_sharded != "auto" or isinstance(self.client, discord.AutoShardedClient):
+        if self.settings.discord_sharded != "auto" or isinstance(
+            self.client, discord.AutoShardedClient
+        ):
             return
         info = await self.client.application_info()
         guilds = info.approximate_guild_count or 0
@@ -328,12 +330,16 @@ class DiscordAdapter(ChatAdapter):
     ) -> None:
         request = self.request_for(interaction, command, values)
         shared = request.option("share") == "true"
-        if command.is_slow(self.settings):  # answer within Discord's 3 s, then take the time the data needs
+        if command.is_slow(
+            self.settings
+        ):  # answer within Discord's 3 s, then take the time the data needs
             await interaction.response.defer(thinking=True, ephemeral=not shared)
         reply = await self.router.handle(request)
         if not reply.ok:
             await self._refuse(
-                interaction, error_text(reply), public_deferral=command.is_slow(self.settings) and shared
+                interaction,
+                error_text(reply),
+                public_deferral=command.is_slow(self.settings) and shared,
             )
             return
         rendered = render(reply)

@@ -63,9 +63,9 @@ from bot.adapters.slack.blocks import (
     unescape,
 )
 from chat.delivery import DeliveryError, Target
-from chat.wording import say
 from chat.reply import Reply
 from chat.request import Request
+from chat.wording import say
 from commands.router import Router, parse
 from config import Settings, SettingsError
 
@@ -83,9 +83,16 @@ HISTORY_LIMIT = 50
 
 # Errors a retry can't fix: the subscription should be marked, not retried.
 PERMANENT_ERRORS = frozenset(
-    {"not_in_channel", "channel_not_found", "is_archived", "access_denied",
-     "account_inactive", "invalid_auth", "missing_scope"}
-)  # fmt: skip
+    {
+        "not_in_channel",
+        "channel_not_found",
+        "is_archived",
+        "access_denied",
+        "account_inactive",
+        "invalid_auth",
+        "missing_scope",
+    }
+)
 CANNOT_POST = frozenset({"not_in_channel", "channel_not_found", "is_archived", "access_denied"})
 
 # What a Web API call raises once the SDK's own retries are spent.
@@ -98,8 +105,9 @@ class BoundedRateLimitRetryHandler(AsyncRateLimitErrorRetryHandler):
     """Retries a 429 after its `Retry-After`, unless Slack asks for a wait longer than
     `max_wait` seconds: then the call fails at once (and a delivery is retried later)."""
 
-    def __init__(self, max_retry_count: int = RATE_LIMIT_RETRIES,
-                 max_wait: float = RATE_LIMIT_MAX_WAIT) -> None:  # fmt: skip
+    def __init__(
+        self, max_retry_count: int = RATE_LIMIT_RETRIES, max_wait: float = RATE_LIMIT_MAX_WAIT
+    ) -> None:
         super().__init__(max_retry_count=max_retry_count)
         self.max_wait = max_wait
 
@@ -148,8 +156,11 @@ def _library_logger() -> logging.Logger:
     """The base logger handed to slack-bolt (which copies its filters onto every logger it
     makes), with the redaction filter also set on the slack_sdk loggers that log URLs."""
     base = logging.getLogger("bot.adapters.slack.bolt")
-    for logger in (base, logging.getLogger("slack_sdk.web.async_base_client"),
-                   logging.getLogger("slack_sdk.webhook.async_client")):  # fmt: skip
+    for logger in (
+        base,
+        logging.getLogger("slack_sdk.web.async_base_client"),
+        logging.getLogger("slack_sdk.webhook.async_client"),
+    ):
         if not any(isinstance(f, RedactSlackSecrets) for f in logger.filters):
             logger.addFilter(RedactSlackSecrets())
     return base
@@ -169,10 +180,14 @@ def build_client(settings: Settings, token: str | None = None) -> AsyncWebClient
     """The Web API client: a bot token (SLACK_BOT_TOKEN, or a workspace's installation with
     OAuth), `SLACK_API_URL` (a loopback fake in tests), retries."""
     if token is None and settings.slack_bot_token is None and not settings.slack_oauth:
-        raise SettingsError("SLACK_BOT_TOKEN: required for Slack (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET)")
+        raise SettingsError(
+            "SLACK_BOT_TOKEN: required for Slack (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET)"
+        )
     if token is None and settings.slack_bot_token is not None:
         token = settings.slack_bot_token.get_secret_value()
-    return AsyncWebClient(token=token, base_url=settings.slack_api_url, retry_handlers=retry_handlers())
+    return AsyncWebClient(
+        token=token, base_url=settings.slack_api_url, retry_handlers=retry_handlers()
+    )
 
 
 def resolve_mode(settings: Settings, mode: str | None) -> str:
@@ -205,8 +220,13 @@ def error_code(exc: Exception) -> str:
 class SlackAdapter(ChatAdapter):
     platform = "slack"
 
-    def __init__(self, settings: Settings, router: Router, mode: str | None = None,
-                 client_factory: ClientFactory | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        settings: Settings,
+        router: Router,
+        mode: str | None = None,
+        client_factory: ClientFactory | None = None,
+    ) -> None:
         super().__init__(settings, router)
         self.mode = resolve_mode(settings, mode)
         self.client = (client_factory or build_client)(settings)
@@ -218,8 +238,10 @@ class SlackAdapter(ChatAdapter):
 
             engine = router.services.database.ready()
             self.installations = installation_store(settings, engine)
-            oauth = {"installation_store": self.installations,
-                     "oauth_flow": oauth_flow(settings, engine, self.installations)}  # fmt: skip
+            oauth = {
+                "installation_store": self.installations,
+                "oauth_flow": oauth_flow(settings, engine, self.installations),
+            }
         if not oauth:
             # Single workspace: authorize from the token itself, with no network call, so the
             # first command is not held inside Slack's 3 s by the auth.test Bolt would make.
@@ -274,7 +296,9 @@ class SlackAdapter(ChatAdapter):
             return self.client
         bot = await self.installations.async_find_bot(enterprise_id=None, team_id=workspace or None)
         if bot is None:
-            raise DeliveryError(f"the app is not installed in workspace {workspace}", permanent=True)
+            raise DeliveryError(
+                f"the app is not installed in workspace {workspace}", permanent=True
+            )
         client = build_client(self.settings, bot.bot_token)
         client.session = self._session
         return client
@@ -297,8 +321,12 @@ class SlackAdapter(ChatAdapter):
 
     def _authorization(self, enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
         """The single workspace's authorization, built without a network call."""
-        return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id,
-                               bot_token=self.client.token, **self._bot_ids)  # fmt: skip
+        return AuthorizeResult(
+            enterprise_id=enterprise_id,
+            team_id=team_id,
+            bot_token=self.client.token,
+            **self._bot_ids,
+        )
 
     async def start(self) -> None:
         # One connection pool for every Web API call (Bolt's per-request clients reuse it too);
@@ -309,9 +337,14 @@ class SlackAdapter(ChatAdapter):
         if self.installations is None:
             try:  # learn the bot's ids once, outside any request; a failure is not fatal
                 identity = await asyncio.wait_for(self.client.auth_test(), 10)
-                self._bot_ids = {"bot_user_id": identity.get("user_id"), "bot_id": identity.get("bot_id")}
+                self._bot_ids = {
+                    "bot_user_id": identity.get("user_id"),
+                    "bot_id": identity.get("bot_id"),
+                }
             except (*API_ERRORS, TimeoutError) as exc:
-                log.warning("slack: auth.test at start failed (%s); commands still work", error_code(exc))
+                log.warning(
+                    "slack: auth.test at start failed (%s); commands still work", error_code(exc)
+                )
         if self.mode == "socket":
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
@@ -369,8 +402,9 @@ class SlackAdapter(ChatAdapter):
     def _lang(self, request: Request) -> str:
         return request.lang if request.lang in TEXT else self.settings.default_language
 
-    async def _on_command(self, ack: Any, body: dict[str, Any], respond: Any,
-                          client: AsyncWebClient) -> None:  # fmt: skip
+    async def _on_command(
+        self, ack: Any, body: dict[str, Any], respond: Any, client: AsyncWebClient
+    ) -> None:
         request = parse(
             unescape(str(body.get("text") or "")),
             platform="slack",
@@ -410,8 +444,14 @@ class SlackAdapter(ChatAdapter):
         usage = " ".join(p for p in (request.command, request.text, "share") if p)
         return ephemeral_message(reply, request if shareable else None, lang, usage)
 
-    async def _answer(self, request: Request, work: Awaitable[Reply], respond: Any,
-                      client: AsyncWebClient, shared_by: str | None = None) -> None:  # fmt: skip
+    async def _answer(
+        self,
+        request: Request,
+        work: Awaitable[Reply],
+        respond: Any,
+        client: AsyncWebClient,
+        shared_by: str | None = None,
+    ) -> None:
         """Send a finished reply: publicly if it is public (or shared), else to the asker."""
         reply = await work
         lang = reply_lang(reply, request, self.settings.default_language)
@@ -433,16 +473,20 @@ class SlackAdapter(ChatAdapter):
 
     # ---- the Share button ------------------------------------------------------------------
 
-    async def _on_share(self, ack: Any, body: dict[str, Any], respond: Any,
-                        client: AsyncWebClient) -> None:  # fmt: skip
+    async def _on_share(
+        self, ack: Any, body: dict[str, Any], respond: Any, client: AsyncWebClient
+    ) -> None:
         await ack()
         action = next(
             (a for a in body.get("actions") or [] if a.get("action_id") == SHARE_ACTION), {}
         )
         shared = read_share_value(action.get("value", ""))
         user = str((body.get("user") or {}).get("id") or "")
-        channel = str((body.get("channel") or {}).get("id")
-                      or (body.get("container") or {}).get("channel_id") or "")  # fmt: skip
+        channel = str(
+            (body.get("channel") or {}).get("id")
+            or (body.get("container") or {}).get("channel_id")
+            or ""
+        )
         team = str(
             (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id") or ""
         )
@@ -451,9 +495,15 @@ class SlackAdapter(ChatAdapter):
             log.warning("slack: ignored a share button press (unknown value or context)")
             return
         request = Request(
-            command=shared["command"], text=shared["text"], lang=shared["lang"] or None,
-            platform="slack", workspace=team, channel=channel, user=user, can_manage_channel=True,
-        )  # fmt: skip
+            command=shared["command"],
+            text=shared["text"],
+            lang=shared["lang"] or None,
+            platform="slack",
+            workspace=team,
+            channel=channel,
+            user=user,
+            can_manage_channel=True,
+        )
         work = asyncio.ensure_future(self.router.handle(request))
         self._spawn(
             self._answer(request, work, respond, client, user),
@@ -467,9 +517,15 @@ class SlackAdapter(ChatAdapter):
 
     # ---- posting: shared replies and the scheduler's delivery port ------------------------
 
-    async def post(self, channel: str, reply: Reply, lang: str, shared_by: str | None = None,
-                   metadata: dict[str, Any] | None = None,
-                   client: AsyncWebClient | None = None) -> str:  # fmt: skip
+    async def post(
+        self,
+        channel: str,
+        reply: Reply,
+        lang: str,
+        shared_by: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        client: AsyncWebClient | None = None,
+    ) -> str:
         """Post `reply` in `channel`, then its charts in the message's thread; return the ts.
 
         A chart that fails to upload is logged, not raised: the message is out, and raising
@@ -478,17 +534,25 @@ class SlackAdapter(ChatAdapter):
         message = public_message(reply, lang, shared_by)
         extra: dict[str, Any] = {"metadata": metadata} if metadata else {}
         response = await client.chat_postMessage(
-            channel=channel, text=message["text"], blocks=message["blocks"],
-            unfurl_links=False, unfurl_media=False, **extra,
-        )  # fmt: skip
+            channel=channel,
+            text=message["text"],
+            blocks=message["blocks"],
+            unfurl_links=False,
+            unfurl_media=False,
+            **extra,
+        )
         ts = str(response["ts"])
         posted_in = str(response.get("channel") or channel)
         for image in reply.images:
             try:
                 await client.files_upload_v2(
-                    channel=posted_in, file=image.png, filename=image.filename,
-                    title=image.alt, alt_txt=image.alt, thread_ts=ts,
-                )  # fmt: skip
+                    channel=posted_in,
+                    file=image.png,
+                    filename=image.filename,
+                    title=image.alt,
+                    alt_txt=image.alt,
+                    thread_ts=ts,
+                )
             except API_ERRORS as exc:
                 log.warning("slack: chart upload to %s failed: %s", posted_in, error_code(exc))
         return ts

@@ -27,8 +27,14 @@ BOTS_TABLE = "slack_bots"
 STATES_TABLE = "slack_oauth_states"
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
-BOT_SCOPES = ["commands", "chat:write", "chat:write.public", "files:write",
-              "channels:history", "groups:history"]  # fmt: skip
+BOT_SCOPES = [
+    "commands",
+    "chat:write",
+    "chat:write.public",
+    "files:write",
+    "channels:history",
+    "groups:history",
+]
 AUTHORIZE_URL = "https://slack.com/oauth/v2/authorize"
 
 
@@ -48,25 +54,48 @@ class ThreadedInstallationStore(AsyncInstallationStore):
     async def async_save_bot(self, bot: Bot) -> None:
         await asyncio.to_thread(self.store.save_bot, bot)
 
-    async def async_find_bot(self, *, enterprise_id: str | None, team_id: str | None,
-                             is_enterprise_install: bool | None = False) -> Bot | None:  # fmt: skip
-        return await asyncio.to_thread(self.store.find_bot, enterprise_id=enterprise_id,
-                                       team_id=team_id, is_enterprise_install=is_enterprise_install)  # fmt: skip
+    async def async_find_bot(
+        self,
+        *,
+        enterprise_id: str | None,
+        team_id: str | None,
+        is_enterprise_install: bool | None = False,
+    ) -> Bot | None:
+        return await asyncio.to_thread(
+            self.store.find_bot,
+            enterprise_id=enterprise_id,
+            team_id=team_id,
+            is_enterprise_install=is_enterprise_install,
+        )
 
-    async def async_find_installation(self, *, enterprise_id: str | None, team_id: str | None,
-                                      user_id: str | None = None,
-                                      is_enterprise_install: bool | None = False) -> Installation | None:  # fmt: skip
-        return await asyncio.to_thread(self.store.find_installation, enterprise_id=enterprise_id,
-                                       team_id=team_id, user_id=user_id,
-                                       is_enterprise_install=is_enterprise_install)  # fmt: skip
+    async def async_find_installation(
+        self,
+        *,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None = None,
+        is_enterprise_install: bool | None = False,
+    ) -> Installation | None:
+        return await asyncio.to_thread(
+            self.store.find_installation,
+            enterprise_id=enterprise_id,
+            team_id=team_id,
+            user_id=user_id,
+            is_enterprise_install=is_enterprise_install,
+        )
 
     async def async_delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         await asyncio.to_thread(self.store.delete_bot, enterprise_id=enterprise_id, team_id=team_id)
 
-    async def async_delete_installation(self, *, enterprise_id: str | None, team_id: str | None,
-                                        user_id: str | None = None) -> None:  # fmt: skip
-        await asyncio.to_thread(self.store.delete_installation, enterprise_id=enterprise_id,
-                                team_id=team_id, user_id=user_id)  # fmt: skip
+    async def async_delete_installation(
+        self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None = None
+    ) -> None:
+        await asyncio.to_thread(
+            self.store.delete_installation,
+            enterprise_id=enterprise_id,
+            team_id=team_id,
+            user_id=user_id,
+        )
 
 
 class ThreadedStateStore(AsyncOAuthStateStore):
@@ -88,18 +117,25 @@ class ThreadedStateStore(AsyncOAuthStateStore):
 
 def installation_store(settings: Settings, engine: Engine) -> ThreadedInstallationStore:
     assert settings.slack_client_id
-    return ThreadedInstallationStore(SQLAlchemyInstallationStore(
-        client_id=settings.slack_client_id, engine=engine,
-        installations_table_name=INSTALLATIONS_TABLE, bots_table_name=BOTS_TABLE,
-    ))  # fmt: skip
+    return ThreadedInstallationStore(
+        SQLAlchemyInstallationStore(
+            client_id=settings.slack_client_id,
+            engine=engine,
+            installations_table_name=INSTALLATIONS_TABLE,
+            bots_table_name=BOTS_TABLE,
+        )
+    )
 
 
-def oauth_flow(settings: Settings, engine: Engine, store: ThreadedInstallationStore) -> AsyncOAuthFlow:
+def oauth_flow(
+    settings: Settings, engine: Engine, store: ThreadedInstallationStore
+) -> AsyncOAuthFlow:
     """The install flow: `/slack/install` redirects to Slack, `/slack/oauth_redirect` stores
     the installation (`oauth.v2.access` through SLACK_API_URL)."""
     assert settings.slack_client_id and settings.slack_client_secret
-    states = ThreadedStateStore(SQLAlchemyOAuthStateStore(
-        expiration_seconds=600, engine=engine, table_name=STATES_TABLE))  # fmt: skip
+    states = ThreadedStateStore(
+        SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=engine, table_name=STATES_TABLE)
+    )
     oauth_settings = AsyncOAuthSettings(
         client_id=settings.slack_client_id,
         client_secret=settings.slack_client_secret.get_secret_value(),
@@ -111,5 +147,6 @@ def oauth_flow(settings: Settings, engine: Engine, store: ThreadedInstallationSt
         install_page_rendering_enabled=False,  # /slack/install redirects straight to Slack
         authorization_url=AUTHORIZE_URL,
     )
-    return AsyncOAuthFlow(client=AsyncWebClient(base_url=settings.slack_api_url),
-                          settings=oauth_settings)  # fmt: skip
+    return AsyncOAuthFlow(
+        client=AsyncWebClient(base_url=settings.slack_api_url), settings=oauth_settings
+    )
