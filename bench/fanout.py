@@ -63,7 +63,7 @@ def child(api_url: str) -> dict[str, object]:
             created,
         )
     router = Router(services)
-    adapter = SlackAdapter(settings, router)
+    adapter = SlackAdapter(settings.slack, router)
     _ = services.knowledge.index
 
     cpu_seconds: list[float] = []

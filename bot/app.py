@@ -8,11 +8,13 @@ import logging
 import signal
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from bot.adapters import registry
 from bot.adapters.console import ConsoleAdapter
 from bot.web import health_app
 from commands.router import Router
@@ -27,25 +29,25 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def build_adapters(settings: Settings, router: Router, slack_mode: str | None) -> list[ChatAdapter]:
-    """One adapter per platform whose credentials are set (imported only then)."""
-    adapters: list[ChatAdapter] = []
-    if settings.slack_bot_token or settings.slack_oauth:
-        from bot.adapters.slack import SlackAdapter
-
-        adapters.append(SlackAdapter(settings, router, mode=slack_mode))
-    if settings.discord_token:
-        from bot.adapters.discord import DiscordAdapter
-
-        adapters.append(DiscordAdapter(settings, router))
-    return adapters
+def build_adapters(
+    settings: Settings, router: Router, options: Mapping[str, Any] | None = None
+) -> list[ChatAdapter]:
+    """One adapter per platform whose credentials are set (its library imported only then);
+    `options` are the `run` flags (`slack_mode`)."""
+    return [
+        platform.build(settings, router, options or {})
+        for platform in registry.configured(settings)
+    ]
 
 
 class BotRunner:
     """Starts everything, reports health, and stops everything in reverse order."""
 
     def __init__(
-        self, settings: Settings, services: Services | None = None, slack_mode: str | None = None
+        self,
+        settings: Settings,
+        services: Services | None = None,
+        options: Mapping[str, Any] | None = None,
     ) -> None:
         self.settings = settings
         self.services = services or Services(settings)
@@ -54,7 +56,7 @@ class BotRunner:
 
         self.metrics = Metrics(self.services)
         self.router.listeners.append(self.metrics.observe)
-        self.adapters = build_adapters(settings, self.router, slack_mode)
+        self.adapters = build_adapters(settings, self.router, options)
         self.ready = False
         self.started = time.monotonic()
         self._stop = asyncio.Event()
@@ -131,7 +133,7 @@ async def start_scheduler(services: Services, ports: dict[str, DeliveryPort]) ->
     from scheduling.scheduler import BriefingScheduler
 
     scheduler = BriefingScheduler(
-        Deliveries(services, ports), services.settings.scheduler_sweep_seconds
+        Deliveries(services, ports), services.settings.delivery.scheduler_sweep_seconds
     )
     await scheduler.start()
     return scheduler
@@ -142,7 +144,7 @@ async def run_console(settings: Settings) -> None:
     from bot.adapters.console import ConsoleDelivery
 
     services = Services(settings)
-    record = Path(settings.data_dir) / "console-posts.jsonl"
+    record = Path(settings.storage.data_dir) / "console-posts.jsonl"
     scheduler = await start_scheduler(services, {"console": ConsoleDelivery(sys.stdout, record)})
     try:
         await ConsoleAdapter(Router(services)).run()
@@ -150,10 +152,12 @@ async def run_console(settings: Settings) -> None:
         await scheduler.stop(settings.shutdown_timeout)
 
 
-def run(settings: Settings, console_only: bool = False, slack_mode: str | None = None) -> int:
+def run(
+    settings: Settings, console_only: bool = False, options: Mapping[str, Any] | None = None
+) -> int:
     """The console when no chat platform is configured (or asked for); else serve them all."""
-    if console_only or not settings.chat_platforms:
+    if console_only or not registry.configured(settings):
         asyncio.run(run_console(settings))
         return 0
-    asyncio.run(BotRunner(settings, slack_mode=slack_mode).run_until_stopped())
+    asyncio.run(BotRunner(settings, options=options).run_until_stopped())
     return 0

@@ -11,7 +11,9 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+from bot.adapters import registry
 from bot.adapters.console import render
 from chat.reply import Reply
 from chat.request import Request
@@ -65,7 +67,8 @@ def build_parser() -> Parser:
 
     sub.add_parser("console", help="chat with the bot in this terminal")
     run = sub.add_parser("run", help="start every configured chat platform (the console if none)")
-    run.add_argument("--slack-mode", choices=["socket", "http"], help="Slack connection mode")
+    for platform in registry.PLATFORMS:
+        platform.add_run_arguments(run)
 
     ask = sub.add_parser("ask", help="ask the articles a question")
     ask.add_argument("question", help="your question, in English or French")
@@ -94,9 +97,8 @@ def build_parser() -> Parser:
 
     sub.add_parser("doctor", help="check settings, database, platforms, market data")
     sub.add_parser("migrate", help="apply database migrations (the Procfile's release step)")
-    manifest = sub.add_parser("slack-manifest", help="print the Slack app manifest (YAML)")
-    manifest.add_argument("--http-url", help="public base URL for HTTP mode (else Socket Mode)")
-    sub.add_parser("discord-invite", help="print the URL that adds the bot to a Discord server")
+    for platform in registry.PLATFORMS:
+        platform.add_setup_commands(sub)
 
     topics = sub.add_parser("topics", help="the topics the articles cover")
     topics.add_argument("--lang", type=_lang, help="en or fr")
@@ -169,7 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot.logs import setup_logging
 
     # The running bot logs to stderr; the console (and `run` falling back to it) keeps it quiet.
-    setup_logging(settings, service=args.command == "run" and bool(settings.chat_platforms))
+    setup_logging(settings, service=args.command == "run" and bool(registry.configured(settings)))
     try:
         return _dispatch(args, settings)
     except SettingsError as exc:  # a platform found its settings incomplete at start
@@ -184,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
-    context = {"platform": "cli", "workspace": "local", "channel": "cli"}
+    context: dict[str, Any] = {"platform": "cli", "workspace": "local", "channel": "cli"}
     if args.command == "ask":
         request = Request("ask", text=args.question, lang=args.lang, **context)
         return _handle(settings, request, args.json)
@@ -197,7 +199,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from briefings.market.bars import MarketDataError
 
         try:
-            files = _price_files(args.prices, settings.company_symbol)
+            files = _price_files(args.prices, settings.market.company_symbol)
         except MarketDataError as exc:
             print(f"{PROG}: error: {exc}", file=sys.stderr)
             return 2
@@ -209,23 +211,13 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "migrate":
         from briefings.storage import Database
 
-        Database(settings.resolved_database_url).migrate()
+        Database(settings.storage.resolved_database_url).migrate()
         print("database migrated")
         return 0
-    if args.command == "slack-manifest":
-        from bot.adapters.slack.manifest import manifest_yaml
-
-        print(manifest_yaml(args.http_url), end="")
-        return 0
-    if args.command == "discord-invite":
-        from bot.adapters.discord.invite import InviteError, application_id, invite_url
-
-        try:
-            print(invite_url(asyncio.run(application_id(settings))))
-        except InviteError as error:
-            print(f"{PROG}: error: {error}", file=sys.stderr)
-            return 1
-        return 0
+    for platform in registry.PLATFORMS:
+        code = platform.setup(args, settings)
+        if code is not None:
+            return code
     if args.command == "subscriptions":
         from bot.operator_cli import subscriptions
 
@@ -240,6 +232,6 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return run(
             settings,
             console_only=args.command == "console",
-            slack_mode=getattr(args, "slack_mode", None),
+            options=vars(args),
         )
     raise AssertionError(args.command)

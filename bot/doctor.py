@@ -2,40 +2,28 @@
 
 from __future__ import annotations
 
-import asyncio
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
+from bot.adapters import registry
+from bot.checks import Check
 from config import Settings, SettingsError, load_settings
 
-
-@dataclass(frozen=True)
-class Check:
-    name: str
-    ok: bool
-    detail: str
-    fix: str = ""
-    required: bool = True
-
-    def line(self) -> str:
-        status = "ok  " if self.ok else ("FAIL" if self.required else "warn")
-        hint = f" (fix: {self.fix})" if not self.ok and self.fix else ""
-        return f"{status} {self.name}: {self.detail}{hint}"
+__all__ = ["Check", "doctor"]
 
 
 def _data_dir(settings: Settings) -> Check:
     try:
-        Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=settings.data_dir):
+        Path(settings.storage.data_dir).mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=settings.storage.data_dir):
             pass
-        return Check("data folder", True, f"{settings.data_dir} is writable")
+        return Check("data folder", True, f"{settings.storage.data_dir} is writable")
     except OSError as error:
         return Check(
             "data folder",
             False,
-            f"{settings.data_dir}: {error.strerror}",
+            f"{settings.storage.data_dir}: {error.strerror}",
             "set DATA_DIR to a folder the bot may write to",
         )
 
@@ -45,9 +33,11 @@ def _database(settings: Settings) -> Check:
 
     from briefings.storage import Database
 
-    shown = sa.engine.make_url(settings.resolved_database_url).render_as_string(hide_password=True)
+    shown = sa.engine.make_url(settings.storage.resolved_database_url).render_as_string(
+        hide_password=True
+    )
     try:
-        database = Database(settings.resolved_database_url)
+        database = Database(settings.storage.resolved_database_url)
         database.migrate()
         with database.engine.connect() as conn:
             revision = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
@@ -61,96 +51,18 @@ def _database(settings: Settings) -> Check:
         )
 
 
-def _slack(settings: Settings) -> Check:
-    if settings.slack_oauth:
-        return Check("slack", True, "many workspaces (OAuth): tokens come from installations")
-    if not settings.slack_bot_token:
-        missing = [
-            name
-            for name, value in (
-                ("SLACK_SIGNING_SECRET", settings.slack_signing_secret),
-                ("SLACK_APP_TOKEN", settings.slack_app_token),
-            )
-            if value
-        ]
-        if missing:
-            return Check(
-                "slack",
-                False,
-                f"SLACK_BOT_TOKEN is missing ({', '.join(missing)} is set)",
-                "set SLACK_BOT_TOKEN (xoxb-...) from the app's OAuth & Permissions page",
-            )
-        return Check("slack", True, "not configured (SLACK_BOT_TOKEN unset)", required=False)
-    from bot.adapters.slack import resolve_mode
-
-    try:
-        mode = resolve_mode(settings, None)
-    except SettingsError as error:
-        return Check("slack", False, str(error), "see README, Slack")
-    from slack_sdk.errors import SlackApiError
-    from slack_sdk.web.async_client import AsyncWebClient
-
-    async def auth() -> str:
-        client = AsyncWebClient(
-            token=settings.slack_bot_token.get_secret_value(),  # type: ignore[union-attr]
-            base_url=settings.slack_api_url,
-            timeout=10,
-        )
-        response = await client.auth_test()
-        return f"auth.test ok: team {response.get('team')}, bot {response.get('user')}, {mode} mode"
-
-    try:
-        return Check("slack", True, asyncio.run(auth()))
-    except SlackApiError as error:
-        code = error.response.get("error", "error")
-        return Check(
-            "slack",
-            False,
-            f"auth.test failed: {code}",
-            "check SLACK_BOT_TOKEN (xoxb-...) and that the app is installed",
-        )
-    except Exception as error:
-        return Check(
-            "slack",
-            False,
-            f"Slack unreachable ({type(error).__name__})",
-            "check the network and SLACK_API_URL",
-        )
-
-
-def _discord(settings: Settings) -> Check:
-    if not settings.discord_token:
-        return Check("discord", True, "not configured (DISCORD_TOKEN unset)", required=False)
-    from bot.adapters.discord.invite import InviteError, application_id
-
-    try:
-        app_id = asyncio.run(
-            application_id(settings.model_copy(update={"discord_application_id": None}))
-        )
-        return Check("discord", True, f"login ok, application {app_id}")
-    except InviteError as error:
-        return Check("discord", False, f"login failed: {error}", "check DISCORD_TOKEN")
-    except Exception as error:
-        return Check(
-            "discord",
-            False,
-            f"Discord unreachable ({type(error).__name__})",
-            "check the network and DISCORD_API_URL",
-        )
-
-
 def _yahoo(settings: Settings) -> Check:
-    if settings.market_data_file:
-        return Check("market data", True, f"price file {settings.market_data_file}", required=False)
+    if settings.market.data_file:
+        return Check("market data", True, f"price file {settings.market.data_file}", required=False)
     from briefings.market.bars import MarketDataUnavailable
     from briefings.market.yahoo_source import YahooSource
 
     try:
-        series = YahooSource(period="5d").fetch(settings.company_symbol)
+        series = YahooSource(period="5d").fetch(settings.market.company_symbol)
         return Check(
             "market data",
             True,
-            f"Yahoo Finance reachable, {settings.company_symbol} last bar {series.last.date}",
+            f"Yahoo Finance reachable, {settings.market.company_symbol} last bar {series.last.date}",
             required=False,
         )
     except MarketDataUnavailable as error:
@@ -163,7 +75,9 @@ def _yahoo(settings: Settings) -> Check:
         )
 
 
-CHECKS: list[Callable[[Settings], Check]] = [_data_dir, _database, _slack, _discord, _yahoo]
+def checks() -> list[Callable[[Settings], Check | None]]:
+    """The storage, each platform's own check (from the registry), then the market data."""
+    return [_data_dir, _database, *(p.health for p in registry.PLATFORMS), _yahoo]
 
 
 def doctor() -> int:
@@ -177,8 +91,10 @@ def doctor() -> int:
     setup_logging(settings)
     print(Check("settings", True, "valid").line())
     failed = False
-    for check in CHECKS:
+    for check in checks():
         result = check(settings)
+        if result is None:
+            continue
         print(result.line(), flush=True)
         failed |= not result.ok and result.required
     return 1 if failed else 0

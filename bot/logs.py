@@ -14,6 +14,8 @@ from logging.handlers import QueueHandler, QueueListener
 from pathlib import Path
 from queue import Queue
 
+from pydantic import BaseModel
+
 from config import Settings
 
 
@@ -54,11 +56,13 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def secret_values(settings: Settings) -> list[str]:
+def secret_values(settings: BaseModel) -> list[str]:
     values = []
     for name in type(settings).model_fields:
         value = getattr(settings, name)
-        if hasattr(value, "get_secret_value"):
+        if isinstance(value, BaseModel):  # a group of settings
+            values += secret_values(value)
+        elif hasattr(value, "get_secret_value"):
             values.append(value.get_secret_value())
     return values
 
@@ -89,22 +93,24 @@ def setup_logging(settings: Settings, service: bool = False) -> None:
         _listener.stop()
         _listener = None
     # DEBUG only when asked: otherwise every library debug call would build a record for nothing.
-    root.setLevel(logging.DEBUG if settings.log_level == "DEBUG" else logging.INFO)
+    root.setLevel(logging.DEBUG if settings.log.level == "DEBUG" else logging.INFO)
     redact = RedactSecrets(secret_values(settings))
     text_format = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     stderr = StderrHandler()
     if service:
-        stderr.setLevel(settings.log_level)
-        stderr.setFormatter(JsonFormatter() if settings.log_format == "json" else text_format)
+        stderr.setLevel(settings.log.level)
+        stderr.setFormatter(JsonFormatter() if settings.log.format == "json" else text_format)
     else:
         stderr.setLevel(logging.WARNING)
         stderr.setFormatter(OneLineFormatter())
     handlers: list[logging.Handler] = [stderr]
     try:
-        Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
-        file_handler = logging.FileHandler(Path(settings.data_dir) / "bot.log", encoding="utf-8")
-        file_handler.setLevel(logging.DEBUG if settings.log_level == "DEBUG" else logging.INFO)
-        file_handler.setFormatter(JsonFormatter() if settings.log_format == "json" else text_format)
+        Path(settings.storage.data_dir).mkdir(parents=True, exist_ok=True)
+        file_handler = logging.FileHandler(
+            Path(settings.storage.data_dir) / "bot.log", encoding="utf-8"
+        )
+        file_handler.setLevel(logging.DEBUG if settings.log.level == "DEBUG" else logging.INFO)
+        file_handler.setFormatter(JsonFormatter() if settings.log.format == "json" else text_format)
         handlers.append(file_handler)
     except OSError:
         pass  # a read-only data folder: stderr only

@@ -9,6 +9,7 @@ import json
 import sys
 from pathlib import Path
 
+from bot.adapters import registry
 from bot.adapters.console import ConsoleDelivery
 from briefings.subscriptions.model import (
     CADENCES,
@@ -23,7 +24,7 @@ from chat.delivery import DeliveryPort
 from commands.services import Services
 from config import Settings
 
-PLATFORMS = ("console", "slack", "discord")
+PLATFORMS = registry.names()
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -134,9 +135,11 @@ def delivery_ports(settings: Settings, services: Services) -> dict[str, Delivery
     from commands.router import Router
 
     ports: dict[str, DeliveryPort] = {
-        "console": ConsoleDelivery(sys.stderr, Path(settings.data_dir) / "console-posts.jsonl")
+        "console": ConsoleDelivery(
+            sys.stderr, Path(settings.storage.data_dir) / "console-posts.jsonl"
+        )
     }
-    for adapter in build_adapters(settings, Router(services), None):
+    for adapter in build_adapters(settings, Router(services)):
         ports[adapter.platform] = adapter
     return ports
 

@@ -67,7 +67,7 @@ class _Asked:
 
 def ask(request: Request, services: Services) -> Reply | Awaitable[Reply]:
     question = (request.option("question") or request.text).strip()
-    llm = services.settings.llm_enabled
+    llm = services.settings.llm.enabled
     key = (question, request.lang, request.locale, services.knowledge.version)
     recent = services.caches.setdefault("ask", {})
     if not llm and (hit := recent.get(key)) and time.monotonic() - hit[1] < REPLY_TTL:
@@ -167,7 +167,7 @@ def _stored_figures(services: Services, market: MarketService) -> Figures | None
     try:
         from briefings.market.movements import compute_figures
 
-        series = market.stored(services.settings.company_symbol)
+        series = market.stored(services.settings.market.company_symbol)
         if series is None or not series.bars:
             return None
         return compute_figures(series, article_date=services.knowledge.latest_article.date)
@@ -202,5 +202,5 @@ COMMAND = Command(
     },
     run=ask,
     options=(Option("question", "Your question, in English or French", required=True),),
-    slow_with=lambda settings: settings.llm_enabled,  # a model call may take seconds
+    slow_with=lambda settings: settings.llm.enabled,  # a model call may take seconds
 )

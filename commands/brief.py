@@ -22,9 +22,9 @@ async def brief(request: Request, services: Services) -> Reply:
     try:
         report = await market_report(
             services.market,
-            settings.company_symbol,
-            settings.benchmark_symbol,
-            settings.peers,
+            settings.market.company_symbol,
+            settings.market.benchmark_symbol,
+            settings.market.peers,
             services.clock(),
             options.day,
             article_date=article.date,

@@ -9,8 +9,8 @@ from config import Settings
 def may_change_subscription(request: Request, settings: Settings) -> bool:
     """BRIEFING_ADMINS, when set, decides alone. Otherwise: on Discord, members with Manage
     Channels; on Slack, the console and the CLI, anyone who can type in the channel."""
-    if settings.admins:
-        return request.user in settings.admins
+    if settings.delivery.admins:
+        return request.user in settings.delivery.admins
     if request.platform == "discord":
         return request.can_manage_channel
     return True

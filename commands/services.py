@@ -42,13 +42,13 @@ class Services:
 
     @cached_property
     def knowledge(self) -> KnowledgeBase:
-        return load_knowledge_base(self.settings.articles_dir)
+        return load_knowledge_base(self.settings.storage.articles_dir)
 
     @cached_property
     def answerer(self) -> Answerer | None:
         """The language model behind `ask` and "why it matters", or None when LLM_BASE_URL and
         LLM_MODEL are unset (then nothing imports the `openai` package)."""
-        if not self.settings.llm_enabled:
+        if not self.settings.llm.enabled:
             return None
         from briefings.answers import answerer_for
 
@@ -58,7 +58,7 @@ class Services:
     def database(self) -> Database:
         from briefings.storage import Database  # SQLAlchemy: only for commands that store
 
-        return Database(self.settings.resolved_database_url)
+        return Database(self.settings.storage.resolved_database_url)
 
     @cached_property
     def rotation(self) -> InsightRotation:

@@ -1,5 +1,21 @@
 """Settings: read from the environment and a `.env` file, validated once at start."""
 
-from config.settings import Settings, SettingsError, load_settings
+from config.settings import (
+    DiscordSettings,
+    LanguageModelSettings,
+    MarketSettings,
+    Settings,
+    SettingsError,
+    SlackSettings,
+    load_settings,
+)
 
-__all__ = ["Settings", "SettingsError", "load_settings"]
+__all__ = [
+    "DiscordSettings",
+    "LanguageModelSettings",
+    "MarketSettings",
+    "Settings",
+    "SettingsError",
+    "SlackSettings",
+    "load_settings",
+]

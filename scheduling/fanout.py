@@ -85,7 +85,7 @@ class Deliveries:
 
     @property
     def grace(self) -> dt.timedelta:
-        return dt.timedelta(hours=self.services.settings.delivery_grace_hours)
+        return dt.timedelta(hours=self.services.settings.delivery.grace_hours)
 
     async def deliver_due(self, at: dt.datetime | None = None) -> PassReport:
         """Deliver everything owed at `at` (default: now)."""
@@ -168,9 +168,9 @@ class Deliveries:
         article = services.knowledge.latest_article
         report = await market_report(
             services.market,
-            settings.company_symbol,
-            settings.benchmark_symbol,
-            settings.peers,
+            settings.market.company_symbol,
+            settings.market.benchmark_symbol,
+            settings.market.peers,
             at,
             article_date=article.date,
         )

@@ -23,12 +23,12 @@ def make_services(settings: Settings, at: list[dt.datetime]) -> Services:
 
 
 def console_port(settings: Settings) -> ConsoleDelivery:
-    return ConsoleDelivery(io.StringIO(), Path(settings.data_dir) / "console-posts.jsonl")
+    return ConsoleDelivery(io.StringIO(), Path(settings.storage.data_dir) / "console-posts.jsonl")
 
 
 def posts(settings: Settings) -> list[dict]:
     """Every post the console port has made, from its record."""
-    record = Path(settings.data_dir) / "console-posts.jsonl"
+    record = Path(settings.storage.data_dir) / "console-posts.jsonl"
     if not record.exists():
         return []
     return [json.loads(line) for line in record.read_text().splitlines() if line.strip()]

@@ -52,7 +52,7 @@ def make_services(settings):
 
 async def make_adapter(fake, commands=None, **overrides):
     settings = make_settings(fake, **overrides)
-    adapter = DiscordAdapter(settings, Router(make_services(settings), commands))
+    adapter = DiscordAdapter(settings.discord, Router(make_services(settings), commands))
     await adapter.login()
     return adapter
 
@@ -424,7 +424,7 @@ async def test_a_member_with_manage_channels_may_subscribe(fake, test_adapter):
 
 async def test_start_syncs_connects_without_privileged_intents_and_serves_commands(fake):
     settings = make_settings(fake, discord_guild_id=GUILD_ID, discord_gateway_url=fake.gateway_url)
-    bot = DiscordAdapter(settings, Router(make_services(settings)))
+    bot = DiscordAdapter(settings.discord, Router(make_services(settings)))
     await bot.start()
     try:
         await fake.wait_for(lambda f: any(m["op"] == 2 for m in f.gateway_frames))
@@ -445,7 +445,7 @@ async def test_start_syncs_connects_without_privileged_intents_and_serves_comman
 async def test_an_unreachable_gateway_at_start_is_retried_not_abandoned(fake, caplog):
     # discord.py 2.7 crashes (AttributeError) when its first gateway connection fails.
     settings = make_settings(fake, discord_gateway_url="ws://127.0.0.1:9/")  # nothing listens
-    bot = DiscordAdapter(settings, Router(make_services(settings)))
+    bot = DiscordAdapter(settings.discord, Router(make_services(settings)))
     await bot.start()
     try:
         for _ in range(100):

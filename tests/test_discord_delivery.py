@@ -49,7 +49,7 @@ BRIEFING = Reply(
 @pytest.fixture
 async def adapter(fake):
     settings = load_settings(discord_token=TOKEN, discord_api_url=fake.api_url)
-    bot = DiscordAdapter(settings, Router(Services(settings)))
+    bot = DiscordAdapter(settings.discord, Router(Services(settings)))
     await bot.login()
     yield bot
     await bot.client.close()
@@ -189,10 +189,10 @@ def test_the_invite_link_asks_for_the_bot_and_commands_scopes_and_three_permissi
 
 
 async def test_the_application_id_comes_from_settings_or_from_discord(fake):
-    assert await application_id(load_settings(discord_application_id="42")) == "42"
+    assert await application_id(load_settings(discord_application_id="42").discord) == "42"
     settings = load_settings(discord_token=TOKEN, discord_api_url=fake.api_url)
-    assert await application_id(settings) == APP_ID
+    assert await application_id(settings.discord) == APP_ID
     (asked,) = fake.calls_to("GET", "/oauth2/applications/@me")
     assert asked.headers["Authorization"] == f"Bot {TOKEN}"
     with pytest.raises(InviteError, match="DISCORD_APPLICATION_ID or DISCORD_TOKEN"):
-        await application_id(load_settings())
+        await application_id(load_settings().discord)

@@ -11,7 +11,7 @@ from tests.test_discord_commands import make_services, make_settings
 
 async def start(fake, sharded: str) -> DiscordAdapter:
     settings = make_settings(fake, discord_gateway_url=fake.gateway_url, discord_sharded=sharded)
-    bot = DiscordAdapter(settings, Router(make_services(settings)))
+    bot = DiscordAdapter(settings.discord, Router(make_services(settings)))
     await bot.start()
     return bot
 

@@ -72,7 +72,7 @@ class World:
             rng=random.Random(7),
             price_files={"META": PRICES},
         )
-        self.adapter = DiscordAdapter(self.settings, Router(self.services))
+        self.adapter = DiscordAdapter(self.settings.discord, Router(self.services))
 
         async def no_wait(_seconds: float) -> None:
             return None

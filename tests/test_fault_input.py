@@ -281,9 +281,9 @@ class DiscordServed:
         config = load_settings(
             discord_token="fake-bot-token",
             discord_api_url=self.fake.api_url,
-            data_dir=Path(settings_.data_dir),
+            data_dir=Path(settings_.storage.data_dir),
         )  # type: ignore[attr-defined]
-        self.adapter = DiscordAdapter(config, Router(market_services(config)))
+        self.adapter = DiscordAdapter(config.discord, Router(market_services(config)))
         await self.adapter.login()
 
     async def stop(self) -> None:

@@ -331,7 +331,7 @@ def test_the_next_day_during_an_outage_shows_stored_data_labelled(settings) -> N
         clock[0] += dt.timedelta(days=1)
         source.default = outcome
         restarted = yahoo_services(settings, clock, source)  # a new process each morning
-        restarted.settings.__dict__["market_fetch_timeout"] = (
+        restarted.settings.market.__dict__["fetch_timeout"] = (
             TIMEOUT if outcome == "timeout" else 10
         )
         runner = deliveries(restarted, settings)

@@ -64,7 +64,7 @@ class Served:
             slack_api_url=self.api.base_url,
             slack_mode="http",
         )
-        self.adapter = SlackAdapter(config, Router(Services(config)))
+        self.adapter = SlackAdapter(config.slack, Router(Services(config)))
         app = health_app(lambda: {"ready": True})
         self.adapter.add_routes(app)
         await self.adapter.start()

@@ -68,7 +68,7 @@ def market_services(settings: Settings, now: dt.datetime = AT) -> Services:
 @pytest.fixture
 async def bot(api: FakeSlack, settings: Settings) -> AsyncIterator[tuple[SlackAdapter, str]]:
     """The bot's own web server with the Slack adapter's routes, as BotRunner serves them."""
-    adapter = SlackAdapter(slack_settings(api), Router(market_services(slack_settings(api))))
+    adapter = SlackAdapter(slack_settings(api).slack, Router(market_services(slack_settings(api))))
     app = health_app(lambda: {"ready": True})
     adapter.add_routes(app)
     await adapter.start()
@@ -167,7 +167,7 @@ def slack_deliveries(api: FakeSlack, settings: Settings) -> tuple[Deliveries, Se
         "U0ALICE001",
         dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
     )
-    adapter = SlackAdapter(config, Router(services))
+    adapter = SlackAdapter(config.slack, Router(services))
 
     async def no_wait(_seconds: float) -> None:
         return None

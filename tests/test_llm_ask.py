@@ -57,7 +57,7 @@ def llm(monkeypatch):
 
 def model_chat() -> Chat:
     settings = load_settings()
-    assert settings.llm_enabled
+    assert settings.llm.enabled
     clock = dt.datetime(2026, 11, 27, 14, 0, tzinfo=dt.UTC)
     return Chat(Services(settings, clock=lambda: clock, rng=random.Random(7)))
 
@@ -230,7 +230,7 @@ def test_the_api_key_is_sent_to_the_model_and_never_logged(llm, monkeypatch, cap
     assert main(["ask", PLATFORMS]) == 0
     out = capsys.readouterr()
     assert llm.requests[0].headers["Authorization"] == f"Bearer {key}"
-    log_file = (load_settings().data_dir / "bot.log").read_text()
+    log_file = (load_settings().storage.data_dir / "bot.log").read_text()
     assert "HTTP 500" in log_file  # the reason is logged...
     assert key not in log_file + out.out + out.err  # ...the key never
 

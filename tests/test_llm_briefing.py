@@ -133,9 +133,9 @@ def test_a_failure_is_not_retried_for_every_channel(llm):
     report = asyncio.run(
         market_report(
             services.market,
-            settings.company_symbol,
-            settings.benchmark_symbol,
-            settings.peers,
+            settings.market.company_symbol,
+            settings.market.benchmark_symbol,
+            settings.market.peers,
             services.clock(),
             article_date=knowledge.latest_article.date,
         )
@@ -167,7 +167,7 @@ def test_the_fan_out_makes_one_call_per_day_language_and_passage(llm):
     for n in range(40):
         subscribe(services, f"c{n:02}", "08:30", "Europe/Paris", lang="fr" if n % 4 == 0 else "en")
     stream = io.StringIO()
-    port = ConsoleDelivery(stream, Path(settings.data_dir) / "console-posts.jsonl")
+    port = ConsoleDelivery(stream, Path(settings.storage.data_dir) / "console-posts.jsonl")
 
     async def no_wait(_seconds: float) -> None:
         return None

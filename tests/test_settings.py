@@ -6,23 +6,24 @@ from pathlib import Path
 
 import pytest
 
+from bot.adapters.registry import configured
 from config import SettingsError, load_settings
 
 
 def test_defaults(monkeypatch):
     monkeypatch.delenv("DATA_DIR")
     settings = load_settings()
-    assert settings.data_dir == Path("data")
-    assert settings.resolved_database_url == "sqlite:///data/bot.db"
-    assert settings.company_symbol == "META"
-    assert settings.chat_platforms == []
+    assert settings.storage.data_dir == Path("data")
+    assert settings.storage.resolved_database_url == "sqlite:///data/bot.db"
+    assert settings.market.company_symbol == "META"
+    assert configured(settings) == []
 
 
 def test_empty_string_counts_as_unset(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "")
     monkeypatch.setenv("PORT", "")
     settings = load_settings()
-    assert settings.database_url is None
+    assert settings.storage.database_url is None
     assert settings.port == 3000
 
 
@@ -30,7 +31,7 @@ def test_dotenv_file_is_read(isolated_env):
     (isolated_env / ".env").write_text("DEFAULT_LANGUAGE=fr\nPEER_SYMBOLS=googl, msft ,amzn\n")
     settings = load_settings()
     assert settings.default_language == "fr"
-    assert settings.peers == ["GOOGL", "MSFT", "AMZN"]
+    assert settings.market.peers == ["GOOGL", "MSFT", "AMZN"]
 
 
 def test_bad_value_names_the_variable_and_hides_secrets(monkeypatch):
@@ -48,11 +49,11 @@ def test_secrets_are_not_shown_in_repr(monkeypatch):
 
 
 def test_every_setting_is_documented_in_env_example():
-    from config.settings import Settings
+    from config.settings import variable_names
     from tests.conftest import ROOT
 
     documented = (ROOT / ".env.example").read_text()
     readme = (ROOT / "README.md").read_text()
-    for name in Settings.model_fields:
+    for name in variable_names():
         assert f"{name.upper()}=" in documented, f"{name.upper()} missing from .env.example"
         assert name.upper() in readme, f"{name.upper()} missing from README"

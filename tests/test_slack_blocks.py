@@ -141,13 +141,13 @@ def test_the_http_mode_manifest_points_at_slack_events() -> None:
 
 def test_the_mode_follows_the_settings(settings: Settings) -> None:
     base = {"slack_bot_token": "xoxb-1", "slack_signing_secret": "s"}
-    assert resolve_mode(load_settings(**base), None) == "http"
-    assert resolve_mode(load_settings(**base, slack_app_token="xapp-1"), None) == "socket"
-    assert resolve_mode(load_settings(**base, slack_app_token="xapp-1"), "http") == "http"
+    assert resolve_mode(load_settings(**base).slack, None) == "http"
+    assert resolve_mode(load_settings(**base, slack_app_token="xapp-1").slack, None) == "socket"
+    assert resolve_mode(load_settings(**base, slack_app_token="xapp-1").slack, "http") == "http"
     with pytest.raises(SettingsError, match="SLACK_APP_TOKEN"):
-        resolve_mode(load_settings(**base), "socket")
+        resolve_mode(load_settings(**base).slack, "socket")
     with pytest.raises(SettingsError, match="SLACK_SIGNING_SECRET"):
-        resolve_mode(load_settings(slack_bot_token="xoxb-1"), "http")
+        resolve_mode(load_settings(slack_bot_token="xoxb-1").slack, "http")
 
 
 def test_building_the_adapter_makes_no_call_and_leaks_no_secret(
@@ -158,7 +158,7 @@ def test_building_the_adapter_makes_no_call_and_leaks_no_secret(
         slack_app_token="xapp-secret-2",
         slack_api_url="http://127.0.0.1:9/api/",
     )
-    adapter = SlackAdapter(config, Router(Services(config)))
+    adapter = SlackAdapter(config.slack, Router(Services(config)))
     assert adapter.mode == "socket" and adapter.client.base_url == "http://127.0.0.1:9/api/"
     body = "token=abc&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1%2F2%2F3"
     record = logging.LogRecord(

@@ -68,7 +68,7 @@ async def start_bot(
     api: FakeSlack, router: Router
 ) -> tuple[SlackAdapter, aiohttp.web.AppRunner, str]:
     """The bot's web server as BotRunner builds it: /healthz plus the adapter's routes."""
-    adapter = SlackAdapter(router.services.settings, router)
+    adapter = SlackAdapter(router.services.settings.slack, router)
     app = health_app(lambda: {"ready": True, "platforms": ["slack"]})
     adapter.add_routes(app)
     await adapter.start()

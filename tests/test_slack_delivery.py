@@ -51,7 +51,7 @@ def adapter(api: FakeSlack, settings: Settings) -> SlackAdapter:
     config = load_settings(
         slack_bot_token=BOT_TOKEN, slack_signing_secret=SIGNING_SECRET, slack_api_url=api.base_url
     )
-    return SlackAdapter(config, Router(Services(config)))
+    return SlackAdapter(config.slack, Router(Services(config)))
 
 
 async def test_a_briefing_is_posted_with_its_id_and_its_chart_in_the_thread(

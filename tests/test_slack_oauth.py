@@ -37,7 +37,7 @@ async def oauth_bot(isolated_env) -> AsyncIterator[tuple[FakeSlack, SlackAdapter
             slack_mode="http",
         )
         services = Services(settings, rng=random.Random(3), price_files={"META": META})
-        adapter = SlackAdapter(settings, Router(services))
+        adapter = SlackAdapter(settings.slack, Router(services))
         app = health_app(lambda: {"ready": True})
         adapter.add_routes(app)
         await adapter.start()

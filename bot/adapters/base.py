@@ -18,9 +18,14 @@ class ChatAdapter(ABC):
 
     platform: str
 
-    def __init__(self, settings: Settings, router: Router) -> None:
-        self.settings = settings
+    def __init__(self, router: Router) -> None:
         self.router = router
+
+    @property
+    def settings(self) -> Settings:
+        """The whole configuration (default language, which commands are slow); the adapter's
+        own group is `self.config`."""
+        return self.router.services.settings
 
     def add_routes(self, app: web.Application) -> None:  # noqa: B027 - optional hook
         """Add HTTP routes to the bot's web server (Slack HTTP mode); most adapters add none."""

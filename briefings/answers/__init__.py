@@ -179,13 +179,13 @@ _registry_lock = threading.Lock()
 def answerer_for(settings: Settings) -> Answerer | None:
     """The process's Answerer for these LLM settings (one per configuration, so its caches are
     shared), or None when no model is configured."""
-    if not settings.llm_enabled:
+    if not settings.llm.enabled:
         return None
-    secret = settings.llm_api_key.get_secret_value() if settings.llm_api_key else ""
+    secret = settings.llm.api_key.get_secret_value() if settings.llm.api_key else ""
     key = (
-        settings.llm_base_url,
-        settings.llm_model,
-        settings.llm_timeout,
+        settings.llm.base_url,
+        settings.llm.model,
+        settings.llm.timeout,
         hashlib.sha256(secret.encode()).hexdigest(),
     )
     with _registry_lock:

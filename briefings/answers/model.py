@@ -31,13 +31,13 @@ class ChatModel:
     use, so that importing this module costs nothing."""
 
     def __init__(self, settings: Settings) -> None:
-        if not settings.llm_enabled:
+        if not settings.llm.enabled:
             raise ValueError("LLM_BASE_URL and LLM_MODEL are not set")
-        self.base_url = str(settings.llm_base_url).rstrip("/")
+        self.base_url = str(settings.llm.base_url).rstrip("/")
         self.where = _safe_url(self.base_url)  # for logs: no user, password or query
-        self.model = str(settings.llm_model)
-        self.timeout = settings.llm_timeout
-        self._api_key = settings.llm_api_key  # SecretStr: revealed only to the client
+        self.model = str(settings.llm.model)
+        self.timeout = settings.llm.timeout
+        self._api_key = settings.llm.api_key  # SecretStr: revealed only to the client
         self._client: OpenAI | None = None
         self._lock = threading.Lock()
 

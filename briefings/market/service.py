@@ -38,8 +38,8 @@ class MarketService:
         self.clock = clock
         self.calendar = MarketCalendar()
         self._database = database
-        if files is None and settings.market_data_file:
-            files = {settings.company_symbol: settings.market_data_file}
+        if files is None and settings.market.data_file:
+            files = {settings.market.company_symbol: settings.market.data_file}
         self.files = files or {}
         self._source = source
         self._stored: dict[str, tuple[Series | None, float]] = {}
@@ -67,8 +67,8 @@ class MarketService:
             store,
             self.clock,
             self._ttl,
-            timeout=self.settings.market_fetch_timeout,
-            backoff_seconds=self.settings.market_backoff_seconds,
+            timeout=self.settings.market.fetch_timeout,
+            backoff_seconds=self.settings.market.backoff_seconds,
         )
 
     @cached_property
@@ -84,8 +84,8 @@ class MarketService:
 
     def _ttl(self, now: dt.datetime) -> float:
         if self.calendar.is_open_at(now):
-            return self.settings.market_cache_ttl_open
-        return self.settings.market_cache_ttl_closed
+            return self.settings.market.cache_ttl_open
+        return self.settings.market.cache_ttl_closed
 
     async def series(self, symbol: str) -> Series | MarketDataUnavailable:
         """The symbol's bars, or the reason there are none (never raises for missing data)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import discord
 
@@ -54,9 +55,9 @@ class Rendered:
     embed: discord.Embed
     files: list[discord.File] = field(default_factory=list)
 
-    def send_kwargs(self) -> dict[str, object]:
+    def send_kwargs(self) -> dict[str, Any]:
         """`embed=` plus `file=`/`files=` as discord.py's send methods want them."""
-        kwargs: dict[str, object] = {"embed": self.embed}
+        kwargs: dict[str, Any] = {"embed": self.embed}
         if len(self.files) == 1:
             kwargs["file"] = self.files[0]
         elif self.files:
@@ -121,7 +122,7 @@ def render(reply: Reply) -> Rendered:
         footer=neutral("\n".join(footer)),
         colour=COLOUR if reply.ok else ERROR_COLOUR,
     )
-    files = []
+    files: list[discord.File] = []
     for index, image in enumerate(images):
         name = safe_filename(image.filename)
         if any(f.filename == name for f in files):

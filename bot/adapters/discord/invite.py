@@ -6,7 +6,7 @@ from urllib.parse import quote, urlencode
 
 import discord
 
-from config import Settings
+from config import DiscordSettings
 
 AUTHORIZE_URL = "https://discord.com/oauth2/authorize"
 SCOPES = "bot applications.commands"
@@ -33,17 +33,17 @@ def invite_url(application_id: str) -> str:
     return f"{AUTHORIZE_URL}?{query}"
 
 
-async def application_id(settings: Settings) -> str:
+async def application_id(config: DiscordSettings) -> str:
     """DISCORD_APPLICATION_ID, or the id Discord reports for DISCORD_TOKEN's application
     (`GET /oauth2/applications/@me`, through discord.py after a REST-only login)."""
-    if settings.discord_application_id:
-        return settings.discord_application_id.strip()
-    if settings.discord_token is None:
+    if config.application_id:
+        return config.application_id.strip()
+    if config.token is None:
         raise InviteError("set DISCORD_APPLICATION_ID or DISCORD_TOKEN to build the invite link")
-    discord.http.Route.BASE = settings.discord_api_url.rstrip("/")
+    discord.http.Route.BASE = config.api_url.rstrip("/")
     client = discord.Client(intents=discord.Intents.none())
     try:
-        await client.login(settings.discord_token.get_secret_value())  # reads the application
+        await client.login(config.token.get_secret_value())  # reads the application
         return str(client.application_id)
     except discord.LoginFailure:
         raise InviteError("Discord refused DISCORD_TOKEN (401); check the bot token") from None

@@ -20,7 +20,7 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.engine import Engine
 
-from config import Settings
+from config import SlackSettings
 
 INSTALLATIONS_TABLE = "slack_installations"
 BOTS_TABLE = "slack_bots"
@@ -115,11 +115,11 @@ class ThreadedStateStore(AsyncOAuthStateStore):
         return await asyncio.to_thread(self.store.consume, state)
 
 
-def installation_store(settings: Settings, engine: Engine) -> ThreadedInstallationStore:
-    assert settings.slack_client_id
+def installation_store(config: SlackSettings, engine: Engine) -> ThreadedInstallationStore:
+    assert config.client_id
     return ThreadedInstallationStore(
         SQLAlchemyInstallationStore(
-            client_id=settings.slack_client_id,
+            client_id=config.client_id,
             engine=engine,
             installations_table_name=INSTALLATIONS_TABLE,
             bots_table_name=BOTS_TABLE,
@@ -128,17 +128,17 @@ def installation_store(settings: Settings, engine: Engine) -> ThreadedInstallati
 
 
 def oauth_flow(
-    settings: Settings, engine: Engine, store: ThreadedInstallationStore
+    config: SlackSettings, engine: Engine, store: ThreadedInstallationStore
 ) -> AsyncOAuthFlow:
     """The install flow: `/slack/install` redirects to Slack, `/slack/oauth_redirect` stores
     the installation (`oauth.v2.access` through SLACK_API_URL)."""
-    assert settings.slack_client_id and settings.slack_client_secret
+    assert config.client_id and config.client_secret
     states = ThreadedStateStore(
         SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=engine, table_name=STATES_TABLE)
     )
     oauth_settings = AsyncOAuthSettings(
-        client_id=settings.slack_client_id,
-        client_secret=settings.slack_client_secret.get_secret_value(),
+        client_id=config.client_id,
+        client_secret=config.client_secret.get_secret_value(),
         scopes=BOT_SCOPES,
         installation_store=store,
         state_store=states,
@@ -147,6 +147,4 @@ def oauth_flow(
         install_page_rendering_enabled=False,  # /slack/install redirects straight to Slack
         authorization_url=AUTHORIZE_URL,
     )
-    return AsyncOAuthFlow(
-        client=AsyncWebClient(base_url=settings.slack_api_url), settings=oauth_settings
-    )
+    return AsyncOAuthFlow(client=AsyncWebClient(base_url=config.api_url), settings=oauth_settings)

@@ -1,0 +1,595 @@
+"""Slack: `/meta ...` slash commands and the Share button in, Block Kit out, briefings posted.
+
+The adapter only translates. A slash command becomes a core Request (`commands.router.parse`), the
+router answers with a Reply, and `bot.adapters.slack.blocks` renders it. Slack wants an HTTP
+200 within 3 seconds, so:
+
+- quick commands are answered in the acknowledgement itself (an ephemeral message);
+- slow commands (`command.slow`: market data, charts), and any command still running after
+  `ACK_BUDGET` seconds, are acknowledged at once with "Working on it…" and answered later
+  through the command's `response_url` (`respond()`). A slow command still gets
+  `SLOW_GLANCE` seconds, so bad input (`/meta stock 7y`) is answered in the ack like any
+  other mistake;
+- a reply with `public=True` (`/meta brief share`, `/meta stock 1y share`) is posted in the
+  channel with `chat.postMessage`, and its chart is uploaded with `files_upload_v2` *in the
+  message's thread*: the channel gets one message per briefing, the chart stays attached to the
+  figures it illustrates, and a context line says "Chart in the thread". (Ephemeral messages
+  can't carry files; they say that the chart comes with `share`.)
+- an ephemeral reply carries a "Share in channel" button whose value is the original request
+  (command, text, lang); pressing it re-runs that request as the presser and posts the result
+  publicly, with "Shared by <@presser>" (the id from Slack's signed payload).
+
+HTTP mode serves `POST /slack/events` on the bot's own aiohttp server (beside `/healthz`);
+Socket Mode connects out with the app-level token and needs no public URL.
+
+Web API calls retry by themselves, within bounds: HTTP 429 after `Retry-After` (up to
+`RATE_LIMIT_MAX_WAIT` seconds, `RATE_LIMIT_RETRIES` times), 500/503 with exponential backoff
+(`SERVER_ERROR_RETRIES` times), dropped connections once. Nothing from a traceback or a secret
+is ever sent to Slack or logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.base import ChatAdapter
+from bot.adapters.slack.blocks import (
+    SHARE_ACTION,
+    TEXT,
+    ephemeral_message,
+    plain_message,
+    public_message,
+    read_share_value,
+    reply_lang,
+    t,
+    unescape,
+)
+from chat.delivery import DeliveryError, Target
+from chat.reply import Reply
+from chat.request import Request
+from chat.wording import say
+from commands.router import Router, parse
+from config import SettingsError, SlackSettings
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+ACK_BUDGET = 2.0  # seconds a quick command may take before it is answered through respond()
+SLOW_GLANCE = 0.1  # seconds a slow one gets: bad input is still answered in the ack
+RATE_LIMIT_RETRIES = 2
+RATE_LIMIT_MAX_WAIT = 30  # a longer Retry-After fails the call instead of holding it
+SERVER_ERROR_RETRIES = 2
+STOP_GRACE = 10.0  # seconds stop() lets answers in progress finish
+METADATA_EVENT = "meta_briefing"
+HISTORY_LIMIT = 50
+
+# Errors a retry can't fix: the subscription should be marked, not retried.
+PERMANENT_ERRORS = frozenset(
+    {
+        "not_in_channel",
+        "channel_not_found",
+        "is_archived",
+        "access_denied",
+        "account_inactive",
+        "invalid_auth",
+        "missing_scope",
+    }
+)
+CANNOT_POST = frozenset({"not_in_channel", "channel_not_found", "is_archived", "access_denied"})
+
+# What a Web API call raises once the SDK's own retries are spent.
+API_ERRORS = (SlackClientError, aiohttp.ClientError, TimeoutError)
+
+ClientFactory = Callable[[SlackSettings], AsyncWebClient]
+
+
+class BoundedRateLimitRetryHandler(AsyncRateLimitErrorRetryHandler):
+    """Retries a 429 after its `Retry-After`, unless Slack asks for a wait longer than
+    `max_wait` seconds: then the call fails at once (and a delivery is retried later)."""
+
+    def __init__(
+        self, max_retry_count: int = RATE_LIMIT_RETRIES, max_wait: float = RATE_LIMIT_MAX_WAIT
+    ) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.max_wait = max_wait
+
+    async def _can_retry_async(self, *, state, request, response=None, error=None) -> bool:  # type: ignore[no-untyped-def]
+        if not await super()._can_retry_async(
+            state=state, request=request, response=response, error=error
+        ):
+            return False
+        assert response is not None  # a 429 has a response
+        for name, values in response.headers.items():
+            if name.lower() == "retry-after":
+                try:
+                    return float(values[0]) <= self.max_wait
+                except (ValueError, IndexError):
+                    return True
+        return True
+
+
+class RedactSlackSecrets(logging.Filter):
+    """Blanks tokens, verification tokens and response_urls (each a capability to post in a
+    channel) in library log lines: slack-bolt logs the whole body of a request whose
+    signature fails, and slack_sdk logs webhook URLs when it retries."""
+
+    PATTERNS = (
+        (re.compile(r"\b(token|response_url)=[^&\s,)'\"]+"), r"\1=(redacted)"),
+        (
+            re.compile(r"([\"'](?:token|response_url)[\"']\s*:\s*)[\"'][^\"']*[\"']"),
+            r"\1'(redacted)'",
+        ),
+        (re.compile(r"https?(://|%3A%2F%2F)hooks\.slack\.com\S*", re.IGNORECASE), "(redacted url)"),
+        (re.compile(r"\bx(?:ox[abeprs]|app)-[\w-]+"), "(redacted token)"),
+    )
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            return True
+        for pattern, replacement in self.PATTERNS:
+            message = pattern.sub(replacement, message)
+        record.msg, record.args = message, None
+        return True
+
+
+def _library_logger() -> logging.Logger:
+    """The base logger handed to slack-bolt (which copies its filters onto every logger it
+    makes), with the redaction filter also set on the slack_sdk loggers that log URLs."""
+    base = logging.getLogger("bot.adapters.slack.bolt")
+    for logger in (
+        base,
+        logging.getLogger("slack_sdk.web.async_base_client"),
+        logging.getLogger("slack_sdk.webhook.async_client"),
+    ):
+        if not any(isinstance(f, RedactSlackSecrets) for f in logger.filters):
+            logger.addFilter(RedactSlackSecrets())
+    return base
+
+
+def retry_handlers() -> list[AsyncRetryHandler]:
+    """429 and 5xx answers mean nothing was done, so they are retried here. A dropped
+    connection is not: the message may be posted with its answer lost, and sending it again
+    would post it twice; deliveries check the channel first (`find_delivery`)."""
+    return [
+        BoundedRateLimitRetryHandler(),
+        AsyncServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES),
+    ]
+
+
+def build_client(config: SlackSettings, token: str | None = None) -> AsyncWebClient:
+    """The Web API client: a bot token (SLACK_BOT_TOKEN, or a workspace's installation with
+    OAuth), `SLACK_API_URL` (a loopback fake in tests), retries."""
+    if token is None and config.bot_token is None and not config.oauth:
+        raise SettingsError(
+            "SLACK_BOT_TOKEN: required for Slack (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET)"
+        )
+    if token is None and config.bot_token is not None:
+        token = config.bot_token.get_secret_value()
+    return AsyncWebClient(token=token, base_url=config.api_url, retry_handlers=retry_handlers())
+
+
+def resolve_mode(config: SlackSettings, mode: str | None) -> str:
+    """`mode`, else SLACK_MODE, else Socket Mode when an app token is set, else HTTP."""
+    chosen = mode or config.mode or ("socket" if config.app_token else "http")
+    if chosen not in ("socket", "http"):
+        raise SettingsError("SLACK_MODE: must be socket or http")
+    if chosen == "socket" and config.app_token is None:
+        raise SettingsError("SLACK_APP_TOKEN: required for Slack Socket Mode (xapp-...)")
+    if chosen == "http" and config.signing_secret is None:
+        raise SettingsError("SLACK_SIGNING_SECRET: required for Slack HTTP mode")
+    if chosen == "socket" and config.oauth:
+        raise SettingsError("SLACK_MODE: the OAuth install flow (SLACK_CLIENT_ID) needs HTTP mode")
+    return chosen
+
+
+def error_code(exc: Exception) -> str:
+    """Slack's error code (`channel_not_found`), or a short description without secrets."""
+    if isinstance(exc, SlackApiError):
+        data = exc.response.data if exc.response is not None else None
+        if isinstance(data, Mapping) and data.get("error"):
+            return str(data["error"])
+        status = exc.response.status_code if exc.response is not None else "?"
+        return f"http_{status}"
+    if isinstance(exc, TimeoutError):
+        return "timeout"
+    return f"connection_error ({type(exc).__name__})"
+
+
+class SlackAdapter(ChatAdapter):
+    platform = "slack"
+
+    def __init__(
+        self,
+        config: SlackSettings,
+        router: Router,
+        mode: str | None = None,
+        client_factory: ClientFactory | None = None,
+    ) -> None:
+        super().__init__(router)
+        self.config = config
+        self.mode = resolve_mode(config, mode)
+        self.client = (client_factory or build_client)(config)
+        secret = config.signing_secret
+        self.installations = None
+        oauth: dict[str, Any] = {}
+        if config.oauth:
+            from bot.adapters.slack.oauth import installation_store, oauth_flow
+
+            engine = router.services.database.ready()
+            self.installations = installation_store(config, engine)
+            oauth = {
+                "installation_store": self.installations,
+                "oauth_flow": oauth_flow(config, engine, self.installations),
+            }
+        if not oauth:
+            # Single workspace: authorize from the token itself, with no network call, so the
+            # first command is not held inside Slack's 3 s by the auth.test Bolt would make.
+            async def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
+                return self._authorization(enterprise_id, team_id)
+
+            oauth = {"authorize": authorize}  # a plain function: Bolt passes arguments by name
+        self._bot_ids: dict[str, str | None] = {"bot_user_id": None, "bot_id": None}
+        self.app = AsyncApp(
+            **oauth,
+            # Bolt's own base client: no token (the authorize step gives each request its own).
+            client=AsyncWebClient(base_url=config.api_url, retry_handlers=retry_handlers()),
+            signing_secret=secret.get_secret_value() if secret else "",
+            # Socket Mode requests come over our own authenticated socket, unsigned.
+            request_verification_enabled=self.mode == "http",
+            # AsyncApp has no token_verification_enabled: it calls auth.test on the first
+            # request, not at start-up, so building the adapter makes no network call.
+            process_before_response=False,
+            name="meta-briefing-bot",
+            logger=_library_logger(),
+        )
+        self.app.command("/meta")(self._on_command)
+        self.app.action(SHARE_ACTION)(self._on_share)
+        self.app.error(self._on_error)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._socket: Any = None
+        self._session: aiohttp.ClientSession | None = None
+
+    # ---- lifecycle -------------------------------------------------------------------------
+
+    def add_routes(self, app: web.Application) -> None:
+        if self.mode == "http":
+            app.router.add_post(EVENTS_PATH, self.handle_http)
+        flow = self.app.oauth_flow
+        if flow is not None:
+            app.router.add_get(flow.install_path, self.handle_oauth)
+            app.router.add_get(flow.redirect_uri_path, self.handle_oauth)
+
+    async def handle_oauth(self, request: web.Request) -> web.Response:
+        """`GET /slack/install` (redirect to Slack) and `/slack/oauth_redirect` (store the
+        installation), as slack-bolt's own aiohttp adapter does."""
+        flow = self.app.oauth_flow
+        assert flow is not None
+        bolt_request = await to_bolt_request(request)
+        if request.path == flow.install_path:
+            return await to_aiohttp_response(await flow.handle_installation(bolt_request))
+        return await to_aiohttp_response(await flow.handle_callback(bolt_request))
+
+    async def client_for(self, workspace: str) -> AsyncWebClient:
+        """The client for a workspace: the single bot token, or that workspace's installation."""
+        if self.installations is None:
+            return self.client
+        bot = await self.installations.async_find_bot(enterprise_id=None, team_id=workspace or None)
+        if bot is None:
+            raise DeliveryError(
+                f"the app is not installed in workspace {workspace}", permanent=True
+            )
+        client = build_client(self.config, bot.bot_token)
+        client.session = self._session
+        return client
+
+    async def handle_http(self, request: web.Request) -> web.Response:
+        """`POST /slack/events`: what `AsyncApp.web_app()` does, on the bot's own server.
+        A request no signature could cover (a timestamp that is not a number, a body that is
+        not UTF-8) is refused here, before Bolt's verification trips over it."""
+        raw = await request.read()
+        stamp = request.headers.get("X-Slack-Request-Timestamp", "")
+        try:
+            raw.decode("utf-8")
+            valid_stamp = stamp.isascii() and stamp.isdigit()
+        except UnicodeDecodeError:
+            valid_stamp = False
+        if not valid_stamp:
+            return web.Response(status=401, text="invalid request")
+        bolt_response = await self.app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    def _authorization(self, enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
+        """The single workspace's authorization, built without a network call."""
+        return AuthorizeResult(
+            enterprise_id=enterprise_id,
+            team_id=team_id,
+            bot_token=self.client.token,
+            **self._bot_ids,
+        )
+
+    async def start(self) -> None:
+        # One connection pool for every Web API call (Bolt's per-request clients reuse it too);
+        # without it slack_sdk opens a new connection per call.
+        self._session = aiohttp.ClientSession()
+        self.client.session = self._session
+        self.app.client.session = self._session
+        if self.installations is None:
+            try:  # learn the bot's ids once, outside any request; a failure is not fatal
+                identity = await asyncio.wait_for(self.client.auth_test(), 10)
+                self._bot_ids = {
+                    "bot_user_id": identity.get("user_id"),
+                    "bot_id": identity.get("bot_id"),
+                }
+            except (*API_ERRORS, TimeoutError) as exc:
+                log.warning(
+                    "slack: auth.test at start failed (%s); commands still work", error_code(exc)
+                )
+        if self.mode == "socket":
+            from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+            assert self.config.app_token is not None  # checked in resolve_mode
+            self._socket = AsyncSocketModeHandler(
+                self.app, self.config.app_token.get_secret_value()
+            )
+            await self._socket.connect_async()
+        log.info("slack adapter in %s mode", self.mode)
+
+    async def stop(self) -> None:
+        if self._socket is not None:
+            await self._socket.close_async()
+            self._socket = None
+        await self.drain(STOP_GRACE)
+        if self._session is not None:
+            self.client.session = self.app.client.session = None
+            await self._session.close()
+            self._session = None
+
+    async def drain(self, timeout: float) -> None:
+        """Let answers in progress finish (up to `timeout` seconds), then cancel the rest."""
+        pending = set(self._tasks)
+        if pending:
+            _done, late = await asyncio.wait(pending, timeout=timeout)
+            for task in late:
+                task.cancel()
+
+    def _spawn(
+        self, work: Awaitable[None], what: str, respond: Any = None, lang: str = "en"
+    ) -> None:
+        """Run `work` after the acknowledgement; if it fails, log it and (when a response_url
+        is at hand) apologise, so nobody is left with "Working on it…"."""
+
+        async def guarded() -> None:
+            try:
+                await work
+            except Exception as exc:
+                log.error(
+                    "slack: %s failed: %s",
+                    what,
+                    error_code(exc),
+                    exc_info=not isinstance(exc, API_ERRORS),
+                )
+                if respond is not None:
+                    with contextlib.suppress(Exception):
+                        await respond(plain_message(say("internal_error", lang)))
+
+        task = asyncio.get_running_loop().create_task(guarded())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # ---- slash command ---------------------------------------------------------------------
+
+    def _lang(self, request: Request) -> str:
+        return request.lang if request.lang in TEXT else self.settings.default_language
+
+    async def _on_command(
+        self, ack: Any, body: dict[str, Any], respond: Any, client: AsyncWebClient
+    ) -> None:
+        request = parse(
+            unescape(str(body.get("text") or "")),
+            platform="slack",
+            workspace=str(body.get("team_id") or ""),
+            channel=str(body.get("channel_id") or ""),
+            user=str(body.get("user_id") or ""),
+            can_manage_channel=True,  # Slack: anyone in the channel; the core rule decides
+        )
+        lang = self._lang(request)
+        try:
+            command = self.router.command_for(request)
+            work = asyncio.ensure_future(self.router.handle(request))
+            # A slow command gets only a glance: enough for bad input, which fails at once.
+            slow = command is not None and command.is_slow(self.settings)
+            await asyncio.wait({work}, timeout=SLOW_GLANCE if slow else ACK_BUDGET)
+            # A slow command's answer always comes through response_url (the same shape however
+            # fast it was); only its mistakes are answered in the ack.
+            in_ack = work.done() and not (slow and work.result().ok)
+            if in_ack and not (work.result().public and work.result().ok):
+                await ack(self._ephemeral(work.result(), request))
+                return
+            if work.done() and work.result().public and work.result().ok:
+                await ack()  # a public reply: posted in the channel just after
+            else:
+                await ack(plain_message(t(lang, "working")))
+            what = f"/meta {request.command}"
+            self._spawn(self._answer(request, work, respond, client), what, respond, lang)
+        except Exception:
+            log.exception("slack: /meta %s failed in channel %s", request.command, request.channel)
+            if ack.response is None:
+                await ack(plain_message(say("internal_error", lang)))
+
+    def _ephemeral(self, reply: Reply, request: Request) -> dict[str, Any]:
+        lang = reply_lang(reply, request, self.settings.default_language)
+        command = self.router.command_for(request)
+        shareable = command is not None and not command.changes_channel and not reply.public
+        usage = " ".join(p for p in (request.command, request.text, "share") if p)
+        return ephemeral_message(reply, request if shareable else None, lang, usage)
+
+    async def _answer(
+        self,
+        request: Request,
+        work: Awaitable[Reply],
+        respond: Any,
+        client: AsyncWebClient,
+        shared_by: str | None = None,
+    ) -> None:
+        """Send a finished reply: publicly if it is public (or shared), else to the asker."""
+        reply = await work
+        lang = reply_lang(reply, request, self.settings.default_language)
+        if not (reply.ok and (reply.public or shared_by)):
+            await self._respond(respond, self._ephemeral(reply, request))
+            return
+        try:
+            await self.post(request.channel, reply, lang, shared_by or request.user, client=client)
+        except API_ERRORS as exc:
+            code = error_code(exc)
+            log.warning("slack: cannot post in channel %s: %s", request.channel, code)
+            key = t(lang, "cannot_post") if code in CANNOT_POST else say("internal_error", lang)
+            await self._respond(respond, plain_message(key))
+
+    async def _respond(self, respond: Any, message: dict[str, Any]) -> None:
+        result = await respond(message)
+        if getattr(result, "status_code", 200) != 200:
+            log.warning("slack: response_url answered HTTP %s", result.status_code)
+
+    # ---- the Share button ------------------------------------------------------------------
+
+    async def _on_share(
+        self, ack: Any, body: dict[str, Any], respond: Any, client: AsyncWebClient
+    ) -> None:
+        await ack()
+        action: dict[str, Any] = next(
+            (a for a in body.get("actions") or [] if a.get("action_id") == SHARE_ACTION), {}
+        )
+        shared = read_share_value(action.get("value", ""))
+        user = str((body.get("user") or {}).get("id") or "")
+        channel = str(
+            (body.get("channel") or {}).get("id")
+            or (body.get("container") or {}).get("channel_id")
+            or ""
+        )
+        team = str(
+            (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id") or ""
+        )
+        command = self.router.commands.get(shared["command"]) if shared else None
+        if shared is None or not channel or not user or command is None or command.changes_channel:
+            log.warning("slack: ignored a share button press (unknown value or context)")
+            return
+        request = Request(
+            command=shared["command"],
+            text=shared["text"],
+            lang=shared["lang"] or None,
+            platform="slack",
+            workspace=team,
+            channel=channel,
+            user=user,
+            can_manage_channel=True,
+        )
+        work = asyncio.ensure_future(self.router.handle(request))
+        self._spawn(
+            self._answer(request, work, respond, client, user),
+            "share",
+            respond,
+            self._lang(request),
+        )
+
+    async def _on_error(self, error: Exception) -> None:
+        log.error("slack: unhandled error in a listener: %s", error_code(error))
+
+    # ---- posting: shared replies and the scheduler's delivery port ------------------------
+
+    async def post(
+        self,
+        channel: str,
+        reply: Reply,
+        lang: str,
+        shared_by: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        client: AsyncWebClient | None = None,
+    ) -> str:
+        """Post `reply` in `channel`, then its charts in the message's thread; return the ts.
+
+        A chart that fails to upload is logged, not raised: the message is out, and raising
+        would make the caller post it again."""
+        client = client or self.client
+        message = public_message(reply, lang, shared_by)
+        extra: dict[str, Any] = {"metadata": metadata} if metadata else {}
+        response = await client.chat_postMessage(
+            channel=channel,
+            text=message["text"],
+            blocks=message["blocks"],
+            unfurl_links=False,
+            unfurl_media=False,
+            **extra,
+        )
+        ts = str(response["ts"])
+        posted_in = str(response.get("channel") or channel)
+        for image in reply.images:
+            try:
+                await client.files_upload_v2(
+                    channel=posted_in,
+                    file=image.png,
+                    filename=image.filename,
+                    title=image.alt,
+                    alt_txt=image.alt,
+                    thread_ts=ts,
+                )
+            except API_ERRORS as exc:
+                log.warning("slack: chart upload to %s failed: %s", posted_in, error_code(exc))
+        return ts
+
+    async def deliver(self, target: Target, reply: Reply, delivery_id: str) -> str:
+        """Post a scheduled briefing with `delivery_id` in its metadata; return its ts."""
+        lang = reply_lang(reply, None, self.settings.default_language)
+        metadata = {"event_type": METADATA_EVENT, "event_payload": {"delivery_id": delivery_id}}
+        client = await self.client_for(target.workspace)
+        try:
+            return await self.post(target.channel, reply, lang, metadata=metadata, client=client)
+        except API_ERRORS as exc:
+            code = error_code(exc)
+            if not isinstance(exc, SlackApiError):  # no answer: it may be posted all the same
+                with contextlib.suppress(DeliveryError):
+                    if found := await self.find_delivery(target, delivery_id):
+                        log.info("slack: %s was posted although its answer was lost", delivery_id)
+                        return found
+            raise DeliveryError(code, permanent=code in PERMANENT_ERRORS) from None
+
+    async def find_delivery(self, target: Target, delivery_id: str) -> str | None:
+        """The ts of a message carrying `delivery_id` among the channel's last 50, if any:
+        after a crash between posting and recording, it tells whether the post went out.
+        Needs the `channels:history` / `groups:history` scopes."""
+        client = await self.client_for(target.workspace)
+        try:
+            response = await client.conversations_history(
+                channel=target.channel, limit=HISTORY_LIMIT, include_all_metadata=True
+            )
+        except API_ERRORS as exc:
+            code = error_code(exc)
+            raise DeliveryError(code, permanent=code in PERMANENT_ERRORS) from None
+        for message in response.get("messages") or []:
+            meta = message.get("metadata") or {}
+            payload = meta.get("event_payload") or {}
+            if (
+                meta.get("event_type") == METADATA_EVENT
+                and payload.get("delivery_id") == delivery_id
+            ):
+                return str(message["ts"])
+        return None
