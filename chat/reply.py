@@ -84,7 +84,7 @@ class Reply:
 
     def plain_text(self) -> str:
         """Every text block joined, for notifications and fallbacks."""
-        parts = []
+        parts: list[str] = []
         for block in self.blocks:
             if isinstance(block, Fields):
                 parts.extend(f"{label}: {value}" for label, value in block.items)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from briefings.formatting import local_moment
 from briefings.subscriptions.timing import next_post
-from chat.reply import Context, Paragraph, Reply
+from chat.reply import Block, Context, Paragraph, Reply
 from chat.request import Request
 from commands.base import Command, language_of
 from commands.services import Services
@@ -45,7 +45,7 @@ def schedule(request: Request, services: Services) -> Reply:
     sub = services.subscriptions.get(request.platform, request.workspace, request.channel)
     if sub is None:
         return Reply((Paragraph(text["none"]),), data={"subscription": None})
-    blocks = [Paragraph(text["sub"].format(what=describe(sub, lang)))]
+    blocks: list[Block] = [Paragraph(text["sub"].format(what=describe(sub, lang)))]
     if sub.paused_reason:
         blocks.append(Paragraph(text["paused"].format(reason=sub.paused_reason)))
     else:

@@ -147,8 +147,8 @@ class PassageIndex:
         self._retriever.index(corpus, show_progress=False)
         n = len(corpus)
         doc_freq: dict[str, int] = {}
-        for per_lang in self._doc_terms:
-            for term in set().union(*per_lang.values()):
+        for terms_by_lang in self._doc_terms:
+            for term in set().union(*terms_by_lang.values()):
                 doc_freq[term] = doc_freq.get(term, 0) + 1
         self._idf = {t: math.log(1 + (n - df + 0.5) / (df + 0.5)) for t, df in doc_freq.items()}
         # A word the articles never use weighs like an average word: common words ("start",

@@ -108,13 +108,14 @@ def render_chart(
     fig = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
-    ax.plot(days, closes, color=COMPANY_COLOR, linewidth=1.8, label=company.symbol)
+    # matplotlib plots dates through its units registry; its stubs only say float.
+    ax.plot(days, closes, color=COMPANY_COLOR, linewidth=1.8, label=company.symbol)  # type: ignore[arg-type]
 
     if benchmark is not None:
         bench_days, bench_values = rebased(benchmark, days[0], days[-1], closes[0])
         if bench_days:
             ax.plot(
-                bench_days,
+                bench_days,  # type: ignore[arg-type]
                 bench_values,
                 color=BENCHMARK_COLOR,
                 linewidth=1.3,
@@ -124,7 +125,11 @@ def render_chart(
 
     if article_date is not None and days[0] <= article_date <= days[-1]:
         ax.axvline(
-            article_date, color=ARTICLE_COLOR, linewidth=1, linestyle=":", label=text["article"]
+            article_date,  # type: ignore[arg-type]
+            color=ARTICLE_COLOR,
+            linewidth=1,
+            linestyle=":",
+            label=text["article"],
         )
 
     ax.annotate(
@@ -136,7 +141,7 @@ def render_chart(
         fontsize=9,
         color=COMPANY_COLOR,
     )
-    ax.plot([days[-1]], [closes[-1]], marker="o", markersize=4, color=COMPANY_COLOR)
+    ax.plot([days[-1]], [closes[-1]], marker="o", markersize=4, color=COMPANY_COLOR)  # type: ignore[arg-type]
 
     ax.set_title(chart_title(company.symbol, sessions, lang))
     ax.set_xlabel(text["date"])

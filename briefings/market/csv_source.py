@@ -88,7 +88,8 @@ def _bar(row: dict[str, str], name: str, line: int) -> Bar:
             f"{name}: line {line}, column Volume: {volume:g} is not a share count; "
             "expected a whole number of shares, 0 or more"
         )
-    return Bar(day, *prices, volume=int(volume))
+    open_, high, low, close = prices
+    return Bar(day, open_, high, low, close, volume=int(volume))
 
 
 def _number(row: dict[str, str], column: str, name: str, line: int) -> float:

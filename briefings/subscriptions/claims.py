@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -37,13 +39,11 @@ class Claim:
         return f"brief-{self.subscription_id}-{self.day.isoformat()}"
 
 
-def _dialect_insert(engine: Engine):  # type: ignore[no-untyped-def]
+def _dialect_insert(engine: Engine) -> Callable[..., Any]:
     """INSERT with ON CONFLICT DO NOTHING for the database at hand (SQLite or PostgreSQL)."""
-    if engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    return postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
 
 
 def _owner_is_dead(owner: str | None) -> bool:
@@ -85,7 +85,9 @@ class ClaimStore:
                         updated_at=now,
                     )
                 )
-                return Claim(result.inserted_primary_key[0], subscription_id, day, late, False)
+                key = result.inserted_primary_key
+                assert key is not None  # an INSERT always has one
+                return Claim(key[0], subscription_id, day, late, False)
         except IntegrityError:
             return self._take_over(subscription_id, day, now)
 
