@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from chat.reply import Reply
 from chat.request import Request
-from chat.wording import say
+from chat.wording import WordedError, say
 
 if TYPE_CHECKING:
     from commands.services import Services
@@ -17,8 +17,9 @@ if TYPE_CHECKING:
 LANGUAGES = ("en", "fr")
 
 
-class CommandError(Exception):
-    """Bad input a person can fix: the message is shown to them, with the command's usage."""
+class CommandError(WordedError):
+    """Bad input a person can fix, as a wording key and values: `CommandError("bad_range",
+    word=..., ranges=...)`. The router words it in the asker's language, with the usage."""
 
 
 @dataclass(frozen=True)
@@ -57,12 +58,20 @@ def language_of(request: Request, services: Services, text: str = "") -> str:
     locale hint, else the default setting."""
     if request.lang:
         if request.lang not in LANGUAGES:
-            raise CommandError(say("bad_lang", "en"))
+            raise CommandError("bad_lang")
         return request.lang
     if text.strip():
         from briefings.knowledge.language import detect_language
 
         return detect_language(text, default=_locale_language(request, services))
+    return _locale_language(request, services)
+
+
+def reply_language(request: Request, services: Services) -> str:
+    """The language of a reply the router writes itself (an unknown command, a CommandError):
+    the asker's explicit choice when it is a known one, else the locale hint, else the default."""
+    if request.lang in LANGUAGES:
+        return request.lang
     return _locale_language(request, services)
 
 

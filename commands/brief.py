@@ -30,7 +30,7 @@ async def brief(request: Request, services: Services) -> Reply:
             article_date=article.date,
         )
     except MarketDataError as exc:
-        raise CommandError(str(exc)) from None
+        raise CommandError("market_data", detail=exc.args[0]) from None
     chart = await chart_for(services.market, report, lang, article.date)
     candidates = knowledge.insights()
     chosen = services.rotation.next(

@@ -17,6 +17,7 @@ from chat.reply import Reply
 from chat.request import Request
 from chat.wording import say
 from commands import Command, CommandError, all_commands
+from commands.base import reply_language
 from commands.services import Services
 
 log = logging.getLogger(__name__)
@@ -53,11 +54,7 @@ class Router:
         """Run the request's command; a sync command runs inline, an async one is awaited."""
         started = time.perf_counter()
         command = self.command_for(request)
-        lang = (
-            request.lang
-            if request.lang in ("en", "fr")
-            else self.services.settings.default_language
-        )
+        lang = reply_language(request, self.services)
         outcome = "ok"
         try:
             if command is None:
@@ -69,7 +66,7 @@ class Router:
                 reply = await result if inspect.isawaitable(result) else result
             except CommandError as exc:
                 outcome = "bad_input"
-                return Reply.error(str(exc), command.usage_line(lang))
+                return Reply.error(exc.in_lang(lang), command.usage_line(lang))
             outcome = "ok" if reply.ok else "refused"
             return reply
         except Exception:

@@ -30,7 +30,7 @@ async def stock(request: Request, services: Services) -> Reply:
             article.date,
         )
     except MarketDataError as exc:
-        raise CommandError(str(exc)) from None
+        raise CommandError("market_data", detail=exc.args[0]) from None
     chart = await chart_for(services.market, report, lang, article.date)
     return stock_reply(report, lang, chart, formatting.day(article.date, lang), options.share)
 
