@@ -9,6 +9,7 @@ from briefings.market.bars import MarketDataError
 from briefings.present import briefing_reply
 from chat.reply import Reply
 from chat.request import Request
+from chat.wording import both
 from commands.base import Command, CommandError, Option, language_of
 from commands.market_options import market_options
 from commands.services import Services
@@ -46,10 +47,7 @@ async def brief(request: Request, services: Services) -> Reply:
 COMMAND = Command(
     name="brief",
     usage="brief [share]",
-    summary={
-        "en": "Today's briefing: META's movements beside an insight from the articles, with a chart.",
-        "fr": "Le briefing du jour : les mouvements de META et un point clé des articles, avec graphique.",
-    },
+    summary=both("summary_brief"),
     run=brief,
     options=(Option("share", "Post it in the channel for everyone", choices=("true", "false")),),
     slow=True,

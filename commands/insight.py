@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chat.reply import Context, Heading, Quote, Reply
 from chat.request import Request
-from chat.wording import say
+from chat.wording import both, say
 from commands.base import Command, Option, language_of
 from commands.services import Services
 
@@ -50,10 +50,7 @@ def insight(request: Request, services: Services) -> Reply:
 COMMAND = Command(
     name="insight",
     usage="insight [topic] [--lang en|fr]",
-    summary={
-        "en": "One insight from the articles, on a topic or a different one each time.",
-        "fr": "Un point clé des articles, sur un sujet ou un différent à chaque fois.",
-    },
+    summary=both("summary_insight"),
     run=insight,
     options=(Option("topic", "A topic from /meta topics", autocomplete="topics"),),
 )

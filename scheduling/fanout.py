@@ -18,15 +18,12 @@ from briefings.subscriptions.model import Subscription
 from briefings.subscriptions.timing import Due, owed
 from chat.delivery import DeliveryError, DeliveryPort, Target
 from chat.reply import Context, Reply
+from chat.wording import say
 
 if TYPE_CHECKING:
     from commands.services import Services
 
 log = logging.getLogger(__name__)
-LATE_NOTE = {
-    "en": "Posted late: this briefing was due at {time} ({zone}).",
-    "fr": "Publié en retard : ce briefing était prévu à {time} ({zone}).",
-}
 
 
 @dataclass
@@ -192,7 +189,7 @@ class Deliveries:
         made = briefing(sub.language, market, knowledge, passage, chart, self.services.answerer)  # type: ignore[arg-type]
         reply = briefing_reply(made, public=True)
         if due.late:
-            note = LATE_NOTE[sub.language].format(time=sub.time_text, zone=sub.zone)
+            note = say("posted_late", sub.language, time=sub.time_text, zone=sub.zone)
             reply = replace(reply, blocks=(*reply.blocks, Context(note)))
         return reply
 

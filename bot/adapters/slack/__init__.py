@@ -53,7 +53,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.base import ChatAdapter
 from bot.adapters.slack.blocks import (
     SHARE_ACTION,
-    TEXT,
     ephemeral_message,
     plain_message,
     public_message,
@@ -65,7 +64,7 @@ from bot.adapters.slack.blocks import (
 from chat.delivery import DeliveryError, Target
 from chat.reply import Reply
 from chat.request import Request
-from chat.wording import say
+from chat.wording import LANGUAGES, say
 from commands.router import Router, parse
 from config import Settings, SettingsError
 
@@ -400,7 +399,7 @@ class SlackAdapter(ChatAdapter):
     # ---- slash command ---------------------------------------------------------------------
 
     def _lang(self, request: Request) -> str:
-        return request.lang if request.lang in TEXT else self.settings.default_language
+        return request.lang if request.lang in LANGUAGES else self.settings.default_language
 
     async def _on_command(
         self, ack: Any, body: dict[str, Any], respond: Any, client: AsyncWebClient
