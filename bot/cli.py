@@ -78,8 +78,13 @@ def build_parser() -> Parser:
     insight.add_argument("--json", action="store_true", help="print one JSON object")
 
     stock = sub.add_parser("stock", help="how the stock is moving")
+    # The range is checked by the command, so a bad one is refused in the asker's language.
     stock.add_argument(
-        "range", nargs="?", default="3mo", choices=RANGES, help="period (default 3mo)"
+        "range",
+        nargs="?",
+        default="3mo",
+        metavar=f"{{{','.join(RANGES)}}}",
+        help="period (default 3mo)",
     )
     _market_flags(stock)
     stock.add_argument("--chart", type=Path, metavar="OUT.png", help="also write the chart there")

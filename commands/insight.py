@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
+
+from briefings.knowledge import Topic
 from chat.reply import Context, Heading, Quote, Reply
 from chat.request import Request
 from chat.wording import both, say
@@ -9,11 +12,26 @@ from commands.base import Command, Option, language_of
 from commands.services import Services
 
 
+def _asked_in(request: Request, services: Services, wanted: str, topic: Topic | None) -> str:
+    """A topic named by its label in one language only means an asker of that language
+    (`insight publicité` is French); a name both languages share says nothing; other words
+    (an unknown topic) are read like any text."""
+    if request.lang is None and topic is not None:
+        named = [lang for lang, label in topic.label.items() if _fold(label) == _fold(wanted)]
+        return named[0] if len(named) == 1 else language_of(request, services)
+    return language_of(request, services, wanted)
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if c.isalnum())
+
+
 def insight(request: Request, services: Services) -> Reply:
-    lang = language_of(request, services)
     knowledge = services.knowledge
     wanted = (request.option("topic") or request.text).strip()
     topic = knowledge.find_topic(wanted) if wanted else None
+    lang = _asked_in(request, services, wanted, topic)
     if wanted and topic is None:
         names = ", ".join(t.label[lang] for t in knowledge.topics.values())
         return Reply.error(
