@@ -95,6 +95,27 @@ BRIEFINGS: dict[str, dict[str, str]] = {
     "range.6mo": {"en": "6 months", "fr": "6 mois"},
     "range.ytd": {"en": "year to date", "fr": "depuis le 1er janvier"},
     "range.1y": {"en": "1 year", "fr": "1 an"},
+    "claim.check": {
+        "en": "Article: {claimed} {metric} at {as_of}; {source} data: {actual} "
+        "(close {start} to close {end})",
+        "fr": "Article : {claimed} {metric} au {as_of} ; données {source} : {actual} "
+        "(clôture du {start} à la clôture du {end})",
+    },
+    "claim.metric.change_ytd_pct": {"en": "YTD", "fr": "depuis le 1er janvier"},
+    # The chart's title and labels.
+    "chart.title_sessions": {
+        "en": "{symbol}, last {sessions} sessions",
+        "fr": "{symbol}, {sessions} dernières séances",
+    },
+    "chart.title_month": {"en": "{symbol}, last month", "fr": "{symbol}, dernier mois"},
+    "chart.title_months": {
+        "en": "{symbol}, last {months} months",
+        "fr": "{symbol}, {months} derniers mois",
+    },
+    "chart.date": {"en": "Date", "fr": "Date"},
+    "chart.close": {"en": "Close", "fr": "Clôture"},
+    "chart.rebased": {"en": "{symbol} (rebased)", "fr": "{symbol} (rebasé)"},
+    "chart.article": {"en": "Article", "fr": "Article"},
     # Why market data is unavailable (carried as a Phrase, worded where it is shown).
     "reason.no_price_file": {"en": "no price file", "fr": "pas de fichier de cours"},
     "reason.no_data": {
