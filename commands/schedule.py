@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from briefings.formatting import local_moment
 from briefings.subscriptions.timing import next_post
-from chat.reply import Context, Paragraph, Reply
+from chat.reply import Block, Context, Paragraph, Reply
 from chat.request import Request
 from chat.wording import CATALOG, both, say
 from commands.base import Command, language_of
@@ -17,7 +17,7 @@ def schedule(request: Request, services: Services) -> Reply:
     sub = services.subscriptions.get(request.platform, request.workspace, request.channel)
     if sub is None:
         return Reply((Paragraph(say("schedule_none", lang)),), data={"subscription": None})
-    blocks = [Paragraph(say("schedule_sub", lang, what=describe(sub, lang)))]
+    blocks: list[Block] = [Paragraph(say("schedule_sub", lang, what=describe(sub, lang)))]
     if sub.paused_reason:
         blocks.append(Paragraph(say("schedule_paused", lang, reason=sub.paused_reason)))
     else:

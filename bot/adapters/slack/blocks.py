@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, assert_never
 
 from chat.reply import BulletList, Context, Fields, Heading, Image, Paragraph, Quote, Reply
 from chat.request import Request
@@ -97,29 +97,35 @@ def content_blocks(reply: Reply) -> list[dict[str, Any]]:
     """The reply's text blocks as Block Kit (images excluded: they are uploaded as files)."""
     blocks: list[dict[str, Any]] = []
     for block in reply.blocks:
-        if isinstance(block, Heading):
-            text = clip(escape(block.text), MAX_HEADER)
-            blocks.append({"type": "header", "text": {"type": "plain_text", "text": text}})
-        elif isinstance(block, Paragraph):
-            blocks += _sections(escape(block.text))
-        elif isinstance(block, Quote):
-            lines = [f">{line}" for line in escape(block.text).splitlines() or [""]]
-            if block.attribution:
-                lines.append(f">— _{escape(block.attribution)}_")
-            blocks += _sections("\n".join(lines))
-        elif isinstance(block, Fields):
-            fields = [
-                {"type": "mrkdwn", "text": clip(f"*{escape(label)}*\n{escape(value)}", MAX_FIELD)}
-                for label, value in block.items
-            ]
-            for start in range(0, len(fields), MAX_FIELDS):
-                blocks.append({"type": "section", "fields": fields[start : start + MAX_FIELDS]})
-        elif isinstance(block, BulletList):
-            blocks += _sections("\n".join(f"• {escape(item)}" for item in block.items))
-        elif isinstance(block, Context):
-            blocks.append(_context(escape(block.text)))
-        elif isinstance(block, Image):
-            continue
+        match block:
+            case Heading(text):
+                header = clip(escape(text), MAX_HEADER)
+                blocks.append({"type": "header", "text": {"type": "plain_text", "text": header}})
+            case Paragraph(text):
+                blocks += _sections(escape(text))
+            case Quote(text, attribution):
+                lines = [f">{line}" for line in escape(text).splitlines() or [""]]
+                if attribution:
+                    lines.append(f">— _{escape(attribution)}_")
+                blocks += _sections("\n".join(lines))
+            case Fields(items):
+                fields = [
+                    {
+                        "type": "mrkdwn",
+                        "text": clip(f"*{escape(label)}*\n{escape(value)}", MAX_FIELD),
+                    }
+                    for label, value in items
+                ]
+                for start in range(0, len(fields), MAX_FIELDS):
+                    blocks.append({"type": "section", "fields": fields[start : start + MAX_FIELDS]})
+            case BulletList(items):
+                blocks += _sections("\n".join(f"• {escape(item)}" for item in items))
+            case Context(text):
+                blocks.append(_context(escape(text)))
+            case Image():
+                continue  # uploaded as a file by the adapter
+            case _:
+                assert_never(block)
     return blocks
 
 
