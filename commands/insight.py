@@ -14,12 +14,13 @@ from commands.services import Services
 
 def _asked_in(request: Request, services: Services, wanted: str, topic: Topic | None) -> str:
     """A topic named by its label in one language only means an asker of that language
-    (`insight publicité` is French); a name both languages share says nothing; other words
-    (an unknown topic) are read like any text."""
+    (`insight publicité` is French). Otherwise (a name both languages share, a word that is no
+    topic, which says too little to tell) the usual rule: `--lang`, the locale, the default."""
     if request.lang is None and topic is not None:
         named = [lang for lang, label in topic.label.items() if _fold(label) == _fold(wanted)]
-        return named[0] if len(named) == 1 else language_of(request, services)
-    return language_of(request, services, wanted)
+        if len(named) == 1:
+            return named[0]
+    return language_of(request, services)
 
 
 def _fold(text: str) -> str:

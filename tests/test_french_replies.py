@@ -73,7 +73,7 @@ def test_a_topic_named_in_english_or_by_a_shared_name_stays_english(chat):
 
 
 def test_an_unknown_topic_asked_in_french_is_refused_in_french(chat):
-    reply = chat.say("/meta insight voitures électriques")
+    reply = chat.say("/meta insight voitures électriques", platform="discord", locale="fr")
     assert not chat.last.ok
     assert reply.startswith("Je ne connais pas le sujet « voitures électriques ». Sujets :")
     assert "Publicité" in reply and "Utilisation : `/meta insight [topic]" in reply
