@@ -13,6 +13,8 @@ class Request:
     `text` is the free text after the command name (chat platforms); `options` holds named
     values (Discord options, CLI flags). `lang` is an explicit language choice; `locale` is the
     platform's hint about the person's language, used when the text itself says nothing.
+    `can_manage_channel` is the platform's answer to "may this person manage the channel?";
+    it has no default: every adapter (and the CLI and console) states it.
     """
 
     command: str
@@ -24,7 +26,7 @@ class Request:
     workspace: str = "local"
     channel: str = "console"
     user: str = "console-user"
-    can_manage_channel: bool = True
+    can_manage_channel: bool = field(kw_only=True)
 
     @property
     def scope(self) -> str:

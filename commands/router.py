@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 _LANG_FLAG = re.compile(r"(?:^|\s)--lang(?:=|\s+)(\S+)")
 
 
-def parse(text: str, **context: object) -> Request:
+def parse(text: str, *, can_manage_channel: bool, **context: object) -> Request:
     """`"/meta ask --lang fr Qui ?"` -> Request(command="ask", text="Qui ?", lang="fr", ...)."""
     text = text.strip()
     if text.lower().startswith("/meta"):
@@ -34,7 +34,13 @@ def parse(text: str, **context: object) -> Request:
         lang = match.group(1).lower()
         text = (text[: match.start()] + " " + text[match.end() :]).strip()
     command, _, rest = text.partition(" ")
-    return Request(command=command.lower() or "help", text=rest.strip(), lang=lang, **context)  # type: ignore[arg-type]
+    return Request(
+        command=command.lower() or "help",
+        text=rest.strip(),
+        lang=lang,
+        can_manage_channel=can_manage_channel,
+        **context,  # type: ignore[arg-type]
+    )
 
 
 class Router:
@@ -47,8 +53,8 @@ class Router:
     def command_for(self, request: Request) -> Command | None:
         return self.commands.get(request.command)
 
-    async def handle_text(self, text: str, **context: object) -> Reply:
-        return await self.handle(parse(text, **context))
+    async def handle_text(self, text: str, *, can_manage_channel: bool, **context: object) -> Reply:
+        return await self.handle(parse(text, can_manage_channel=can_manage_channel, **context))
 
     async def handle(self, request: Request) -> Reply:
         """Run the request's command; a sync command runs inline, an async one is awaited."""

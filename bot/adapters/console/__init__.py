@@ -85,7 +85,8 @@ class ConsoleAdapter:
                 continue
             if text.lower() in {"exit", "quit", "/exit", "/quit"}:
                 break
-            reply = await self.router.handle_text(text, platform="console")
+            # The person at the terminal runs the bot: they may manage its one channel.
+            reply = await self.router.handle_text(text, platform="console", can_manage_channel=True)
             self.stdout.write(render(reply) + "\n\n")
             self.stdout.flush()
 
