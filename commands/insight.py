@@ -39,7 +39,7 @@ def insight(request: Request, services: Services) -> Reply:
             say("unknown_topic", lang, topic=wanted[:60], topics=names), COMMAND.usage_line(lang)
         )
     candidates = knowledge.insights(topic)
-    scope = f"{request.scope}:{topic.id if topic else '*'}"
+    scope = request.origin.rotation_scope(topic.id if topic else "*")
     chosen_id = services.rotation.next(scope, [p.id for p in candidates], services.clock())
     passage = next(p for p in candidates if p.id == chosen_id)
     article = knowledge.article(passage.article_id)

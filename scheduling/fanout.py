@@ -19,6 +19,7 @@ from briefings.subscriptions.timing import Due, owed
 from chat.delivery import DeliveryError, DeliveryPort, Target
 from chat.reply import Context, Reply
 from chat.wording import say
+from commands.brief import insight_of_the_day
 
 if TYPE_CHECKING:
     from commands.services import Services
@@ -180,12 +181,7 @@ class Deliveries:
 
     def _reply_for(self, due: Due, market: object, chart: bytes | None) -> Reply:
         sub, knowledge = due.subscription, self.services.knowledge
-        candidates = knowledge.insights()
-        scope = f"{sub.platform}:{sub.workspace}:{sub.channel}:brief"
-        chosen = self.services.rotation.next(
-            scope, [p.id for p in candidates], self.services.clock()
-        )
-        passage = next(p for p in candidates if p.id == chosen)
+        passage = insight_of_the_day(self.services, sub.origin)
         made = briefing(sub.language, market, knowledge, passage, chart, self.services.answerer)  # type: ignore[arg-type]
         reply = briefing_reply(made, public=True)
         if due.late:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from chat.request import Origin
 from chat.wording import WordedError
 
 CADENCES = ("trading-days", "weekdays", "daily")
@@ -52,6 +53,11 @@ class Subscription:
     created_by: str
     created_at: dt.datetime
     paused_reason: str | None = None
+
+    @property
+    def origin(self) -> Origin:
+        """The channel it posts in, and who subscribed it."""
+        return Origin(self.platform, self.workspace, self.channel, self.created_by)
 
     @property
     def tz(self) -> ZoneInfo:
