@@ -180,4 +180,5 @@ COMMAND = Command(
     run=ask,
     options=(Option("question", "Your question, in English or French", required=True),),
     slow_with=lambda settings: settings.llm_enabled,  # a model call may take seconds
+    text_tells_language=True,
 )

@@ -43,6 +43,7 @@ class Command:
     slow: bool = False  # may wait on the network: adapters acknowledge first, answer after
     changes_channel: bool = False  # changes the channel's subscription: platform permission hint
     slow_with: Callable[[Settings], bool] | None = None  # slow only under some settings
+    text_tells_language: bool = False  # the text is prose (`ask`): its language is the asker's
 
     def is_slow(self, settings: Settings) -> bool:
         """Whether adapters should acknowledge first: always for `slow`, and for `slow_with`
@@ -67,11 +68,17 @@ def language_of(request: Request, services: Services, text: str = "") -> str:
     return _locale_language(request, services)
 
 
-def reply_language(request: Request, services: Services) -> str:
-    """The language of a reply the router writes itself (an unknown command, a CommandError):
-    the asker's explicit choice when it is a known one, else the locale hint, else the default."""
+def reply_language(request: Request, services: Services, command: Command | None = None) -> str:
+    """The language of a reply the router writes itself (an unknown command, a CommandError, an
+    apology): the asker's explicit choice when it is a known one, else the text's language for
+    a command whose text is prose, else the locale hint, else the default."""
     if request.lang in LANGUAGES:
         return request.lang
+    text = request.text or " ".join(request.options.values())
+    if command is not None and command.text_tells_language and text.strip():
+        from briefings.knowledge.language import detect_language
+
+        return detect_language(text, default=_locale_language(request, services))
     return _locale_language(request, services)
 
 

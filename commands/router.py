@@ -50,6 +50,13 @@ class Router:
         # Called after every command with (request, outcome, seconds): metrics, for one.
         self.listeners: list[Callable[[Request, str, float], None]] = []
 
+    def _safe_language(self, request: Request) -> str:
+        """The asker's language for an apology, never failing (it runs after a failure)."""
+        try:
+            return reply_language(request, self.services, self.command_for(request))
+        except Exception:
+            return self.services.settings.default_language
+
     def command_for(self, request: Request) -> Command | None:
         return self.commands.get(request.command)
 
@@ -60,18 +67,19 @@ class Router:
         """Run the request's command; a sync command runs inline, an async one is awaited."""
         started = time.perf_counter()
         command = self.command_for(request)
-        lang = reply_language(request, self.services)
         outcome = "ok"
         try:
             if command is None:
                 outcome = "unknown"
                 name = request.command[:40].replace("`", "'")
+                lang = reply_language(request, self.services)
                 return Reply.error(say("unknown_command", lang, command=name))
             try:
                 result = command.run(request, self.services)
                 reply = await result if inspect.isawaitable(result) else result
             except CommandError as exc:
                 outcome = "bad_input"
+                lang = reply_language(request, self.services, command)
                 return Reply.error(exc.in_lang(lang), command.usage_line(lang))
             outcome = "ok" if reply.ok else "refused"
             return reply
@@ -83,7 +91,7 @@ class Router:
                 request.platform,
                 request.channel,
             )
-            return Reply.error(say("internal_error", lang), internal=True)
+            return Reply.error(say("internal_error", self._safe_language(request)), internal=True)
         finally:
             seconds = time.perf_counter() - started
             log.info(

@@ -144,3 +144,13 @@ def test_the_cli_refuses_a_bad_range_in_english_on_one_line():
     assert result.stderr.strip().splitlines() == [
         "python -m bot: error: “7y” is not a range; use one of 1d, 5d, 1mo, 3mo, 6mo, ytd, 1y."
     ]
+
+
+def test_a_french_question_that_fails_gets_the_apology_in_french(chat, monkeypatch, caplog):
+    def broken(_query, _lang, limit=2):
+        raise RuntimeError("index exploded")
+
+    monkeypatch.setattr(chat.services.knowledge, "search", broken)
+    reply = chat.say("/meta ask Pourquoi Meta publie-t-il LLaMA en open source ?")
+    assert reply == "Désolé, un problème est survenu de mon côté ; il a été consigné. Réessayez."
+    assert "command failed: ask" in caplog.text
