@@ -64,7 +64,8 @@ from bot.adapters.slack.blocks import (
 from chat.delivery import DeliveryError, Target
 from chat.reply import Reply
 from chat.request import Request
-from chat.wording import LANGUAGES, say
+from chat.wording import say
+from commands.base import reply_language
 from commands.router import Router, parse
 from config import Settings, SettingsError
 
@@ -399,7 +400,8 @@ class SlackAdapter(ChatAdapter):
     # ---- slash command ---------------------------------------------------------------------
 
     def _lang(self, request: Request) -> str:
-        return request.lang if request.lang in LANGUAGES else self.settings.default_language
+        """The asker's language for the adapter's own words ("Working on it…")."""
+        return reply_language(request, self.router.services, self.router.command_for(request))
 
     async def _on_command(
         self, ack: Any, body: dict[str, Any], respond: Any, client: AsyncWebClient
