@@ -59,7 +59,13 @@ async def timed(router: Router, request: Request) -> tuple[float, bool]:
 
 def request(n: int) -> Request:
     return Request(
-        "stock", "", platform="slack", workspace="T0BENCH", channel=f"C{n:05d}", user=f"U{n:05d}"
+        "stock",
+        "",
+        platform="slack",
+        workspace="T0BENCH",
+        channel=f"C{n:05d}",
+        user=f"U{n:05d}",
+        can_manage_channel=True,
     )
 
 

@@ -81,8 +81,13 @@ def build_parser() -> Parser:
     insight.add_argument("--json", action="store_true", help="print one JSON object")
 
     stock = sub.add_parser("stock", help="how the stock is moving")
+    # The range is checked by the command, so a bad one is refused in the asker's language.
     stock.add_argument(
-        "range", nargs="?", default="3mo", choices=RANGES, help="period (default 3mo)"
+        "range",
+        nargs="?",
+        default="3mo",
+        metavar=f"{{{','.join(RANGES)}}}",
+        help="period (default 3mo)",
     )
     _market_flags(stock)
     stock.add_argument("--chart", type=Path, metavar="OUT.png", help="also write the chart there")
@@ -186,15 +191,24 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
-    context: dict[str, Any] = {"platform": "cli", "workspace": "local", "channel": "cli"}
+    # The operator at the command line runs the bot: they may manage its channel.
+    def request(command: str, **values: Any) -> Request:
+        return Request(
+            command,
+            platform="cli",
+            workspace="local",
+            channel="cli",
+            can_manage_channel=True,
+            lang=args.lang,
+            **values,
+        )
+
     if args.command == "ask":
-        request = Request("ask", text=args.question, lang=args.lang, **context)
-        return _handle(settings, request, args.json)
+        return _handle(settings, request("ask", text=args.question), args.json)
     if args.command == "insight":
-        request = Request("insight", text=args.topic, lang=args.lang, **context)
-        return _handle(settings, request, args.json)
+        return _handle(settings, request("insight", text=args.topic), args.json)
     if args.command == "topics":
-        return _handle(settings, Request("topics", lang=args.lang, **context), args.json)
+        return _handle(settings, request("topics"), args.json)
     if args.command in ("stock", "brief"):
         from briefings.market.bars import MarketDataError
 
@@ -206,8 +220,9 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         options = {"date": args.date or ""}
         if args.command == "stock":
             options["range"] = args.range
-        request = Request(args.command, options=options, lang=args.lang, **context)
-        return _handle(settings, request, args.json, files, args.chart)
+        return _handle(
+            settings, request(args.command, options=options), args.json, files, args.chart
+        )
     if args.command == "migrate":
         from briefings.storage import Database
 

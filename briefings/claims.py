@@ -13,14 +13,7 @@ from dataclasses import dataclass
 from briefings import formatting
 from briefings.knowledge.articles import Claim, Passage
 from briefings.market.bars import Bar, Series
-
-METRIC_LABELS = {"change_ytd_pct": {"en": "YTD", "fr": "depuis le 1er janvier"}}
-TEMPLATES = {
-    "en": "Article: {claimed} {metric} at {as_of}; {source} data: {actual} "
-    "(close {start} to close {end})",
-    "fr": "Article : {claimed} {metric} au {as_of} ; données {source} : {actual} "
-    "(clôture du {start} à la clôture du {end})",
-}
+from chat.wording import say
 
 
 @dataclass(frozen=True)
@@ -38,9 +31,11 @@ class ClaimCheck:
     def describe(self, lang: str) -> str:
         """'Article: +68.0% YTD at 13 Mar 2024; Yahoo Finance data: +40.0% (close 29 Dec 2023
         to close 13 Mar 2024)'."""
-        return TEMPLATES[lang].format(
+        return say(
+            "claim.check",
+            lang,
             claimed=formatting.percent(self.claim.value, lang),
-            metric=METRIC_LABELS[self.claim.metric][lang],
+            metric=say(f"claim.metric.{self.claim.metric}", lang),
             as_of=formatting.day(self.claim.as_of, lang),
             source=formatting.source_name(self.source),
             actual=formatting.percent(self.actual_pct, lang),

@@ -18,6 +18,7 @@ from briefings.knowledge import Article, Claim, KnowledgeBase, Passage, Topic
 from briefings.market.bars import MarketDataError, MarketDataUnavailable, Series
 from briefings.market.movements import Figures, compute_figures, relative_pct
 from briefings.market.service import MarketService
+from chat.wording import Phrase
 
 if TYPE_CHECKING:
     from briefings.answers import Answerer
@@ -146,9 +147,8 @@ def _symbol_report(
     series = got.up_to(day) if day else got
     if not series.bars:
         first = got.bars[0].date.isoformat() if got.bars else "?"
-        return SymbolReport(
-            symbol, None, None, f"no prices on or before {day} (data starts {first})"
-        )
+        reason = Phrase("reason.none_before", day=str(day), first=first)
+        return SymbolReport(symbol, None, None, reason)
     return SymbolReport(symbol, compute_figures(series, article_date=article), series)
 
 
@@ -176,9 +176,9 @@ async def market_report(
         and company_got.bars
         and company_got.bars[0].date > day
     ):
+        first = company_got.bars[0].date.isoformat()
         raise MarketDataError(
-            f"--date {day.isoformat()} is before the first {company} price "
-            f"({company_got.bars[0].date.isoformat()}); use a later date"
+            Phrase("date_before_data", day=day.isoformat(), symbol=company, first=first)
         )
     cutoff = day or now.astimezone(NEW_YORK).date()
     reports = [

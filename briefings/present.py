@@ -5,103 +5,11 @@ from __future__ import annotations
 from briefings import formatting as fmt
 from briefings.compose import Briefing, MarketReport, SymbolReport
 from chat.reply import Block, Context, Fields, Heading, Image, Paragraph, Quote, Reply
-
-TEXT = {
-    "en": {
-        "brief_title": "{symbol} briefing · {day}",
-        "stock_title": "{symbol} · {range}: {change}",
-        "close": "{symbol} close",
-        "intraday_price": "{symbol} (intraday)",
-        "1d": "1 day",
-        "5d": "5 days",
-        "1mo": "1 month",
-        "ytd": "Year to date",
-        "52w": "52 weeks",
-        "since_article": "Since the article ({day})",
-        "range_52w": "52-week range",
-        "range_52w_value": "{high} from high, {low} from low",
-        "volume": "Volume",
-        "volume_value": "{volume}, {vs} vs 20-day average",
-        "vs_benchmark": "vs {symbol}",
-        "vs_benchmark_value": "{d1} today, {ytd} this year",
-        "peer_value": "{d1} today, {ytd} this year",
-        "unusual": "unusual move (beyond 2 standard deviations)",
-        "unavailable": "unavailable ({reason})",
-        "status_open": "Market open: intraday figures.",
-        "status_early_close": "Market open today until an early close: intraday figures.",
-        "status_closed_live": "Market closed; figures as of the {day} close.",
-        "status_session": "Figures as of the {day} close.",
-        "status_holiday": "Market closed on {day}; figures as of the last session, {last}.",
-        "insight": "Insight of the day · {topic}",
-        "why": "Why it matters: {text}",
-        "claim": "Claim check: {text}",
-        "claim_unchecked": "Claim in the article: “{quote}” (not checked: no market data for that date).",
-        "data_fresh": "Data: {source}, as of {as_of} (fetched {fetched})",
-        "data_file": "Data: {source}, prices to {as_of}",
-        "data_stale": "Data: {source} is unavailable ({reason}); showing stored data as of {as_of} (fetched {fetched})",
-        "data_none": "Market data is unavailable right now ({reason}); the figures will be back when it is.",
-        "article": "Article: {title}, {day}",
-        "chart_alt": "{symbol} closes, {range}",
-        "ranges": {
-            "1d": "1 day",
-            "5d": "5 days",
-            "1mo": "1 month",
-            "3mo": "3 months",
-            "6mo": "6 months",
-            "ytd": "year to date",
-            "1y": "1 year",
-        },
-    },
-    "fr": {
-        "brief_title": "Briefing {symbol} · {day}",
-        "stock_title": "{symbol} · {range} : {change}",
-        "close": "Clôture {symbol}",
-        "intraday_price": "{symbol} (en séance)",
-        "1d": "1 jour",
-        "5d": "5 jours",
-        "1mo": "1 mois",
-        "ytd": "Depuis le 1er janvier",
-        "52w": "52 semaines",
-        "since_article": "Depuis l’article ({day})",
-        "range_52w": "Plus haut / bas 52 sem.",
-        "range_52w_value": "{high} du plus haut, {low} du plus bas",
-        "volume": "Volume",
-        "volume_value": "{volume}, {vs} vs moyenne 20 jours",
-        "vs_benchmark": "vs {symbol}",
-        "vs_benchmark_value": "{d1} aujourd’hui, {ytd} cette année",
-        "peer_value": "{d1} aujourd’hui, {ytd} cette année",
-        "unusual": "mouvement inhabituel (au-delà de 2 écarts-types)",
-        "unavailable": "indisponible ({reason})",
-        "status_open": "Marché ouvert : chiffres en séance.",
-        "status_early_close": "Marché ouvert aujourd’hui jusqu’à une clôture anticipée : chiffres en séance.",
-        "status_closed_live": "Marché fermé ; chiffres à la clôture du {day}.",
-        "status_session": "Chiffres à la clôture du {day}.",
-        "status_holiday": "Marché fermé le {day} ; chiffres de la dernière séance, le {last}.",
-        "insight": "À retenir aujourd’hui · {topic}",
-        "why": "Pourquoi c'est important : {text}",
-        "claim": "Vérification : {text}",
-        "claim_unchecked": "Affirmation de l’article : « {quote} » (non vérifiée : pas de cours pour cette date).",
-        "data_fresh": "Données : {source}, au {as_of} (relevées le {fetched})",
-        "data_file": "Données : {source}, cours jusqu’au {as_of}",
-        "data_stale": "Données : {source} indisponible ({reason}) ; données enregistrées au {as_of} (relevées le {fetched})",
-        "data_none": "Les cours sont indisponibles pour le moment ({reason}) ; les chiffres reviendront avec eux.",
-        "article": "Article : {title}, {day}",
-        "chart_alt": "Clôtures {symbol}, {range}",
-        "ranges": {
-            "1d": "1 jour",
-            "5d": "5 jours",
-            "1mo": "1 mois",
-            "3mo": "3 mois",
-            "6mo": "6 mois",
-            "ytd": "depuis le 1er janvier",
-            "1y": "1 an",
-        },
-    },
-}
+from chat.wording import say
 
 
 def _t(lang: str, key: str, **values: object) -> str:
-    return str(TEXT[lang][key]).format(**values)
+    return say(f"briefing.{key}", lang, **values)
 
 
 def _status_line(report: MarketReport, lang: str) -> str:
@@ -242,8 +150,7 @@ def briefing_reply(item: Briefing, public: bool = False) -> Reply:
     elif item.claim:
         blocks.append(Paragraph(_t(lang, "claim_unchecked", quote=item.claim.quote)))
     if item.chart:
-        ranges = TEXT[lang]["ranges"]
-        alt = _t(lang, "chart_alt", symbol=symbol, range=ranges[report.range_key])  # type: ignore[index]
+        alt = _t(lang, "chart_alt", symbol=symbol, range=say(f"range.{report.range_key}", lang))
         blocks.append(Image(item.chart, alt, f"{symbol.lower()}-{report.day.isoformat()}.png"))
     blocks.append(Context(_data_line(report, lang)))
     blocks.append(Context(_t(lang, "article", title=item.article.title_in(lang), day=article_day)))
@@ -259,8 +166,7 @@ def stock_reply(
 ) -> Reply:
     """`/meta stock [range]`: the change over the range, the figures, the chart."""
     symbol = report.company.symbol
-    ranges = TEXT[lang]["ranges"]
-    range_name = ranges[report.range_key]  # type: ignore[index]
+    range_name = say(f"range.{report.range_key}", lang)
     title = (
         _t(
             lang,

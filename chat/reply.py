@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, assert_never
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,8 @@ class Context:
 
 
 Block = Heading | Paragraph | Quote | Fields | BulletList | Image | Context
+"""Every kind of block. Renderers `match` over it and end with `case _: assert_never(block)`,
+so mypy names the renderer that forgets a new kind."""
 
 
 @dataclass(frozen=True)
@@ -86,12 +88,15 @@ class Reply:
         """Every text block joined, for notifications and fallbacks."""
         parts: list[str] = []
         for block in self.blocks:
-            if isinstance(block, Fields):
-                parts.extend(f"{label}: {value}" for label, value in block.items)
-            elif isinstance(block, BulletList):
-                parts.extend(block.items)
-            elif isinstance(block, Image):
-                continue
-            else:
-                parts.append(block.text)
+            match block:
+                case Fields(items):
+                    parts.extend(f"{label}: {value}" for label, value in items)
+                case BulletList(items):
+                    parts.extend(items)
+                case Image():
+                    continue
+                case Heading(text) | Paragraph(text) | Quote(text) | Context(text):
+                    parts.append(text)
+                case _:
+                    assert_never(block)
         return "\n".join(parts)

@@ -20,7 +20,7 @@ from briefings.knowledge.language import detect_language
 from briefings.knowledge.retrieval import Hit
 from chat.reply import Block, Context, Paragraph, Reply
 from chat.request import Request
-from chat.wording import say
+from chat.wording import both, say
 from commands.base import Command, Option, language_of
 from commands.services import Services
 
@@ -35,26 +35,6 @@ SECOND_PASSAGE_SHARE = 0.75  # a second passage joins only if it answers almost 
 MODEL_PASSAGES = 4  # passages the model is given, best first
 REPLY_TTL = 60.0  # seconds an extractive reply is reused for the same question
 REPLY_CACHE_SIZE = 512
-MODEL_NOTES = {
-    "unavailable": {
-        "en": "Model unavailable; extractive answer shown.",
-        "fr": "Modèle indisponible ; réponse extraite des articles affichée.",
-    },
-    "rejected": {
-        "en": "The model's answer could not be checked against the articles; extractive answer "
-        "shown.",
-        "fr": "La réponse du modèle n’a pas pu être vérifiée dans les articles ; réponse extraite "
-        "affichée.",
-    },
-    "no_answer": {
-        "en": "The model found no answer in these passages; extractive answer shown.",
-        "fr": "Le modèle n’a pas trouvé de réponse dans ces passages ; réponse extraite affichée.",
-    },
-    "written": {
-        "en": "Written by {model} from the sections cited.",
-        "fr": "Rédigé par {model} à partir des sections citées.",
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -106,7 +86,7 @@ def _extractive(asked: _Asked, services: Services, note: str | None = None) -> R
     else:
         answer = say("no_answer", lang)
     passages = [h.passage for h in chosen]
-    notes = [MODEL_NOTES[note][lang]] if note else []
+    notes = [say(f"model_{note}", lang)] if note else []
     return _reply(asked, answer, passages, services, notes)
 
 
@@ -158,7 +138,7 @@ async def _ask_model(asked: _Asked, services: Services) -> Reply:
     result = await asyncio.to_thread(work)
     if result.text is None:
         return _extractive(asked, services, note=result.fallback or "unavailable")
-    written = MODEL_NOTES["written"][asked.lang].format(model=answerer.model.model)
+    written = say("model_written", asked.lang, model=answerer.model.model)
     return _reply(asked, result.text, list(result.cited), services, [written])
 
 
@@ -196,11 +176,9 @@ def _claim_checks(passages: list[Passage], services: Services, lang: str) -> lis
 COMMAND = Command(
     name="ask",
     usage="ask <question> [--lang en|fr]",
-    summary={
-        "en": "Ask a question; get a short answer from the articles, with its source.",
-        "fr": "Posez une question ; réponse courte tirée des articles, avec sa source.",
-    },
+    summary=both("summary_ask"),
     run=ask,
     options=(Option("question", "Your question, in English or French", required=True),),
     slow_with=lambda settings: settings.llm.enabled,  # a model call may take seconds
+    text_tells_language=True,
 )

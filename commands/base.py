@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from chat.reply import Reply
 from chat.request import Request
-from chat.wording import say
+from chat.wording import WordedError, say
 
 if TYPE_CHECKING:
     from commands.services import Services
@@ -17,8 +17,9 @@ if TYPE_CHECKING:
 LANGUAGES = ("en", "fr")
 
 
-class CommandError(Exception):
-    """Bad input a person can fix: the message is shown to them, with the command's usage."""
+class CommandError(WordedError):
+    """Bad input a person can fix, as a wording key and values: `CommandError("bad_range",
+    word=..., ranges=...)`. The router words it in the asker's language, with the usage."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Command:
     slow: bool = False  # may wait on the network: adapters acknowledge first, answer after
     changes_channel: bool = False  # changes the channel's subscription: platform permission hint
     slow_with: Callable[[Settings], bool] | None = None  # slow only under some settings
+    text_tells_language: bool = False  # the text is prose (`ask`): its language is the asker's
 
     def is_slow(self, settings: Settings) -> bool:
         """Whether adapters should acknowledge first: always for `slow`, and for `slow_with`
@@ -57,9 +59,23 @@ def language_of(request: Request, services: Services, text: str = "") -> str:
     locale hint, else the default setting."""
     if request.lang:
         if request.lang not in LANGUAGES:
-            raise CommandError(say("bad_lang", "en"))
+            raise CommandError("bad_lang")
         return request.lang
     if text.strip():
+        from briefings.knowledge.language import detect_language
+
+        return detect_language(text, default=_locale_language(request, services))
+    return _locale_language(request, services)
+
+
+def reply_language(request: Request, services: Services, command: Command | None = None) -> str:
+    """The language of a reply the router writes itself (an unknown command, a CommandError, an
+    apology): the asker's explicit choice when it is a known one, else the text's language for
+    a command whose text is prose, else the locale hint, else the default."""
+    if request.lang in LANGUAGES:
+        return request.lang
+    text = request.text or " ".join(request.options.values())
+    if command is not None and command.text_tells_language and text.strip():
         from briefings.knowledge.language import detect_language
 
         return detect_language(text, default=_locale_language(request, services))

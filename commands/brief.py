@@ -5,13 +5,24 @@ from __future__ import annotations
 import asyncio
 
 from briefings.compose import briefing, chart_for, market_report
+from briefings.knowledge import Passage
 from briefings.market.bars import MarketDataError
 from briefings.present import briefing_reply
 from chat.reply import Reply
-from chat.request import Request
+from chat.request import Origin, Request
+from chat.wording import both
 from commands.base import Command, CommandError, Option, language_of
 from commands.market_options import market_options
 from commands.services import Services
+
+
+def insight_of_the_day(services: Services, origin: Origin) -> Passage:
+    """The briefing's insight for a channel: the next in its fair rotation, the same rotation
+    whether the briefing was asked for (`/meta brief`) or scheduled (the fan-out)."""
+    candidates = services.knowledge.insights()
+    scope = origin.rotation_scope("brief")
+    chosen = services.rotation.next(scope, [p.id for p in candidates], services.clock())
+    return next(p for p in candidates if p.id == chosen)
 
 
 async def brief(request: Request, services: Services) -> Reply:
@@ -30,13 +41,9 @@ async def brief(request: Request, services: Services) -> Reply:
             article_date=article.date,
         )
     except MarketDataError as exc:
-        raise CommandError(str(exc)) from None
+        raise CommandError("market_data", detail=exc.args[0]) from None
     chart = await chart_for(services.market, report, lang, article.date)
-    candidates = knowledge.insights()
-    chosen = services.rotation.next(
-        f"{request.scope}:brief", [p.id for p in candidates], services.clock()
-    )
-    passage = next(p for p in candidates if p.id == chosen)
+    passage = insight_of_the_day(services, request.origin)
     item = await asyncio.to_thread(
         briefing, lang, report, knowledge, passage, chart, services.answerer
     )
@@ -46,10 +53,7 @@ async def brief(request: Request, services: Services) -> Reply:
 COMMAND = Command(
     name="brief",
     usage="brief [share]",
-    summary={
-        "en": "Today's briefing: META's movements beside an insight from the articles, with a chart.",
-        "fr": "Le briefing du jour : les mouvements de META et un point clé des articles, avec graphique.",
-    },
+    summary=both("summary_brief"),
     run=brief,
     options=(Option("share", "Post it in the channel for everyone", choices=("true", "false")),),
     slow=True,

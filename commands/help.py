@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chat.reply import BulletList, Context, Heading, Reply
 from chat.request import Request
-from chat.wording import say
+from chat.wording import both, say
 from commands.base import Command, language_of
 from commands.services import Services
 
@@ -26,6 +26,6 @@ def help_(request: Request, services: Services) -> Reply:
 COMMAND = Command(
     name="help",
     usage="help",
-    summary={"en": "This list of commands.", "fr": "Cette liste de commandes."},
+    summary=both("summary_help"),
     run=help_,
 )

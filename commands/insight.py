@@ -2,25 +2,44 @@
 
 from __future__ import annotations
 
+import unicodedata
+
+from briefings.knowledge import Topic
 from chat.reply import Context, Heading, Quote, Reply
 from chat.request import Request
-from chat.wording import say
+from chat.wording import both, say
 from commands.base import Command, Option, language_of
 from commands.services import Services
 
 
+def _asked_in(request: Request, services: Services, wanted: str, topic: Topic | None) -> str:
+    """A topic named by its label in one language only means an asker of that language
+    (`insight publicité` is French). Otherwise (a name both languages share, a word that is no
+    topic, which says too little to tell) the usual rule: `--lang`, the locale, the default."""
+    if request.lang is None and topic is not None:
+        named = [lang for lang, label in topic.label.items() if _fold(label) == _fold(wanted)]
+        if len(named) == 1:
+            return named[0]
+    return language_of(request, services)
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if c.isalnum())
+
+
 def insight(request: Request, services: Services) -> Reply:
-    lang = language_of(request, services)
     knowledge = services.knowledge
     wanted = (request.option("topic") or request.text).strip()
     topic = knowledge.find_topic(wanted) if wanted else None
+    lang = _asked_in(request, services, wanted, topic)
     if wanted and topic is None:
         names = ", ".join(t.label[lang] for t in knowledge.topics.values())
         return Reply.error(
             say("unknown_topic", lang, topic=wanted[:60], topics=names), COMMAND.usage_line(lang)
         )
     candidates = knowledge.insights(topic)
-    scope = f"{request.scope}:{topic.id if topic else '*'}"
+    scope = request.origin.rotation_scope(topic.id if topic else "*")
     chosen_id = services.rotation.next(scope, [p.id for p in candidates], services.clock())
     passage = next(p for p in candidates if p.id == chosen_id)
     article = knowledge.article(passage.article_id)
@@ -50,10 +69,7 @@ def insight(request: Request, services: Services) -> Reply:
 COMMAND = Command(
     name="insight",
     usage="insight [topic] [--lang en|fr]",
-    summary={
-        "en": "One insight from the articles, on a topic or a different one each time.",
-        "fr": "Un point clé des articles, sur un sujet ou un différent à chaque fois.",
-    },
+    summary=both("summary_insight"),
     run=insight,
     options=(Option("topic", "A topic from /meta topics", autocomplete="topics"),),
 )

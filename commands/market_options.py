@@ -30,17 +30,15 @@ def market_options(request: Request, allow_range: bool) -> MarketOptions:
         elif allow_range and word in RANGES and range_key is None:
             range_key = word
         elif allow_range:
-            raise CommandError(f"“{word[:30]}” is not a range; use one of {RANGE_NAMES}.")
+            raise CommandError("bad_range", word=word[:30], ranges=RANGE_NAMES)
         else:
-            raise CommandError(f"“{word[:30]}” is not an option here; only `share` is.")
+            raise CommandError("share_only", word=word[:30])
     if range_key is not None and range_key not in RANGES:
-        raise CommandError(f"“{range_key[:30]}” is not a range; use one of {RANGE_NAMES}.")
+        raise CommandError("bad_range", word=range_key[:30], ranges=RANGE_NAMES)
     day = None
     if raw := request.option("date"):
         try:
             day = dt.date.fromisoformat(raw)
         except ValueError:
-            raise CommandError(
-                f"“{raw[:30]}” is not a date; use YYYY-MM-DD, e.g. 2024-03-13."
-            ) from None
+            raise CommandError("bad_date", value=raw[:30]) from None
     return MarketOptions(range_key or DEFAULT_RANGE, share, day)

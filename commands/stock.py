@@ -8,6 +8,7 @@ from briefings.market.bars import MarketDataError
 from briefings.present import stock_reply
 from chat.reply import Reply
 from chat.request import Request
+from chat.wording import both
 from commands.base import Command, CommandError, Option, language_of
 from commands.market_options import market_options
 from commands.services import Services
@@ -30,7 +31,7 @@ async def stock(request: Request, services: Services) -> Reply:
             article.date,
         )
     except MarketDataError as exc:
-        raise CommandError(str(exc)) from None
+        raise CommandError("market_data", detail=exc.args[0]) from None
     chart = await chart_for(services.market, report, lang, article.date)
     return stock_reply(report, lang, chart, formatting.day(article.date, lang), options.share)
 
@@ -38,10 +39,7 @@ async def stock(request: Request, services: Services) -> Reply:
 COMMAND = Command(
     name="stock",
     usage=f"stock [{'|'.join(RANGES)}] [share]",
-    summary={
-        "en": "How META is moving: changes, 52-week range, volume, benchmark and peers, chart.",
-        "fr": "Comment évolue META : variations, plus haut/bas 52 sem., volume, indice, pairs, graphique.",
-    },
+    summary=both("summary_stock"),
     run=stock,
     options=(
         Option("range", "Period of the change and the chart", choices=tuple(RANGES)),

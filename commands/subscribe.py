@@ -16,6 +16,7 @@ from briefings.subscriptions.model import (
 from briefings.subscriptions.timing import next_post
 from chat.reply import Context, Paragraph, Reply
 from chat.request import Request
+from chat.wording import both, say
 from commands.base import Command, CommandError, Option, language_of
 from commands.channel_rules import may_change_subscription
 from commands.services import Services
@@ -36,11 +37,9 @@ def _read(request: Request, lang: str) -> tuple[str, str, str, str]:
         elif not cadence:
             cadence = word
         else:
-            raise SubscriptionError(f"I don't know what “{word[:20]}” means here.")
+            raise SubscriptionError("sub_unknown_word", word=word[:20])
     if not time_text or not zone_text:
-        raise SubscriptionError(
-            "Give a time and a time zone, e.g. `/meta subscribe 08:30 Europe/Paris`."
-        )
+        raise SubscriptionError("sub_time_and_zone")
     return time_text, zone_text, language or lang, cadence or DEFAULT_CADENCE
 
 
@@ -53,7 +52,7 @@ def subscribe(request: Request, services: Services) -> Reply:
         time, zone = parse_time(time_text), parse_zone(zone_text)
         language, cadence = parse_language(language), parse_cadence(cadence)
     except SubscriptionError as error:
-        raise CommandError(str(error)) from None
+        raise CommandError(error.key, **error.values) from None
     sub = services.subscriptions.save(
         request.platform,
         request.workspace,
@@ -66,27 +65,20 @@ def subscribe(request: Request, services: Services) -> Reply:
         services.clock(),
     )
     upcoming = next_post(sub, services.clock(), services.market.calendar)
-    confirmation = {
-        "en": "Subscribed: {what}. Next briefing: {next}.",
-        "fr": "Abonnement enregistré : {what}. Prochain briefing : {next}.",
-    }[lang]
-    text = confirmation.format(
-        what=describe(sub, lang), next=f"{local_moment(upcoming, lang)} ({zone})"
+    text = say(
+        "subscribed",
+        lang,
+        what=describe(sub, lang),
+        next=f"{local_moment(upcoming, lang)} ({zone})",
     )
-    hint = {
-        "en": "`/meta schedule` shows it, `/meta unsubscribe` stops it.",
-        "fr": "`/meta schedule` l’affiche, `/meta unsubscribe` l’arrête.",
-    }[lang]
+    hint = say("subscribed_hint", lang)
     return Reply((Paragraph(text), Context(hint)), data={"subscription_id": sub.id})
 
 
 COMMAND = Command(
     name="subscribe",
     usage=USAGE,
-    summary={
-        "en": "Post the daily briefing in this channel at a time of your zone.",
-        "fr": "Publier le briefing quotidien dans ce canal à l’heure de votre fuseau.",
-    },
+    summary=both("summary_subscribe"),
     run=subscribe,
     options=(
         Option("time", "HH:MM on 24 hours, or 8:30am", required=True),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chat.reply import BulletList, Context, Heading, Reply
 from chat.request import Request
-from chat.wording import say
+from chat.wording import both, say
 from commands.base import Command, language_of
 from commands.services import Services
 
@@ -40,9 +40,6 @@ def topics(request: Request, services: Services) -> Reply:
 COMMAND = Command(
     name="topics",
     usage="topics [--lang en|fr]",
-    summary={
-        "en": "The topics the articles cover.",
-        "fr": "Les sujets couverts par les articles.",
-    },
+    summary=both("summary_topics"),
     run=topics,
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from chat.reply import Paragraph, Reply
 from chat.request import Request
+from chat.wording import both, say
 from commands.base import Command, language_of
 from commands.channel_rules import may_change_subscription
 from commands.services import Services
@@ -15,26 +16,14 @@ def unsubscribe(request: Request, services: Services) -> Reply:
     if not may_change_subscription(request, services.settings):
         return Reply.error(not_allowed(request, lang))
     removed = services.subscriptions.remove(request.platform, request.channel, request.workspace)
-    text = {
-        True: {
-            "en": "Unsubscribed: no more daily briefings in this channel.",
-            "fr": "Désabonné : plus de briefing quotidien dans ce canal.",
-        },
-        False: {
-            "en": "This channel has no daily briefing; nothing to stop.",
-            "fr": "Ce canal n’a pas de briefing quotidien ; rien à arrêter.",
-        },
-    }[bool(removed)][lang]
+    text = say("unsubscribed" if removed else "nothing_to_unsubscribe", lang)
     return Reply((Paragraph(text),), data={"removed": removed})
 
 
 COMMAND = Command(
     name="unsubscribe",
     usage="unsubscribe",
-    summary={
-        "en": "Stop this channel's daily briefing.",
-        "fr": "Arrêter le briefing quotidien de ce canal.",
-    },
+    summary=both("summary_unsubscribe"),
     run=unsubscribe,
     changes_channel=True,
 )

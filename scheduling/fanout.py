@@ -18,15 +18,13 @@ from briefings.subscriptions.model import Subscription
 from briefings.subscriptions.timing import Due, owed
 from chat.delivery import DeliveryError, DeliveryPort, Target
 from chat.reply import Context, Reply
+from chat.wording import say
+from commands.brief import insight_of_the_day
 
 if TYPE_CHECKING:
     from commands.services import Services
 
 log = logging.getLogger(__name__)
-LATE_NOTE = {
-    "en": "Posted late: this briefing was due at {time} ({zone}).",
-    "fr": "Publié en retard : ce briefing était prévu à {time} ({zone}).",
-}
 
 
 @dataclass
@@ -183,16 +181,11 @@ class Deliveries:
 
     def _reply_for(self, due: Due, market: object, chart: bytes | None) -> Reply:
         sub, knowledge = due.subscription, self.services.knowledge
-        candidates = knowledge.insights()
-        scope = f"{sub.platform}:{sub.workspace}:{sub.channel}:brief"
-        chosen = self.services.rotation.next(
-            scope, [p.id for p in candidates], self.services.clock()
-        )
-        passage = next(p for p in candidates if p.id == chosen)
+        passage = insight_of_the_day(self.services, sub.origin)
         made = briefing(sub.language, market, knowledge, passage, chart, self.services.answerer)  # type: ignore[arg-type]
         reply = briefing_reply(made, public=True)
         if due.late:
-            note = LATE_NOTE[sub.language].format(time=sub.time_text, zone=sub.zone)
+            note = say("posted_late", sub.language, time=sub.time_text, zone=sub.zone)
             reply = replace(reply, blocks=(*reply.blocks, Context(note)))
         return reply
 

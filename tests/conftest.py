@@ -49,7 +49,7 @@ class Chat:
     def __init__(self, services: Services, **context: object) -> None:
         self.services = services
         self.router = Router(services)
-        self.context = {"platform": "console", **context}
+        self.context = {"platform": "console", "can_manage_channel": True, **context}
         self.last: Reply | None = None
 
     def send(self, text: str, **context: object) -> Reply:

@@ -230,6 +230,7 @@ def test_subscribe_text_stores_a_complete_subscription_or_nothing(
         workspace="T1",
         channel=channel,
         user="U0ALICE001",
+        can_manage_channel=True,
     )
     before = services.subscriptions.all()
     reply = asyncio.run(router.handle(request))
@@ -474,7 +475,7 @@ def test_any_accepted_price_file_gives_a_briefing_not_a_crash(
     path.write_text("\n".join(lines) + "\n")
     config = load_settings(data_dir=tmp_path / "data")
     services = Services(config, clock=lambda: NOW, rng=random.Random(7), price_files={"META": path})
-    reply = asyncio.run(Router(services).handle(parse(f"/meta {command}")))
+    reply = asyncio.run(Router(services).handle(parse(f"/meta {command}", can_manage_channel=True)))
     assert reply.ok and not reply.internal_error, reply.plain_text()
 
 

@@ -130,7 +130,7 @@ def _stock(tmp_path: Path, closes: list[float], command: str = "stock 5d"):  # t
     services = Services(
         config, clock=lambda: now_, rng=random.Random(7), price_files={"META": path}
     )
-    return asyncio.run(Router(services).handle(parse(f"/meta {command}")))
+    return asyncio.run(Router(services).handle(parse(f"/meta {command}", can_manage_channel=True)))
 
 
 @pytest.mark.parametrize("command", ["stock 5d", "brief"])

@@ -315,3 +315,36 @@ async def test_yahoo_failure_with_nothing_stored_is_unavailable(yahoo, store, an
         await _market_data(store, Clock()).series("META")
     assert error.value.reason == FAILURES[answer][1]
     assert store.load("META") is None
+
+
+def test_a_french_briefing_says_yahoo_is_unreachable_in_french(yahoo, settings):
+    from commands.services import Services
+    from tests.conftest import Chat
+
+    _serve(yahoo, "META", "down")
+    services = Services(settings, market_source=YahooSource(session=requests.Session()))
+    reply = Chat(services).send("/meta brief --lang fr").plain_text()
+    assert (
+        "Les cours sont indisponibles pour le moment (Yahoo injoignable (ConnectionError))" in reply
+    )
+    assert "unreachable" not in reply
+    english = Chat(services).send("/meta brief").plain_text()  # the same reason, in English
+    assert "Market data is unavailable right now (Yahoo unreachable (ConnectionError))" in english
+
+
+def test_a_french_stock_reply_on_stored_bars_says_why_in_french(yahoo, settings):
+    from commands.services import Services
+    from tests.conftest import Chat
+
+    def chat() -> Chat:  # a fresh process each time: nothing in memory, the bars in the database
+        return Chat(Services(settings, market_source=YahooSource(session=requests.Session())))
+
+    _serve(yahoo, "META", "ok")
+    assert (
+        "Données : Yahoo Finance, au 26 nov. 2025"
+        in chat().send("/meta stock --lang fr").plain_text()
+    )
+    _serve(yahoo, "META", "429")
+    reply = chat().send("/meta stock --lang fr").plain_text()
+    assert "Données : Yahoo Finance indisponible (limite de requêtes Yahoo) ; données " in reply
+    assert "rate limit" not in reply

@@ -83,7 +83,9 @@ def test_clipping_never_cuts_an_entity_in_half() -> None:
 
 
 def test_the_share_button_carries_the_request_safely() -> None:
-    request = Request("ask", text="<!channel> & co " + "x" * 3000, lang="fr")
+    request = Request(
+        "ask", text="<!channel> & co " + "x" * 3000, lang="fr", can_manage_channel=True
+    )
     value = share_value(request)
     assert len(value) <= 2000 and "<" not in value and "&" not in value
     decoded = read_share_value(value)
@@ -94,7 +96,9 @@ def test_the_share_button_carries_the_request_safely() -> None:
 
 def test_an_ephemeral_chart_reply_says_the_chart_comes_with_share() -> None:
     reply = Reply((Heading("META"), Image(b"png", "chart")), data={"lang": "fr"})
-    message = ephemeral_message(reply, Request("stock", text="1y"), "fr", "stock 1y share")
+    message = ephemeral_message(
+        reply, Request("stock", text="1y", can_manage_channel=True), "fr", "stock 1y share"
+    )
     assert message["response_type"] == "ephemeral"
     note, actions = message["blocks"][-2:]
     assert note["elements"][0]["text"] == (

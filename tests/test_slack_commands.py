@@ -175,6 +175,36 @@ async def test_a_crash_in_a_command_is_an_apology_without_a_traceback(
     assert "Traceback" not in ack.body and "secret internals" not in ack.body
 
 
+async def test_a_bad_range_in_french_gets_one_french_line_and_the_french_usage(
+    slack: SlackUser,
+) -> None:
+    ack = await slack.command("/meta stock 7y --lang fr")
+    line, usage = ack.text.split("\n")
+    assert line.startswith("« 7y » n’est pas une période ; utilisez l’une de 1d, 5d")
+    assert usage.startswith("Utilisation : `/meta stock [")
+
+
+async def test_a_slow_command_asked_in_french_is_acknowledged_in_french(
+    api: FakeSlack, settings: Settings
+) -> None:
+    async def slow(request: object, _services: object) -> Reply:
+        return Reply((), data={"lang": "fr"})
+
+    commands = {
+        "lent": Command("lent", "lent", {"en": "Slow."}, slow, slow=True, text_tells_language=True)
+    }
+    router = Router(market_services(slack_settings(api)), commands)
+    adapter, runner, url = await start_bot(api, router)
+    try:
+        ack = await SlackUser(url + "/slack/events", api).command(
+            "/meta lent Pourquoi Meta publie-t-il LLaMA ?"
+        )
+    finally:
+        await adapter.stop()
+        await runner.cleanup()
+    assert ack.json == {"response_type": "ephemeral", "text": "Je m’en occupe…"}
+
+
 # ---- slow commands: ack at once, answer through response_url -----------------------------
 
 

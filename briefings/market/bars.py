@@ -8,11 +8,13 @@ from dataclasses import dataclass, replace
 
 class MarketDataError(Exception):
     """Bad market-data input a person can fix (a malformed CSV file, a date before the data).
-    The message is one line naming the file or symbol and the problem."""
+    The message is one line naming the file or symbol and the problem (a `Phrase` when it is
+    worded for the reader, like a date before the data)."""
 
 
 class MarketDataUnavailable(Exception):
-    """No bars at all for a symbol: upstream failed and nothing is stored. `reason` is short."""
+    """No bars at all for a symbol: upstream failed and nothing is stored. `reason` is short
+    (a `chat.wording.Phrase` when it comes from our sources, so a reader gets it in their language)."""
 
     def __init__(self, symbol: str, reason: str) -> None:
         super().__init__(f"{symbol}: {reason}")
@@ -35,7 +37,8 @@ class Series:
     """A symbol's daily bars, oldest first, unique dates, and where and when they came from.
 
     `stale_reason` is None for fresh data; otherwise the short reason the bars came from the
-    store instead of the source ("Yahoo rate limit", "network error"...), shown with "as of".
+    store instead of the source ("Yahoo rate limit", "network error"...), shown with "as of";
+    a `chat.wording.Phrase` from our sources, worded in the reader's language where shown.
     """
 
     symbol: str

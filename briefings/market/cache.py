@@ -12,6 +12,7 @@ from typing import Protocol
 from briefings.market.bars import MarketDataError, MarketDataUnavailable, Series
 from briefings.market.store import BarStore
 from briefings.market.yahoo_source import RateLimited
+from chat.wording import Phrase
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +101,9 @@ class MarketData:
         if self._rate_limited is not None:
             reason, until = self._rate_limited
             if now < until:
-                return f"{reason}, retrying after {until.astimezone(dt.UTC):%H:%M} UTC"
+                return Phrase(
+                    "reason.retrying", reason=reason, time=f"{until.astimezone(dt.UTC):%H:%M}"
+                )
         failure = self._failures.get(symbol)
         if failure is not None and now < failure[1]:
             return failure[0]
@@ -119,13 +122,15 @@ class MarketData:
         except MarketDataUnavailable as exc:
             reason = exc.reason
         except TimeoutError:
-            reason = f"timeout after {self.timeout:g} s"
+            reason = Phrase("reason.timeout", seconds=f"{self.timeout:g}")
         except MarketDataError as exc:  # a bad price file: not transient, the person must see it
             self.upstream_errors += 1
             log.warning("market data: %s from %s: %s", symbol, self.source.name, exc)
             raise
         except Exception as exc:
-            reason = f"{self.source.name} error ({type(exc).__name__})"
+            reason = Phrase(
+                "reason.source_error", source=self.source.name, error=type(exc).__name__
+            )
         else:
             self._memory[symbol] = (series, self.clock())
             self._failures.pop(symbol, None)

@@ -13,6 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
 from briefings.market.bars import MarketDataError, Series
+from chat.wording import say
 
 WIDTH_PX, HEIGHT_PX, DPI = 800, 400, 100
 SESSIONS_PER_MONTH = 21
@@ -36,11 +37,6 @@ _MONTHS_FR = [
     "déc.",
 ]
 
-_TEXT = {
-    "en": {"date": "Date", "close": "Close", "rebased": "rebased", "article": "Article"},
-    "fr": {"date": "Date", "close": "Clôture", "rebased": "rebasé", "article": "Article"},
-}
-
 
 def _lang(lang: str) -> str:
     return "fr" if lang.lower().startswith("fr") else "en"
@@ -48,15 +44,12 @@ def _lang(lang: str) -> str:
 
 def chart_title(symbol: str, sessions: int, lang: str) -> str:
     """A title like "META, last 3 months" / "META, 3 derniers mois"."""
-    fr = _lang(lang) == "fr"
     months = round(sessions / SESSIONS_PER_MONTH)
     if months < 1:
-        period = f"{sessions} dernières séances" if fr else f"last {sessions} sessions"
-    elif months == 1:
-        period = "dernier mois" if fr else "last month"
-    else:
-        period = f"{months} derniers mois" if fr else f"last {months} months"
-    return f"{symbol}, {period}"
+        return say("chart.title_sessions", _lang(lang), symbol=symbol, sessions=sessions)
+    if months == 1:
+        return say("chart.title_month", _lang(lang), symbol=symbol)
+    return say("chart.title_months", _lang(lang), symbol=symbol, months=months)
 
 
 def format_day(day: dt.date, lang: str) -> str:
@@ -101,7 +94,7 @@ def render_chart(
     bars = company.up_to(end).bars[-sessions:]
     if not bars:
         raise MarketDataError(f"{company.symbol}: no prices on or before {end} to chart")
-    text = _TEXT[_lang(lang)]
+    lang = _lang(lang)
     days = [b.date for b in bars]
     closes = [b.close for b in bars]
 
@@ -120,7 +113,7 @@ def render_chart(
                 color=BENCHMARK_COLOR,
                 linewidth=1.3,
                 linestyle="--",
-                label=f"{benchmark.symbol} ({text['rebased']})",
+                label=say("chart.rebased", lang, symbol=benchmark.symbol),
             )
 
     if article_date is not None and days[0] <= article_date <= days[-1]:
@@ -129,7 +122,7 @@ def render_chart(
             color=ARTICLE_COLOR,
             linewidth=1,
             linestyle=":",
-            label=text["article"],
+            label=say("chart.article", lang),
         )
 
     ax.annotate(
@@ -144,8 +137,8 @@ def render_chart(
     ax.plot([days[-1]], [closes[-1]], marker="o", markersize=4, color=COMPANY_COLOR)  # type: ignore[arg-type]
 
     ax.set_title(chart_title(company.symbol, sessions, lang))
-    ax.set_xlabel(text["date"])
-    ax.set_ylabel(text["close"])
+    ax.set_xlabel(say("chart.date", lang))
+    ax.set_ylabel(say("chart.close", lang))
     ax.xaxis.set_major_locator(AutoDateLocator(minticks=4, maxticks=8))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: format_day(_num_to_date(x), lang)))
     ax.grid(True, alpha=0.3)

@@ -8,6 +8,7 @@ import math
 from pathlib import Path
 
 from briefings.market.bars import Bar, MarketDataError, MarketDataUnavailable, Series
+from chat.wording import Phrase
 
 REQUIRED = ("Date", "Open", "High", "Low", "Close", "Volume")
 EXPECTED = ",".join(REQUIRED)
@@ -117,5 +118,5 @@ class FileSource:
     def fetch(self, symbol: str) -> Series:
         path = self.files.get(symbol.upper())
         if path is None:
-            raise MarketDataUnavailable(symbol, "no price file")
+            raise MarketDataUnavailable(symbol, Phrase("reason.no_price_file"))
         return read_bars_csv(path, symbol)

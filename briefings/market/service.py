@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from briefings.market.bars import MarketDataUnavailable, Series
 from briefings.market.calendar import MarketCalendar
+from chat.wording import Phrase
 
 if TYPE_CHECKING:
     from briefings.market.cache import MarketData
@@ -90,7 +91,7 @@ class MarketService:
     async def series(self, symbol: str) -> Series | MarketDataUnavailable:
         """The symbol's bars, or the reason there are none (never raises for missing data)."""
         if self.files and symbol not in self.files:
-            return MarketDataUnavailable(symbol, "no price file")
+            return MarketDataUnavailable(symbol, Phrase("reason.no_price_file"))
         try:
             return await self.data.series(symbol)
         except MarketDataUnavailable as unavailable:

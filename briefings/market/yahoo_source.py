@@ -7,9 +7,10 @@ import math
 from typing import Any
 
 from briefings.market.bars import Bar, MarketDataUnavailable, Series
+from chat.wording import Phrase
 
-NO_DATA = "no data from Yahoo (unknown or delisted symbol?)"
-RATE_LIMIT = "Yahoo rate limit"
+NO_DATA = Phrase("reason.no_data")
+RATE_LIMIT = Phrase("reason.rate_limit")
 
 
 class RateLimited(MarketDataUnavailable):
@@ -45,9 +46,8 @@ class YahooSource:
         except Exception as exc:
             if _http_status(exc) == 404:  # Yahoo's answer for an unknown symbol
                 raise MarketDataUnavailable(symbol, NO_DATA) from exc
-            raise MarketDataUnavailable(
-                symbol, f"Yahoo unreachable ({type(exc).__name__})"
-            ) from exc
+            reason = Phrase("reason.unreachable", error=type(exc).__name__)
+            raise MarketDataUnavailable(symbol, reason) from exc
         bars = _bars(frame)
         if not bars:
             raise MarketDataUnavailable(symbol, NO_DATA)

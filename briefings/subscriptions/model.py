@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from chat.request import Origin
+from chat.wording import WordedError
+
 CADENCES = ("trading-days", "weekdays", "daily")
 LANGUAGES = ("en", "fr")
 DEFAULT_CADENCE = "trading-days"
@@ -33,8 +36,8 @@ _ABBREVIATIONS = {
 }
 
 
-class SubscriptionError(ValueError):
-    """Bad subscription input; the message says what was wrong and what would work."""
+class SubscriptionError(WordedError, ValueError):
+    """Bad subscription input, as a wording key and values: what was wrong and what would work."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,11 @@ class Subscription:
     created_by: str
     created_at: dt.datetime
     paused_reason: str | None = None
+
+    @property
+    def origin(self) -> Origin:
+        """The channel it posts in, and who subscribed it."""
+        return Origin(self.platform, self.workspace, self.channel, self.created_by)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -68,9 +76,7 @@ def parse_time(text: str) -> dt.time:
     if match := _TIME_12H.match(value):
         hour = int(match.group(1)) % 12 + (12 if match.group(3) == "p" else 0)
         return dt.time(hour, int(match.group(2) or 0))
-    raise SubscriptionError(
-        f"“{text[:20]}” isn't a time I understand; use HH:MM on 24 hours (08:30, 17:45) or 8:30am."
-    )
+    raise SubscriptionError("bad_time", text=text[:20])
 
 
 @cache
@@ -91,11 +97,9 @@ def parse_zone(text: str) -> str:
         except (ZoneInfoNotFoundError, ValueError):
             pass
     suggestion = suggest_zone(name)
-    hint = f" Did you mean {suggestion}?" if suggestion else ""
-    raise SubscriptionError(
-        f"“{name[:40]}” isn't a time zone I know; use an IANA name like Europe/Paris or "
-        f"America/New_York.{hint}"
-    )
+    if suggestion:
+        raise SubscriptionError("bad_zone_suggestion", name=name[:40], suggestion=suggestion)
+    raise SubscriptionError("bad_zone", name=name[:40])
 
 
 def suggest_zone(name: str) -> str | None:
@@ -120,7 +124,7 @@ def suggest_zone(name: str) -> str | None:
 def parse_language(text: str) -> str:
     value = text.strip().lower()
     if value not in LANGUAGES:
-        raise SubscriptionError(f"“{text[:20]}” isn't a language here; use en or fr.")
+        raise SubscriptionError("bad_sub_language", text=text[:20])
     return value
 
 
@@ -129,8 +133,5 @@ def parse_cadence(text: str) -> str:
     if value in ("trading", "trading-day", "trading_days", "tradingdays"):
         value = "trading-days"
     if value not in CADENCES:
-        raise SubscriptionError(
-            f"“{text[:20]}” isn't a cadence; use trading-days (US market sessions), weekdays "
-            "(Monday to Friday) or daily."
-        )
+        raise SubscriptionError("bad_cadence", text=text[:20])
     return value

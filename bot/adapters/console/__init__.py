@@ -10,7 +10,7 @@ import textwrap
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, assert_never
 
 from chat.delivery import Target
 from chat.reply import BulletList, Context, Fields, Heading, Image, Paragraph, Quote, Reply
@@ -24,25 +24,28 @@ def render(reply: Reply) -> str:
     """A reply as plain text for a terminal."""
     lines: list[str] = []
     for block in reply.blocks:
-        if isinstance(block, Heading):
-            lines += [block.text, "=" * min(len(block.text), WIDTH)]
-        elif isinstance(block, Paragraph):
-            lines += textwrap.wrap(block.text, WIDTH) or [""]
-        elif isinstance(block, Quote):
-            lines += ["  │ " + line for line in textwrap.wrap(block.text, WIDTH - 4)]
-            if block.attribution:
-                lines.append(f"  └ {block.attribution}")
-        elif isinstance(block, Fields):
-            width = max(len(label) for label, _ in block.items)
-            lines += [f"  {label.ljust(width)}  {value}" for label, value in block.items]
-        elif isinstance(block, BulletList):
-            for item in block.items:
-                wrapped = textwrap.wrap(item, WIDTH - 4) or [""]
-                lines += ["  • " + wrapped[0]] + ["    " + rest for rest in wrapped[1:]]
-        elif isinstance(block, Image):
-            lines.append(f"[image: {block.alt} ({len(block.png) // 1024} KB)]")
-        elif isinstance(block, Context):
-            lines += ["  " + line for line in textwrap.wrap(block.text, WIDTH - 2)]
+        match block:
+            case Heading(text):
+                lines += [text, "=" * min(len(text), WIDTH)]
+            case Paragraph(text):
+                lines += textwrap.wrap(text, WIDTH) or [""]
+            case Quote(text, attribution):
+                lines += ["  │ " + line for line in textwrap.wrap(text, WIDTH - 4)]
+                if attribution:
+                    lines.append(f"  └ {attribution}")
+            case Fields(items):
+                width = max(len(label) for label, _ in items)
+                lines += [f"  {label.ljust(width)}  {value}" for label, value in items]
+            case BulletList(items):
+                for item in items:
+                    wrapped = textwrap.wrap(item, WIDTH - 4) or [""]
+                    lines += ["  • " + wrapped[0]] + ["    " + rest for rest in wrapped[1:]]
+            case Image(png, alt):
+                lines.append(f"[image: {alt} ({len(png) // 1024} KB)]")
+            case Context(text):
+                lines += ["  " + line for line in textwrap.wrap(text, WIDTH - 2)]
+            case _:
+                assert_never(block)
     return "\n".join(lines)
 
 
@@ -82,7 +85,8 @@ class ConsoleAdapter:
                 continue
             if text.lower() in {"exit", "quit", "/exit", "/quit"}:
                 break
-            reply = await self.router.handle_text(text, platform="console")
+            # The person at the terminal runs the bot: they may manage its one channel.
+            reply = await self.router.handle_text(text, platform="console", can_manage_channel=True)
             self.stdout.write(render(reply) + "\n\n")
             self.stdout.flush()
 

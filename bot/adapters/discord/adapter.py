@@ -32,7 +32,7 @@ from bot.adapters.discord.embeds import CONTENT_MAX, clip, error_text, neutral, 
 from chat.delivery import DeliveryError, Target
 from chat.reply import Reply
 from chat.request import Request
-from chat.wording import say
+from chat.wording import both, say
 from commands import Command
 from commands.base import Option
 from commands.completions import complete
@@ -48,14 +48,8 @@ CHOICE_MAX = 100  # ... and for a choice's name and value
 NONCE_MAX = 25
 GROUP_DESCRIPTION = "Briefings on Meta's AI strategy: answers, insights, the stock"
 
-MISSING_MANAGE_CHANNELS = {
-    "en": "You need the Manage Channels permission to change this channel's briefing.",
-    "fr": "Il vous faut la permission « Gérer les salons » pour modifier le briefing de ce salon.",
-}
-NOT_AVAILABLE = {
-    "en": "That command isn't available here.",
-    "fr": "Cette commande n’est pas disponible ici.",
-}
+MISSING_MANAGE_CHANNELS = both("discord.missing_manage_channels")
+NOT_AVAILABLE = both("discord.not_available")
 
 _PERMANENT_CODES = {
     50001: "missing access",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, assert_never
 
 import discord
 
@@ -73,11 +73,15 @@ def _quote(block: Quote) -> str:
 
 
 def _text(block: Paragraph | Quote | BulletList) -> str:
-    if isinstance(block, Paragraph):
-        return block.text
-    if isinstance(block, Quote):
-        return _quote(block)
-    return "\n".join(f"• {item}" for item in block.items)
+    match block:
+        case Paragraph(text):
+            return text
+        case Quote():
+            return _quote(block)
+        case BulletList(items):
+            return "\n".join(f"• {item}" for item in items)
+        case _:
+            assert_never(block)
 
 
 def render(reply: Reply) -> Rendered:
@@ -98,22 +102,25 @@ def render(reply: Reply) -> Rendered:
             description.append(text)
 
     for block in reply.blocks:
-        if isinstance(block, Heading):
-            if not title and not description and not fields_started:
-                title = block.text
-            elif fields_started:
-                fields.append([block.text, "", False])
-            else:
-                description.append(f"**{block.text}**")
-        elif isinstance(block, Paragraph | Quote | BulletList):
-            add_text(_text(block))
-        elif isinstance(block, Fields):
-            fields_started = True
-            fields.extend([label, value, True] for label, value in block.items)
-        elif isinstance(block, Context):
-            footer.append(block.text)
-        elif isinstance(block, Image):
-            images.append(block)
+        match block:
+            case Heading(text):
+                if not title and not description and not fields_started:
+                    title = text
+                elif fields_started:
+                    fields.append([text, "", False])
+                else:
+                    description.append(f"**{text}**")
+            case Paragraph() | Quote() | BulletList():
+                add_text(_text(block))
+            case Fields(items):
+                fields_started = True
+                fields.extend([label, value, True] for label, value in items)
+            case Context(text):
+                footer.append(text)
+            case Image():
+                images.append(block)
+            case _:
+                assert_never(block)
 
     embed = _fit(
         title=neutral(title),

@@ -53,7 +53,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.base import ChatAdapter
 from bot.adapters.slack.blocks import (
     SHARE_ACTION,
-    TEXT,
     ephemeral_message,
     plain_message,
     public_message,
@@ -66,6 +65,7 @@ from chat.delivery import DeliveryError, Target
 from chat.reply import Reply
 from chat.request import Request
 from chat.wording import say
+from commands.base import reply_language
 from commands.router import Router, parse
 from config import SettingsError, SlackSettings
 
@@ -399,7 +399,8 @@ class SlackAdapter(ChatAdapter):
     # ---- slash command ---------------------------------------------------------------------
 
     def _lang(self, request: Request) -> str:
-        return request.lang if request.lang in TEXT else self.settings.default_language
+        """The asker's language for the adapter's own words ("Working on it…")."""
+        return reply_language(request, self.router.services, self.router.command_for(request))
 
     async def _on_command(
         self, ack: Any, body: dict[str, Any], respond: Any, client: AsyncWebClient

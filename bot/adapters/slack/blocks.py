@@ -17,10 +17,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, assert_never
 
 from chat.reply import BulletList, Context, Fields, Heading, Image, Paragraph, Quote, Reply
 from chat.request import Request
+from chat.wording import LANGUAGES, say
 
 MAX_BLOCKS = 50
 MAX_SECTION = 3000
@@ -32,36 +33,13 @@ MAX_FALLBACK = 3000
 MAX_BUTTON_VALUE = 2000
 SHARE_ACTION = "share_reply"
 
-# The adapter's own words (the core's sentences live in chat.wording).
-TEXT = {
-    "en": {
-        "working": "Working on it…",
-        "share": "Share in channel",
-        "shared_by": "Shared by {user}",
-        "chart_with_share": "The chart comes with `share`: `/meta {usage}` posts it in the channel.",
-        "chart_in_thread": "Chart in the thread.",
-        "truncated": "… (shortened to fit in Slack)",
-        "cannot_post": "I can't post in this channel: invite me to it (`/invite`) and try again, "
-        "or use the command without `share`.",
-    },
-    "fr": {
-        "working": "Je m’en occupe…",
-        "share": "Partager dans le canal",
-        "shared_by": "Partagé par {user}",
-        "chart_with_share": "Le graphique vient avec `share` : `/meta {usage}` le publie dans le canal.",
-        "chart_in_thread": "Graphique dans le fil.",
-        "truncated": "… (raccourci pour Slack)",
-        "cannot_post": "Je ne peux pas publier dans ce canal : invitez-moi (`/invite`) et "
-        "réessayez, ou utilisez la commande sans `share`.",
-    },
-}
-
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
 _PARTIAL_ENTITY = re.compile(r"&[a-z]{0,4}$")
 
 
 def t(lang: str, key: str, **values: object) -> str:
-    return TEXT.get(lang, TEXT["en"])[key].format(**values)
+    """The adapter's own words (`slack.<key>` in chat.wording)."""
+    return say(f"slack.{key}", lang, **values)
 
 
 def escape(text: str) -> str:
@@ -119,29 +97,35 @@ def content_blocks(reply: Reply) -> list[dict[str, Any]]:
     """The reply's text blocks as Block Kit (images excluded: they are uploaded as files)."""
     blocks: list[dict[str, Any]] = []
     for block in reply.blocks:
-        if isinstance(block, Heading):
-            text = clip(escape(block.text), MAX_HEADER)
-            blocks.append({"type": "header", "text": {"type": "plain_text", "text": text}})
-        elif isinstance(block, Paragraph):
-            blocks += _sections(escape(block.text))
-        elif isinstance(block, Quote):
-            lines = [f">{line}" for line in escape(block.text).splitlines() or [""]]
-            if block.attribution:
-                lines.append(f">— _{escape(block.attribution)}_")
-            blocks += _sections("\n".join(lines))
-        elif isinstance(block, Fields):
-            fields = [
-                {"type": "mrkdwn", "text": clip(f"*{escape(label)}*\n{escape(value)}", MAX_FIELD)}
-                for label, value in block.items
-            ]
-            for start in range(0, len(fields), MAX_FIELDS):
-                blocks.append({"type": "section", "fields": fields[start : start + MAX_FIELDS]})
-        elif isinstance(block, BulletList):
-            blocks += _sections("\n".join(f"• {escape(item)}" for item in block.items))
-        elif isinstance(block, Context):
-            blocks.append(_context(escape(block.text)))
-        elif isinstance(block, Image):
-            continue
+        match block:
+            case Heading(text):
+                header = clip(escape(text), MAX_HEADER)
+                blocks.append({"type": "header", "text": {"type": "plain_text", "text": header}})
+            case Paragraph(text):
+                blocks += _sections(escape(text))
+            case Quote(text, attribution):
+                lines = [f">{line}" for line in escape(text).splitlines() or [""]]
+                if attribution:
+                    lines.append(f">— _{escape(attribution)}_")
+                blocks += _sections("\n".join(lines))
+            case Fields(items):
+                fields = [
+                    {
+                        "type": "mrkdwn",
+                        "text": clip(f"*{escape(label)}*\n{escape(value)}", MAX_FIELD),
+                    }
+                    for label, value in items
+                ]
+                for start in range(0, len(fields), MAX_FIELDS):
+                    blocks.append({"type": "section", "fields": fields[start : start + MAX_FIELDS]})
+            case BulletList(items):
+                blocks += _sections("\n".join(f"• {escape(item)}" for item in items))
+            case Context(text):
+                blocks.append(_context(escape(text)))
+            case Image():
+                continue  # uploaded as a file by the adapter
+            case _:
+                assert_never(block)
     return blocks
 
 
@@ -196,9 +180,9 @@ def fallback_text(reply: Reply, extra: str = "") -> str:
 
 def reply_lang(reply: Reply, request: Request | None, default: str) -> str:
     lang = reply.data.get("lang") if isinstance(reply.data, Mapping) else None
-    if lang not in TEXT and request is not None:
+    if lang not in LANGUAGES and request is not None:
         lang = request.lang
-    return lang if lang in TEXT else default
+    return lang if lang in LANGUAGES else default
 
 
 def ephemeral_message(
