@@ -16,7 +16,7 @@ from aiohttp import web
 
 from bot.adapters import registry
 from bot.adapters.console import ConsoleAdapter
-from bot.web import health_app
+from bot.web import GuardedRunner, health_app, raise_open_files_limit
 from commands.router import Router
 from commands.services import Services
 from config import Settings
@@ -79,7 +79,8 @@ class BotRunner:
         app = health_app(self.status, self.metrics.exposition, accepting=lambda: self.ready)
         for adapter in self.adapters:
             adapter.add_routes(app)
-        self._web = web.AppRunner(app, access_log=None)
+        raise_open_files_limit()
+        self._web = GuardedRunner(app)
         await self._web.setup()
         await web.TCPSite(self._web, "0.0.0.0", self.settings.port).start()
         for adapter in self.adapters:

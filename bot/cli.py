@@ -186,7 +186,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:  # the last guard: log the details, show one line
         log.debug("unexpected failure in %s", args.command, exc_info=True)
-        logging.getLogger("bot").error("%s failed: %s", args.command, exc.__class__.__name__)
+        message = " ".join(str(exc).split())[:300]
+        logging.getLogger("bot").error(
+            "%s failed: %s: %s", args.command, exc.__class__.__name__, message
+        )
         return 1
 
 

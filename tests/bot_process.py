@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
+import resource
 import socket
 import sys
 from pathlib import Path
@@ -46,8 +47,9 @@ def bot_env(
 
 
 class BotProcess:
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], open_files: int | None = None) -> None:
         self.env = env
+        self.open_files = open_files  # a soft limit on open files for the process, if given
         self.url = f"http://127.0.0.1:{env['PORT']}"
         self.process: asyncio.subprocess.Process | None = None
 
@@ -66,6 +68,7 @@ class BotProcess:
                 cwd=ROOT,
                 stdout=asyncio.subprocess.DEVNULL,
                 stderr=stderr,
+                preexec_fn=self._limit_open_files if self.open_files else None,
             )
         deadline = asyncio.get_running_loop().time() + timeout
         async with aiohttp.ClientSession() as session:
@@ -80,6 +83,10 @@ class BotProcess:
                     raise AssertionError(f"the bot exited with {self.process.returncode}")
                 await asyncio.sleep(0.05)
         raise AssertionError("the bot did not become healthy in time")
+
+    def _limit_open_files(self) -> None:
+        _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (self.open_files, hard))
 
     @property
     def pid(self) -> int:

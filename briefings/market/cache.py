@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from briefings.market.bars import MarketDataError, MarketDataUnavailable, Series
 from briefings.market.store import BarStore
@@ -15,6 +17,7 @@ from briefings.market.yahoo_source import RateLimited
 from chat.wording import Phrase
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class MarketSource(Protocol):
@@ -113,7 +116,7 @@ class MarketData:
         self.upstream_fetches += 1
         try:
             series = await asyncio.wait_for(
-                asyncio.to_thread(self.source.fetch, symbol), self.timeout
+                in_daemon_thread(self.source.fetch, symbol), self.timeout
             )
         except RateLimited as exc:
             reason = exc.reason
@@ -172,3 +175,32 @@ class MarketData:
         if last is None:
             raise MarketDataUnavailable(symbol, reason)
         return replace(last, stale_reason=reason)
+
+
+def in_daemon_thread(function: Callable[..., T], *args: object) -> asyncio.Future[T]:
+    """Run a blocking upstream call in a daemon thread of its own. Unlike `asyncio.to_thread`,
+    a call stuck upstream (a network that never answers) holds up neither `asyncio.run`'s exit
+    nor the interpreter's: whoever awaits it with a timeout is free at the timeout."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def settle(result: T | None, error: BaseException | None) -> None:
+        if future.done():
+            return  # the awaiting side gave up (timeout) long ago
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)  # type: ignore[arg-type]
+
+    def work() -> None:
+        try:
+            result = function(*args)
+        except BaseException as exc:
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is waiting
+                loop.call_soon_threadsafe(settle, None, exc)
+        else:
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(settle, result, None)
+
+    threading.Thread(target=work, name="upstream-fetch", daemon=True).start()
+    return future

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
+from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
 
@@ -13,6 +16,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # The newest migration. Start-up compares it with the database's and skips Alembic (which
 # imports every migration file) when they match; tests/test_storage.py keeps it true.
 HEAD_REVISION = "0004"
+MIGRATION_LOCK_KEY = 0x6D696772  # "migr": the advisory lock migrating processes take turns on
 log = logging.getLogger(__name__)
 
 
@@ -48,12 +52,28 @@ class Database:
             return None  # no table yet: a new database
 
     def migrate(self) -> None:
-        """Apply every pending Alembic migration (idempotent, once per process)."""
+        """Apply every pending Alembic migration (idempotent, once per process). Processes
+        starting together take turns: one migrates under a lock, the others find it done."""
         if self._migrated:
             return
         if self.current_revision() == HEAD_REVISION:
             self._migrated = True
             return
+        try:
+            with self._migration_lock():
+                if self.current_revision() != HEAD_REVISION:
+                    self._upgrade()
+        except sa.exc.SQLAlchemyError as exc:
+            log.error("database migration failed on %s: %s", self.safe_url, exc)
+            raise
+        self._migrated = True
+
+    @property
+    def safe_url(self) -> str:
+        """The URL with any password hidden, for log lines."""
+        return sa.make_url(self.url).render_as_string(hide_password=True)
+
+    def _upgrade(self) -> None:
         from alembic import command
         from alembic.config import Config
 
@@ -61,7 +81,32 @@ class Database:
         config.set_main_option("script_location", str(MIGRATIONS))
         config.attributes["connection_engine"] = self.engine
         command.upgrade(config, "head")
-        self._migrated = True
+
+    @contextlib.contextmanager
+    def _migration_lock(self) -> Iterator[None]:
+        """A lock every process migrating this database shares: a PostgreSQL advisory lock,
+        or for SQLite an exclusive lock on a file beside the database."""
+        if self.engine.dialect.name == "postgresql":
+            with self.engine.connect() as conn:
+                conn.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+                try:
+                    yield
+                finally:
+                    conn.execute(
+                        sa.text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                    )
+                    conn.commit()
+            return
+        path = self.url.removeprefix("sqlite:///")
+        if not self.url.startswith("sqlite:///") or path in ("", ":memory:"):
+            yield
+            return
+        with open(path + ".migrate-lock", "a") as lock_file:
+            fcntl.flock(lock_file, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock_file, fcntl.LOCK_UN)
 
     def ready(self) -> Engine:
         """The engine, with the schema migrated."""

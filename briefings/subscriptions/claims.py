@@ -2,21 +2,24 @@
 
 Inserting the row is the claim: the unique key makes a second claim fail, so a restart, a
 second scheduler or a re-fired job never posts twice. A claim holds a lease; a claim whose
-owner died (lease run out, or a dead process on this host) may be taken over, and the new
+owner died (lease run out, a dead process on this host, or on PostgreSQL an owner on any host
+whose session is gone) may be taken over, and the new
 owner first asks the platform whether the post went out before the crash.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import socket
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from briefings.storage.tables import deliveries
@@ -62,15 +65,62 @@ def _owner_is_dead(owner: str | None) -> bool:
     return False
 
 
+LIVENESS_LOCKS = 0x636C  # "cl": the class of the advisory locks that say an owner is alive
+
+
+def _liveness_key(owner: str) -> int:
+    """The owner's advisory-lock key (a signed 32-bit int, as PostgreSQL's two-key form wants)."""
+    return int.from_bytes(zlib.crc32(owner.encode()).to_bytes(4, "big"), "big", signed=True)
+
+
 class ClaimStore:
+    """Claims on one database. On PostgreSQL, an owner holds a session advisory lock for as
+    long as it lives, so any host can tell at once that a claim's owner is gone."""
+
     def __init__(self, engine: Engine, owner: str = OWNER) -> None:
         self.engine = engine
         self.owner = owner
+        self._liveness: Connection | None = None
+
+    def _hold_liveness(self) -> None:
+        """Take this owner's liveness lock (PostgreSQL), once, on a connection of its own."""
+        if self.engine.dialect.name != "postgresql" or self._liveness is not None:
+            return
+        connection = self.engine.connect()
+        connection.execute(
+            sa.text("SELECT pg_advisory_lock(:cls, :key)"),
+            {"cls": LIVENESS_LOCKS, "key": _liveness_key(self.owner)},
+        )
+        connection.commit()
+        self._liveness = connection
+
+    def close(self) -> None:
+        """Let go of the liveness lock (a clean stop; a crash lets go by itself)."""
+        if self._liveness is not None:
+            with contextlib.suppress(Exception):
+                self._liveness.close()
+            self._liveness = None
+
+    def _owner_gone(self, conn: Connection, owner: str | None) -> bool:
+        """True when the claim's owner is known to be dead: a process of this host that no
+        longer runs, or (PostgreSQL) an owner whose session, and so its lock, is gone."""
+        if not owner or owner == self.owner:
+            return False
+        if _owner_is_dead(owner):
+            return True
+        if self.engine.dialect.name != "postgresql":
+            return False
+        free = conn.execute(
+            sa.text("SELECT pg_try_advisory_xact_lock(:cls, :key)"),
+            {"cls": LIVENESS_LOCKS, "key": _liveness_key(owner)},
+        ).scalar()
+        return bool(free)
 
     def claim(
         self, subscription_id: int, day: dt.date, late: bool, now: dt.datetime
     ) -> Claim | None:
         """Take the (subscription, day) delivery; None if someone else has it or it is done."""
+        self._hold_liveness()
         try:
             with self.engine.begin() as conn:
                 result = conn.execute(
@@ -98,6 +148,7 @@ class ClaimStore:
         process now holds, keyed by (subscription, day). Taken ones are tried for take-over."""
         if not wanted:
             return {}
+        self._hold_liveness()
         rows = [
             {
                 "subscription_id": sub,
@@ -151,7 +202,7 @@ class ClaimStore:
                 if row.lease_until.tzinfo
                 else row.lease_until.replace(tzinfo=dt.UTC)
             )
-            if lease > now and not _owner_is_dead(row.claimed_by):
+            if lease > now and not self._owner_gone(conn, row.claimed_by):
                 return None
             taken = conn.execute(
                 sa.update(deliveries)

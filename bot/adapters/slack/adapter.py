@@ -61,6 +61,8 @@ from bot.adapters.slack.blocks import (
     t,
     unescape,
 )
+from bot.adapters.slack.gate import RequestGate, Verdict
+from bot.web import read_body
 from chat.delivery import DeliveryError, Target
 from chat.reply import Reply
 from chat.request import Request
@@ -230,6 +232,7 @@ class SlackAdapter(ChatAdapter):
         self.mode = resolve_mode(config, mode)
         self.client = (client_factory or build_client)(config)
         secret = config.signing_secret
+        self.gate = RequestGate(secret.get_secret_value() if secret else "")
         self.installations = None
         oauth: dict[str, Any] = {}
         if config.oauth:
@@ -303,18 +306,18 @@ class SlackAdapter(ChatAdapter):
         return client
 
     async def handle_http(self, request: web.Request) -> web.Response:
-        """`POST /slack/events`: what `AsyncApp.web_app()` does, on the bot's own server.
-        A request no signature could cover (a timestamp that is not a number, a body that is
-        not UTF-8) is refused here, before Bolt's verification trips over it."""
-        raw = await request.read()
-        stamp = request.headers.get("X-Slack-Request-Timestamp", "")
-        try:
-            raw.decode("utf-8")
-            valid_stamp = stamp.isascii() and stamp.isdigit()
-        except UnicodeDecodeError:
-            valid_stamp = False
-        if not valid_stamp:
+        """`POST /slack/events`: what `AsyncApp.web_app()` does, on the bot's own server, behind
+        the gate: unsigned requests get 401 and are never logged, malformed signed ones 400,
+        and a request already run (a replay, or Slack retrying it) is answered but not run."""
+        raw = await read_body(request)
+        checked = self.gate.check(raw, request.headers)
+        if checked.verdict is Verdict.UNSIGNED:
             return web.Response(status=401, text="invalid request")
+        if checked.verdict is Verdict.MALFORMED:
+            return web.Response(status=400, text="malformed request")
+        if checked.verdict is Verdict.REPLAY:
+            log.info("slack: answered without running it again (%s)", checked.reason)
+            return web.Response(status=200, headers={"X-Slack-No-Retry": "1"})
         bolt_response = await self.app.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(bolt_response)
 
