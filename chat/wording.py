@@ -55,6 +55,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Sorry, something went wrong on my side; it has been logged. Please try again.",
         "fr": "Désolé, un problème est survenu de mon côté ; il a été consigné. Réessayez.",
     },
+    # ---- ask: short answers (the whole passage one step away) ----
+    "ask_more": {
+        "en": "More: `/meta ask --full {question}`",
+        "fr": "La suite : `/meta ask --full {question}`",
+    },
+    # ---- end of ask: short answers ----
 }
 
 

