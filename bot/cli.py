@@ -71,6 +71,7 @@ def build_parser() -> Parser:
     ask.add_argument("question", help="your question, in English or French")
     ask.add_argument("--lang", type=_lang, help="answer language: en or fr")
     ask.add_argument("--json", action="store_true", help="print one JSON object")
+    ask.add_argument("--full", action="store_true", help="the whole passage, not the short answer")
 
     insight = sub.add_parser("insight", help="one insight from the articles")
     insight.add_argument("topic", nargs="?", default="", help="a topic (see 'topics')")
@@ -186,7 +187,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     context = {"platform": "cli", "workspace": "local", "channel": "cli"}
     if args.command == "ask":
-        request = Request("ask", text=args.question, lang=args.lang, **context)
+        options = {"full": "yes"} if args.full else {}
+        request = Request("ask", text=args.question, options=options, lang=args.lang, **context)
         return _handle(settings, request, args.json)
     if args.command == "insight":
         request = Request("insight", text=args.topic, lang=args.lang, **context)

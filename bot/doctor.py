@@ -163,7 +163,22 @@ def _yahoo(settings: Settings) -> Check:
         )
 
 
-CHECKS: list[Callable[[Settings], Check]] = [_data_dir, _database, _slack, _discord, _yahoo]
+def _embeddings(settings: Settings) -> Check:
+    """Which back-end `ask`'s semantic retrieval uses ("lexical only because ..." if none)."""
+    from briefings.knowledge.embeddings import embedder_for
+
+    embedder, described = embedder_for(settings)
+    return Check("embeddings", embedder is not None, described, "see README, ask", required=False)
+
+
+CHECKS: list[Callable[[Settings], Check]] = [
+    _data_dir,
+    _database,
+    _slack,
+    _discord,
+    _yahoo,
+    _embeddings,
+]
 
 
 def doctor() -> int:

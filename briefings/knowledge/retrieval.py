@@ -46,15 +46,16 @@ RRF_K = 60  # reciprocal rank fusion: 1 / (RRF_K + rank)
 CANDIDATES = 3  # fused passages considered when the best lacks the kind of fact asked
 
 # Calibrated on the eval's development part (tests/test_eval.py prints the scores).
-LEXICAL_COVERAGE = 0.55  # answer on lexical evidence alone from this share of the weight
+LEXICAL_COVERAGE = 0.6  # answer on lexical evidence alone from this share of the weight
 SEMANTIC_STRONG = 0.865  # answer on semantic similarity alone from this cosine
 MIXED_COVERAGE = 0.3  # or with this much lexical evidence ...
-MIXED_SIMILARITY = 0.835  # ... and this much similarity
+MIXED_SIMILARITY = 0.84  # ... and this much similarity
 MAX_EXCERPT_CHARS = 600  # a short answer: one to three sentences, at most this long
-SHORT_SENTENCE_CHARS = 110
+SHORT_SENTENCE_CHARS = 280  # a shorter answer takes the next sentence too
 _POINTS_BACK = re.compile(
     r"^(these|this|those|it|they|such|ces|cette|cet|ce|cela|ceci|il|elle|ils|elles)\b", re.I
 )
+COVERAGE_WEIGHT = 0.05  # coverage's weight beside the cosine when choosing among those
 RETRY_EMBEDDINGS_AFTER = 300.0  # seconds before a failed back-end is tried again
 
 
@@ -372,8 +373,12 @@ class PassageIndex:
         chosen = [best]
         # A short sentence, or one that starts by pointing back ("These results..."), needs
         # its neighbour to make sense.
-        if len(sentences[best]) < SHORT_SENTENCE_CHARS and best + 1 < len(sentences):
-            chosen.append(best + 1)
+        while (
+            chosen[-1] + 1 < len(sentences)
+            and len(chosen) < 3
+            and len(" ".join(sentences[k] for k in chosen)) < SHORT_SENTENCE_CHARS
+        ):
+            chosen.append(chosen[-1] + 1)
         if best > 0 and _POINTS_BACK.match(sentences[best]):
             chosen.insert(0, best - 1)
         while len(" ".join(sentences[k] for k in chosen)) > MAX_EXCERPT_CHARS and len(chosen) > 1:
@@ -406,9 +411,10 @@ def answers(hit: Hit) -> bool:
 def decide(evidence: Evidence) -> Hit | None:
     """The passage that answers: the best fused one that has the evidence and states the kind
     of fact asked for (any of the first CANDIDATES), or None."""
-    for hit in evidence.hits[:CANDIDATES]:
-        if not answers(hit):
-            continue
+    candidates = [h for h in evidence.hits[:CANDIDATES] if answers(h)]
+    # Among those with the evidence, the closest in meaning, lexical coverage breaking ties.
+    candidates.sort(key=lambda h: -(h.similarity + COVERAGE_WEIGHT * h.coverage))
+    for hit in candidates:
         text = " ".join(hit.passage.text.values())
         if all(holds(text, kind) for kind in evidence.kinds):
             return hit
