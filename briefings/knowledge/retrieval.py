@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 _STEMMERS = {"en": "english", "fr": "french"}
 _WORD = re.compile(r"[a-z0-9]+(?:\+)?")
 RRF_K = 60  # reciprocal rank fusion: 1 / (RRF_K + rank)
+LEXICAL_CANDIDATES = 2  # best BM25 passages always considered too
 CANDIDATES = 3  # fused passages considered when the best lacks the kind of fact asked
 
 # Calibrated on the eval's development part (tests/test_eval.py prints the scores).
@@ -316,9 +317,13 @@ class PassageIndex:
         }
         weight = sum(weights.values()) or 1.0
         hits = []
-        for i in np.argsort(-fused, kind="stable")[:limit]:
+        # The best fused passages, and the best lexical ones (fusion over a few dozen passages
+        # can rank a passage holding every word of the question below the semantic top).
+        order = list(np.argsort(-fused, kind="stable")[:limit])
+        order += [i for i in lexical_rank[:LEXICAL_CANDIDATES] if bm25[i] > 0 and i not in order]
+        for i in order:
             if fused[i] <= 0:
-                break
+                continue
             doc = self._doc_terms[i][lang]
             found = [t for t in terms if t in doc]
             coverage = sum(weights[t] for t in found) / weight if terms else 0.0
@@ -411,7 +416,7 @@ def answers(hit: Hit) -> bool:
 def decide(evidence: Evidence) -> Hit | None:
     """The passage that answers: the best fused one that has the evidence and states the kind
     of fact asked for (any of the first CANDIDATES), or None."""
-    candidates = [h for h in evidence.hits[:CANDIDATES] if answers(h)]
+    candidates = [h for h in evidence.hits if answers(h)]
     # Among those with the evidence, the closest in meaning, lexical coverage breaking ties.
     candidates.sort(key=lambda h: -(h.similarity + COVERAGE_WEIGHT * h.coverage))
     for hit in candidates:
