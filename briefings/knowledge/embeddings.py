@@ -38,6 +38,7 @@ class Embedder(Protocol):
     """What retrieval needs from a model: a stable name and two ways to embed."""
 
     name: str
+    calibrated: bool  # True: retrieval's cosine thresholds were calibrated on this model
 
     def queries(self, texts: Sequence[str]) -> np.ndarray: ...
 
@@ -57,6 +58,7 @@ class EmbeddedE5:
 
     _model: object | None = None
     _lock = threading.Lock()
+    calibrated = True
 
     def __init__(self) -> None:
         import importlib.metadata
@@ -87,6 +89,8 @@ class EmbeddedE5:
 class ApiEmbeddings:
     """An OpenAI-compatible embeddings endpoint, through the `openai` client (imported on use).
     e5 models (a name containing "e5") get the `query: `/`passage: ` prefixes they expect."""
+
+    calibrated = False  # its cosines rank passages; words decide whether one answers
 
     def __init__(self, settings: Settings) -> None:
         self.base_url = str(settings.embeddings_base_url).rstrip("/")

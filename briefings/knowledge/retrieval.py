@@ -49,6 +49,7 @@ CANDIDATES = 3  # fused passages considered when the best lacks the kind of fact
 # Calibrated on the eval's development part (tests/test_eval.py prints the scores).
 LEXICAL_COVERAGE = 0.6  # answer on lexical evidence alone from this share of the weight
 SEMANTIC_STRONG = 0.865  # answer on semantic similarity alone from this cosine
+SEMANTIC_FLOOR = 0.81  # words alone answer only this close in meaning
 MIXED_COVERAGE = 0.3  # or with this much lexical evidence ...
 MIXED_SIMILARITY = 0.84  # ... and this much similarity
 MAX_EXCERPT_CHARS = 600  # a short answer: one to three sentences, at most this long
@@ -141,6 +142,7 @@ class Evidence:
     kinds: frozenset[str]
     hits: tuple[Hit, ...]  # fused order, best first
     sentence_similarity: np.ndarray | None = None  # per sentence of the index, or None
+    calibrated: bool = False  # whether the thresholds were calibrated for this model
 
 
 @dataclass(frozen=True)
@@ -329,7 +331,8 @@ class PassageIndex:
             coverage = sum(weights[t] for t in found) / weight if terms else 0.0
             cosine = float(similarity[i]) if similarity is not None else 0.0
             hits.append(Hit(self.passages[i], float(fused[i]), coverage, cosine, len(found)))
-        return Evidence(asked, lang, kinds, tuple(hits), sentence_similarity)
+        calibrated = bool(getattr(self.embedder, "calibrated", False))
+        return Evidence(asked, lang, kinds, tuple(hits), sentence_similarity, calibrated)
 
     def search(self, question: str, lang: str, limit: int = 2) -> list[Hit]:
         """The passages for `question`, best (the answer) first; empty when none answers it.
@@ -404,10 +407,12 @@ class PassageIndex:
         return None
 
 
-def answers(hit: Hit) -> bool:
-    """Whether a passage's measures are enough evidence that it answers the question."""
+def answers(hit: Hit, semantic: bool = True) -> bool:
+    """Whether a passage's measures are enough evidence that it answers the question (with the
+    semantic side, words alone must come with some closeness in meaning too)."""
+    floor = SEMANTIC_FLOOR if semantic else 0.0
     return (
-        hit.coverage >= LEXICAL_COVERAGE
+        (hit.coverage >= LEXICAL_COVERAGE and hit.similarity >= floor)
         or hit.similarity >= SEMANTIC_STRONG
         or (hit.coverage >= MIXED_COVERAGE and hit.similarity >= MIXED_SIMILARITY)
     )
@@ -416,7 +421,10 @@ def answers(hit: Hit) -> bool:
 def decide(evidence: Evidence) -> Hit | None:
     """The passage that answers: the best fused one that has the evidence and states the kind
     of fact asked for (any of the first CANDIDATES), or None."""
-    candidates = [h for h in evidence.hits if answers(h)]
+    # The cosine thresholds hold for the model they were calibrated with; with another one its
+    # cosines rank passages but the decision rests on words (`Evidence.calibrated`).
+    semantic = evidence.sentence_similarity is not None and evidence.calibrated
+    candidates = [h for h in evidence.hits if answers(h, semantic)]
     # Among those with the evidence, the closest in meaning, lexical coverage breaking ties.
     candidates.sort(key=lambda h: -(h.similarity + COVERAGE_WEIGHT * h.coverage))
     for hit in candidates:
