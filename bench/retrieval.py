@@ -1,8 +1,10 @@
 """`ask` retrieval in-process: per-query latency of KnowledgeBase.search over the shipped
-knowledge base, and over 50 articles (the shipped one plus 49 copies under other slugs and
-titles, made in a temporary folder only for this measurement). Beside it, the whole `ask`
-command (Router.handle: language, retrieval, claim check, reply). Questions: the shipped eval,
-tests/data/eval_questions.jsonl, in their own language."""
+knowledge base with the embedded model (hybrid) and lexical only, and lexical over 50 articles
+(the shipped one plus 49 copies under other slugs and titles, made in a temporary folder only
+for this measurement). Beside it, the whole `ask` command (Router.handle). Questions: the eval,
+tests/data/eval_questions.jsonl, in their own language; each timed call is a distinct question
+(a pass number is appended), so no embedding is reused. Resident memory after the first
+answer is reported beside the idle figure."""
 
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from commands.router import Router
 from commands.services import Services
 from config import load_settings
 
-ROUNDS = 60  # passes over the eval questions
+ROUNDS = 3  # passes over the eval questions
 COPIES = 49
 EVAL = [
     json.loads(line)
@@ -48,13 +50,13 @@ def copy_articles(folder: Path, copies: int) -> None:
 
 def search_latencies(knowledge: KnowledgeBase) -> list[float]:
     _ = knowledge.index
-    for item in EVAL:  # warm up
+    for item in EVAL[:5]:  # warm up
         knowledge.search(item["q"], item["lang"])
     samples = []
-    for _ in range(ROUNDS):
+    for n in range(ROUNDS):
         for item in EVAL:
             started = time.perf_counter()
-            knowledge.search(item["q"], item["lang"])
+            knowledge.search(f"{item['q']} {n}", item["lang"])
             samples.append(time.perf_counter() - started)
     return samples
 
@@ -66,29 +68,53 @@ def ask_latencies(services: Services) -> list[float]:
         for item in EVAL:
             await router.handle(Request("ask", item["q"], can_manage_channel=True))
         samples = []
-        for _ in range(ROUNDS // 4):
+        for n in range(1):
             for item in EVAL:
                 started = time.perf_counter()
-                await router.handle(Request("ask", item["q"], can_manage_channel=True))
+                await router.handle(Request("ask", f"{item['q']} {n}", can_manage_channel=True))
                 samples.append(time.perf_counter() - started)
         return samples
 
     return asyncio.run(run())
 
 
+def _rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def main() -> None:
+    from briefings.knowledge.embeddings import VectorCache, embedder_for
+
     rows = []
+    idle = _rss_mb()
+    first_answer = None
     with tempfile.TemporaryDirectory(prefix="bench-retrieval-") as tmp:
         extra = Path(tmp) / "articles"
         extra.mkdir()
         copy_articles(extra, COPIES)
-        for label, folder in (("shipped (1 article)", None), (f"{COPIES + 1} articles", extra)):
+        settings = load_settings(data_dir=Path(tmp) / "data")
+        embedder, described = embedder_for(settings)
+        cases = [("shipped (1 article), hybrid", None, embedder), ("shipped, lexical", None, None)]
+        cases.append((f"{COPIES + 1} articles, lexical", extra, None))
+        for label, folder, model in cases:
             started = time.perf_counter()
-            knowledge = load_knowledge_base(folder)
+            cache = VectorCache(Path(tmp) / "data" / "embeddings")
+            knowledge = load_knowledge_base(folder, model, cache)
             _ = knowledge.index
+            knowledge.search("What is LLaMA?", "en")  # embeds the sentences (first run)
+            if first_answer is None:
+                first_answer = _rss_mb()
             build = time.perf_counter() - started
             search = search_latencies(knowledge)
-            settings = load_settings(data_dir=Path(tmp) / "data", articles_dir=folder)
+            settings = load_settings(
+                data_dir=Path(tmp) / "data",
+                articles_dir=folder,
+                embeddings_backend="auto" if model else "lexical",
+            )
             services = Services(settings)
             services.__dict__["knowledge"] = knowledge  # the same index, already built
             ask = ask_latencies(services)
@@ -98,19 +124,19 @@ def main() -> None:
                     label,
                     len(knowledge.passages),
                     f"{build * 1000:.0f}",
-                    f"{p50:.3f}",
-                    f"{p99:.3f}",
-                    "met" if p50 < 1 else "MISSED",
+                    f"{p50:.2f}",
+                    f"{p99:.2f}",
+                    "met" if p50 <= 30 else "MISSED",
                     f"{percentile(ask, 50) * 1000:.2f}",
                     f"{percentile(ask, 99) * 1000:.2f}",
                 ]
             )
     notes = (
-        f"In-process, after a warm-up; `KnowledgeBase.search` on the {len(EVAL)} eval "
-        f"questions × {ROUNDS} passes; the whole `ask` command (Router.handle) × "
-        f"{ROUNDS // 4} passes. Goal: retrieval under 1 ms per query (median). The "
-        f"{COPIES + 1}-article base repeats the shipped article under {COPIES} other "
-        f"slugs and titles (generated for this run only)."
+        f"In-process; `KnowledgeBase.search` on the {len(EVAL)} eval questions × {ROUNDS} "
+        f"passes, each call a distinct question; the whole `ask` command (Router.handle) × 1 "
+        f"pass. Embeddings: {described}. Goal: retrieval p50 at most 30 ms with the embedded "
+        f"model. Resident memory: {idle:.0f} MB before loading, {first_answer or 0:.0f} MB after "
+        f"the first hybrid answer (model loaded, sentence vectors built)."
     )
     publish(
         table(
@@ -121,7 +147,7 @@ def main() -> None:
                 "load + index ms",
                 "search p50 ms",
                 "search p99 ms",
-                "goal < 1 ms",
+                "goal <= 30 ms",
                 "ask p50 ms",
                 "ask p99 ms",
             ],

@@ -74,6 +74,7 @@ def build_parser() -> Parser:
     ask.add_argument("question", help="your question, in English or French")
     ask.add_argument("--lang", type=_lang, help="answer language: en or fr")
     ask.add_argument("--json", action="store_true", help="print one JSON object")
+    ask.add_argument("--full", action="store_true", help="the whole passage, not the short answer")
 
     insight = sub.add_parser("insight", help="one insight from the articles")
     insight.add_argument("topic", nargs="?", default="", help="a topic (see 'topics')")
@@ -207,7 +208,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         )
 
     if args.command == "ask":
-        return _handle(settings, request("ask", text=args.question), args.json)
+        options = {"full": "yes"} if args.full else {}
+        return _handle(settings, request("ask", text=args.question, options=options), args.json)
     if args.command == "insight":
         return _handle(settings, request("insight", text=args.topic), args.json)
     if args.command == "topics":

@@ -75,9 +75,18 @@ def _yahoo(settings: Settings) -> Check:
         )
 
 
+def _embeddings(settings: Settings) -> Check:
+    """Which back-end `ask`'s semantic retrieval uses ("lexical only because ..." if none)."""
+    from briefings.knowledge.embeddings import embedder_for
+
+    embedder, described = embedder_for(settings)
+    return Check("embeddings", embedder is not None, described, "see README, ask", required=False)
+
+
 def checks() -> list[Callable[[Settings], Check | None]]:
-    """The storage, each platform's own check (from the registry), then the market data."""
-    return [_data_dir, _database, *(p.health for p in registry.PLATFORMS), _yahoo]
+    """The storage, each platform's own check (from the registry), the market data, then
+    the embeddings `ask` uses."""
+    return [_data_dir, _database, *(p.health for p in registry.PLATFORMS), _yahoo, _embeddings]
 
 
 def doctor() -> int:

