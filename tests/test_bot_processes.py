@@ -12,10 +12,10 @@ import sys
 
 import sqlalchemy as sa
 
-from tests.bot_process import BotProcess, bot_env, due_subscriptions, top_level_posts
-from tests.conftest import ROOT
-from tests.delivery_helpers import META
-from tests.fakes.slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, SlackUser
+from tests.harness import ROOT
+from tests.harness.bot_process import BotProcess, bot_env, due_subscriptions, top_level_posts
+from tests.harness.delivery import META
+from tests.harness.slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, SlackUser
 
 
 def claim_owners(database_url: str) -> set[str]:

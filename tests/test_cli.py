@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from tests.conftest import ROOT
+from tests.harness import ROOT
 
 
 def run_cli(

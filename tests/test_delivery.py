@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from briefings.storage.tables import deliveries as deliveries_table
 from briefings.subscriptions.claims import ClaimStore
 from chat.delivery import DeliveryError
-from tests.delivery_helpers import (
+from tests.harness.delivery import (
     META,
     deliveries,
     make_services,

@@ -9,8 +9,8 @@ import subprocess
 import sys
 import time
 
-from tests.conftest import ROOT
-from tests.delivery_helpers import META, posts, posts_per_channel
+from tests.harness import ROOT
+from tests.harness.delivery import META, posts, posts_per_channel
 
 AT = "2026-11-30T07:31:00+00:00"  # 08:31 in Paris
 

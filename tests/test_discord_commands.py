@@ -23,7 +23,7 @@ from commands.base import Option
 from commands.router import Router
 from commands.services import Services
 from config import load_settings
-from tests.fakes.discord import (
+from tests.harness.discord import (
     APP_ID,
     CHANNEL_ID,
     GUILD_ID,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.cli import main
-from tests.conftest import DATA
+from tests.harness import DATA
 
 FRENCH_MARKERS = (" le ", " la ", " les ", " des ", " est ", " de ")
 ENGLISH_MARKERS = (" the ", " is ", " of ", " and ", " to ")

@@ -21,7 +21,7 @@ from briefings.storage.tables import deliveries as deliveries_table
 from commands.services import Services
 from config import load_settings
 from scheduling.scheduler import BriefingScheduler, trigger_for
-from tests.delivery_helpers import META, deliveries, make_services, posts, subscribe, utc
+from tests.harness.delivery import META, deliveries, make_services, posts, subscribe, utc
 
 PARIS = ZoneInfo("Europe/Paris")
 GRACE = dt.timedelta(hours=3)

@@ -1,6 +1,6 @@
 """Faults on Discord's side during scheduled deliveries: 429s with `retry_after`, 5xx, Missing
 Access. The scheduler's Deliveries with the real DiscordAdapter (discord.py 2.7) as its port,
-against the loopback fake of Discord's REST API (tests/fakes/discord.py)."""
+against the loopback fake of Discord's REST API (tests/harness/discord.py)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from commands.router import Router
 from commands.services import Services
 from config import load_settings
 from scheduling.fanout import Deliveries
-from tests.fakes.discord import (
+from tests.harness.discord import (
     CHANNEL_ID,
     GUILD_ID,
     MANAGE_CHANNELS,

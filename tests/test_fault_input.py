@@ -35,15 +35,15 @@ from commands import all_commands
 from commands.router import Router, parse
 from commands.services import Services
 from config import SettingsError, load_settings
-from tests.conftest import DATA
-from tests.fakes.discord import (
+from tests.harness import DATA
+from tests.harness.discord import (
     MANAGE_CHANNELS,
     MEMBER_PERMISSIONS,
     FakeDiscord,
     dispatch,
     interaction_payload,
 )
-from tests.fakes.slack import FakeSlack, visible_text
+from tests.harness.slack import FakeSlack, visible_text
 from tests.test_fault_signing import LoopThread, Served
 
 FIXTURES = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]

@@ -1,7 +1,7 @@
 """Yahoo Finance misbehaving: errors, 429s, empty frames and timeouts, one after another.
 
 Through MarketData with a scripted source (sequences fuzzed with Hypothesis), through the real
-yfinance code offline (tests/fakes/yahoo.py), and through a scheduled delivery: the briefing
+yfinance code offline (tests/harness/yahoo.py), and through a scheduled delivery: the briefing
 still goes out, and says which data it shows and why."""
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from briefings.market.store import BarStore
 from briefings.market.yahoo_source import NO_DATA, RATE_LIMIT, RateLimited, YahooSource
 from briefings.storage import Database
 from commands.services import Services
-from tests.delivery_helpers import deliveries, posts_per_channel, subscribe, utc
-from tests.fakes.yahoo import FakeYahoo, yahoo_offline
+from tests.harness.delivery import deliveries, posts_per_channel, subscribe, utc
+from tests.harness.yahoo import FakeYahoo, yahoo_offline
 
 META_BARS = read_bars_csv(Path(__file__).parent / "data" / "META.csv", "META")
 YAHOO_BARS = dataclasses.replace(META_BARS, source="Yahoo Finance")

@@ -17,7 +17,7 @@ from briefings.storage.tables import deliveries as deliveries_table
 from chat.delivery import Target
 from chat.reply import Reply
 from scheduling.fanout import Deliveries
-from tests.delivery_helpers import (
+from tests.harness.delivery import (
     console_port,
     make_services,
     posts,

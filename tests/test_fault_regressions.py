@@ -27,8 +27,8 @@ from hypothesis import strategies as st
 from commands.router import Router, parse
 from commands.services import Services
 from config import SettingsError, load_settings
-from tests.delivery_helpers import deliveries, make_services, posts, subscribe, utc
-from tests.fakes.slack import FakeSlack, SlackUser, connection_reset, default, server_error, slow
+from tests.harness.delivery import deliveries, make_services, posts, subscribe, utc
+from tests.harness.slack import FakeSlack, SlackUser, connection_reset, default, server_error, slow
 from tests.test_fault_signing import Served, headers, now, served, sign  # noqa: F401 (fixture)
 from tests.test_fault_slack import (  # noqa: F401 (fixtures)
     ACK_WINDOW,

@@ -26,7 +26,7 @@ from bot.web import health_app
 from commands.router import Router
 from commands.services import Services
 from config import load_settings
-from tests.fakes.slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, SlackUser, serve
+from tests.harness.slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, SlackUser, serve
 
 FORM = "application/x-www-form-urlencoded"
 

@@ -1,5 +1,5 @@
 """Faults on Slack's side: 500s, 429 storms with Retry-After, connection resets and a slow API,
-against the real slack-bolt / slack_sdk and the loopback fake of Slack (tests/fakes/slack.py).
+against the real slack-bolt / slack_sdk and the loopback fake of Slack (tests/harness/slack.py).
 
 What must hold: a slash command is acknowledged within Slack's 3 seconds whatever the Web API
 or the response_url is doing, and a scheduled briefing is posted exactly once."""
@@ -23,8 +23,8 @@ from commands.router import Router
 from commands.services import Services
 from config import Settings, load_settings
 from scheduling.fanout import Deliveries
-from tests.conftest import DATA
-from tests.fakes.slack import (
+from tests.harness import DATA
+from tests.harness.slack import (
     BOT_TOKEN,
     SIGNING_SECRET,
     TEAM_ID,

@@ -1,5 +1,5 @@
 """`/meta ask` with a language model: grounded answers shown, anything else falls back to the
-extractive answer. The model is a loopback fake of the chat-completions API (tests/fakes/llm.py)
+extractive answer. The model is a loopback fake of the chat-completions API (tests/harness/llm.py)
 reached through the real `openai` client."""
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from briefings.answers.grounding import AllowedNumbers, allowed_numbers, numbers
 from commands import all_commands
 from commands.services import Services
 from config import load_settings
-from tests.conftest import DATA, ROOT, Chat
-from tests.fakes.llm import (
+from tests.harness import DATA, ROOT
+from tests.harness.chat import Chat
+from tests.harness.llm import (
     FakeLLM,
     answer,
     echo_best_passage,
@@ -344,7 +345,7 @@ async def test_on_discord_ask_with_a_model_thinks_first_then_follows_up(llm, mon
     """Discord wants an answer within 3 s: with a model, `ask` defers like `stock` and `brief`."""
     import discord
 
-    from tests.fakes.discord import GUILD_ID, FakeDiscord, dispatch, interaction_payload
+    from tests.harness.discord import GUILD_ID, FakeDiscord, dispatch, interaction_payload
     from tests.test_discord_commands import (
         EPHEMERAL,
         callbacks,

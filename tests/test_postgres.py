@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from config import load_settings
 from scheduling.leader import LeaderLock
-from tests.delivery_helpers import deliveries, make_services, posts_per_channel, subscribe, utc
+from tests.harness.delivery import deliveries, make_services, posts_per_channel, subscribe, utc
 
 AT = utc(2026, 11, 30, 7, 30)
 

@@ -10,7 +10,7 @@ import pytest
 
 from briefings.subscriptions.model import Subscription
 from scheduling.scheduler import BriefingScheduler, trigger_for
-from tests.delivery_helpers import deliveries, make_services, posts_per_channel, subscribe, utc
+from tests.harness.delivery import deliveries, make_services, posts_per_channel, subscribe, utc
 
 
 def _sub(zone: str, cadence: str = "daily") -> Subscription:

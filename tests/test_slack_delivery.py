@@ -14,7 +14,7 @@ from chat.reply import Context, Fields, Heading, Image, Paragraph, Reply
 from commands.router import Router
 from commands.services import Services
 from config import Settings, load_settings
-from tests.fakes.slack import (
+from tests.harness.slack import (
     BOT_TOKEN,
     SIGNING_SECRET,
     FakeSlack,

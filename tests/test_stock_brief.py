@@ -16,7 +16,8 @@ from briefings.market.bars import MarketDataUnavailable, Series
 from briefings.market.csv_source import read_bars_csv
 from briefings.present import briefing_reply
 from commands.services import Services
-from tests.conftest import DATA, Chat
+from tests.harness import DATA
+from tests.harness.chat import Chat
 
 META = str(DATA / "META.csv")
 

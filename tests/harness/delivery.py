@@ -12,7 +12,7 @@ from briefings.subscriptions.model import parse_time
 from commands.services import Services
 from config import Settings
 from scheduling.fanout import Deliveries
-from tests.conftest import DATA
+from tests.harness import DATA
 
 META = DATA / "META.csv"
 
