@@ -39,9 +39,8 @@ from tests.harness import DATA
 from tests.harness.discord import (
     MANAGE_CHANNELS,
     MEMBER_PERMISSIONS,
+    DiscordUser,
     FakeDiscord,
-    dispatch,
-    interaction_payload,
 )
 from tests.harness.slack import FakeSlack, visible_text
 from tests.test_fault_signing import LoopThread, Served
@@ -328,10 +327,12 @@ def test_discord_option_values_get_an_answer_that_pings_nobody(
     sub, options = case
     fake = discord_bot.fake
     before = len(fake.calls)
-    payload = interaction_payload(
-        sub, options, locale=locale, permissions=MEMBER_PERMISSIONS | MANAGE_CHANNELS
+    manager = DiscordUser(
+        discord_bot.adapter.client,
+        locale=locale,
+        permissions=MEMBER_PERMISSIONS | MANAGE_CHANNELS,
     )
-    discord_bot.loop.run(dispatch(discord_bot.adapter.client, payload))
+    discord_bot.loop.run(manager.command(sub, **options))
     new = fake.calls[before:]
     answers = [c for c in new if c.path.endswith("/callback") or "/webhooks/" in c.path]
     assert answers, f"no answer to /meta {sub} {options}"

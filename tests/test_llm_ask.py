@@ -345,7 +345,7 @@ async def test_on_discord_ask_with_a_model_thinks_first_then_follows_up(llm, mon
     """Discord wants an answer within 3 s: with a model, `ask` defers like `stock` and `brief`."""
     import discord
 
-    from tests.harness.discord import GUILD_ID, FakeDiscord, dispatch, interaction_payload
+    from tests.harness.discord import GUILD_ID, DiscordUser, FakeDiscord
     from tests.test_discord_commands import (
         EPHEMERAL,
         callbacks,
@@ -362,7 +362,7 @@ async def test_on_discord_ask_with_a_model_thinks_first_then_follows_up(llm, mon
     bot = await make_adapter(server, discord_guild_id=GUILD_ID)
     try:
         llm.script(answer(GROUNDED))
-        await dispatch(bot.client, interaction_payload("ask", {"question": PLATFORMS}))
+        await DiscordUser(bot.client).command("ask", question=PLATFORMS)
         (defer,) = callbacks(server)
         assert defer.json == {"type": 5, "data": {"flags": EPHEMERAL}}
         (followup,) = followups(server)
