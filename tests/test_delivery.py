@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from briefings.storage.tables import deliveries as deliveries_table
 from briefings.subscriptions.claims import ClaimStore
 from chat.delivery import DeliveryError
+from tests.harness.clock import FakeClock
 from tests.harness.delivery import (
     META,
     deliveries,
@@ -25,7 +26,7 @@ from tests.harness.delivery import (
 
 @pytest.fixture
 def clock():
-    return [utc(2026, 11, 30, 6, 0)]
+    return FakeClock(utc(2026, 11, 30, 6, 0))
 
 
 @pytest.fixture
@@ -254,7 +255,7 @@ def test_a_final_failure_is_recorded_with_its_reason(services, settings):
 def test_market_data_unavailable_still_posts_and_says_so(settings, clock):
     from commands.services import Services
 
-    services = Services(settings, clock=lambda: clock[0], price_files={"AAPL": META})  # no META
+    services = Services(settings, clock=clock, price_files={"AAPL": META})  # no META
     subscribe(services, "c", "08:30", "Europe/Paris")
     runner = deliveries(services, settings)
     report = asyncio.run(runner.deliver_due(utc(2026, 11, 30, 7, 31)))

@@ -17,6 +17,7 @@ from briefings.storage.tables import deliveries as deliveries_table
 from chat.delivery import Target
 from chat.reply import Reply
 from scheduling.fanout import Deliveries
+from tests.harness.clock import FakeClock
 from tests.harness.delivery import (
     console_port,
     make_services,
@@ -63,7 +64,7 @@ class ExclusiveLock:
 
 @pytest.fixture
 def clock():
-    return [AT]
+    return FakeClock(AT)
 
 
 @pytest.fixture
