@@ -7,7 +7,6 @@ reached the fake.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 import random
@@ -33,6 +32,7 @@ from tests.harness.discord import (
     USER_ID,
     DiscordUser,
 )
+from tests.harness.waiting import eventually
 
 PRICES = Path(__file__).parent / "data" / "META.csv"
 EPHEMERAL = 64
@@ -441,10 +441,7 @@ async def test_an_unreachable_gateway_at_start_is_retried_not_abandoned(fake, ca
     bot = DiscordAdapter(settings, Router(make_services(settings)))
     await bot.start()
     try:
-        for _ in range(100):
-            if "discord gateway unreachable" in caplog.text:
-                break
-            await asyncio.sleep(0.05)
+        await eventually(lambda: "discord gateway unreachable" in caplog.text)
         assert "discord gateway unreachable (AttributeError)" in caplog.text
         assert bot.gateway_running
     finally:

@@ -23,6 +23,7 @@ from config import load_settings
 from scheduling.scheduler import BriefingScheduler, trigger_for
 from tests.harness.clock import FakeClock
 from tests.harness.delivery import META, deliveries, make_services, posts, subscribe, utc
+from tests.harness.waiting import eventually
 
 PARIS = ZoneInfo("Europe/Paris")
 GRACE = dt.timedelta(hours=3)
@@ -220,10 +221,7 @@ async def test_the_scheduler_posts_a_briefing_whose_time_the_clock_jumped_over(s
         scheduler, services = await _scheduler_across_a_jump(settings, dt.timedelta(hours=2))
         try:
             traveller.shift(dt.timedelta(hours=2))  # 10:30 Paris before the 08:30 timer fires
-            for _ in range(100):
-                if posts(settings):
-                    break
-                await asyncio.sleep(0.05)
+            await eventually(lambda: posts(settings))
             if scheduler._running:
                 await scheduler._running
             assert len(posts(settings)) == 1

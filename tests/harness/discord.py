@@ -189,7 +189,8 @@ class FakeDiscord:
             and (not c.path.endswith("/callback") or c.json.get("type") in (4, 7))
         ]
 
-    async def wait_for(self, predicate: Callable[[FakeDiscord], bool], timeout: float = 5) -> None:
+    async def wait_for(self, predicate: Callable[[FakeDiscord], bool], timeout: float = 60) -> None:
+        """Wait until `predicate(fake)` holds (`timeout` only bounds a bot that never gets there)."""
         async with self._changed:
             await asyncio.wait_for(self._changed.wait_for(lambda: predicate(self)), timeout)
 
