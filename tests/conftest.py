@@ -21,6 +21,15 @@ from tests.harness.chat import Chat
 pytest_plugins = ["tests.harness.postgres", "tests.harness.discord_fixtures"]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test on the PostgreSQL server says so (`make test-fast` leaves those out)."""
+    for item in items:
+        if "postgres_server" in getattr(item, "fixturenames", ()) and not item.get_closest_marker(
+            "postgres"
+        ):
+            raise pytest.UsageError(f"{item.nodeid} uses PostgreSQL: mark it @pytest.mark.postgres")
+
+
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Each test runs in its own folder (no stray .env) with no platform credentials."""

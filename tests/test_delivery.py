@@ -265,6 +265,7 @@ def test_market_data_unavailable_still_posts_and_says_so(settings, clock):
     assert "Insight of the day" in text
 
 
+@pytest.mark.slow
 def test_a_thousand_subscriptions_in_one_minute(services, settings):
     for n in range(1000):
         subscribe(services, f"c{n:04}", "08:30", "Europe/Paris", lang="fr" if n % 2 else "en")

@@ -435,6 +435,7 @@ async def test_start_syncs_connects_without_privileged_intents_and_serves_comman
     assert bot.client.is_closed()
 
 
+@pytest.mark.slow
 async def test_an_unreachable_gateway_at_start_is_retried_not_abandoned(fake, caplog):
     # discord.py 2.7 crashes (AttributeError) when its first gateway connection fails.
     settings = make_settings(fake, discord_gateway_url="ws://127.0.0.1:9/")  # nothing listens

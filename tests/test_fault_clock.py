@@ -98,6 +98,7 @@ def test_a_jump_of_days_posts_only_what_is_within_grace(settings):
 DUE_ZONES = {"paris": "Europe/Paris", "ny": "America/New_York"}
 
 
+@pytest.mark.slow
 @hypothesis_settings(max_examples=8, deadline=None)
 @given(jumps=st.lists(st.integers(1, 36 * 60), min_size=1, max_size=5))
 def test_any_sequence_of_forward_jumps_posts_each_day_at_most_once_and_never_drops_one(
@@ -216,6 +217,7 @@ async def _scheduler_across_a_jump(settings, jump: dt.timedelta):
         raise
 
 
+@pytest.mark.slow
 async def test_the_scheduler_posts_a_briefing_whose_time_the_clock_jumped_over(settings):
     with time_machine.travel(utc(2026, 11, 30, 7, 29, 59), tick=True) as traveller:
         scheduler, services = await _scheduler_across_a_jump(settings, dt.timedelta(hours=2))
@@ -235,6 +237,7 @@ async def test_the_scheduler_posts_a_briefing_whose_time_the_clock_jumped_over(s
             await scheduler.stop()
 
 
+@pytest.mark.slow
 async def test_a_jump_beyond_the_grace_period_is_recorded_as_missed_not_posted(settings):
     with time_machine.travel(utc(2026, 11, 30, 7, 29, 59), tick=True) as traveller:
         scheduler, services = await _scheduler_across_a_jump(settings, dt.timedelta(hours=4))

@@ -140,6 +140,7 @@ def router(settings) -> Router:  # type: ignore[no-untyped-def]
     return Router(market_services(settings))
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None, suppress_health_check=FIXTURES)
 @given(
     command=st.sampled_from(COMMAND_NAMES),
@@ -356,6 +357,7 @@ def slack_bot(settings):  # type: ignore[no-untyped-def]
     loop.close()
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=FIXTURES)
 @given(
     command=st.sampled_from([c for c in COMMAND_NAMES if c not in ("stock", "brief")]),
@@ -459,6 +461,7 @@ well_formed = st.lists(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None, suppress_health_check=FIXTURES)
 @given(rows=well_formed, command=st.sampled_from(["stock 1y", "stock 5d", "brief", "stock ytd"]))
 def test_any_accepted_price_file_gives_a_briefing_not_a_crash(

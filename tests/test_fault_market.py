@@ -162,6 +162,7 @@ async def test_concurrent_callers_during_a_timeout_share_one_fetch(store: BarSto
     source.settle()
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None)
 @given(
     steps=st.lists(
@@ -226,6 +227,7 @@ REAL_SEQUENCE = [  # what Yahoo does, each time the bot asks again, and what the
 ]
 
 
+@pytest.mark.slow
 async def test_real_yfinance_through_a_sequence_of_failures(
     tmp_path: Path, store: BarStore
 ) -> None:
@@ -309,6 +311,7 @@ def test_the_briefing_goes_out_saying_the_data_is_unavailable_and_why(settings) 
     assert posts_per_channel(settings) == {"c": 1}
 
 
+@pytest.mark.slow
 def test_the_next_day_during_an_outage_shows_stored_data_labelled(settings) -> None:  # type: ignore[no-untyped-def]
     clock = FakeClock(utc(2026, 11, 27, 7, 31))
     source = ScriptedSource(default="ok")

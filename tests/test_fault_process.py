@@ -96,6 +96,7 @@ def runner(services, settings, port) -> Deliveries:
     return Deliveries(services, {"console": port}, sleep=no_wait)
 
 
+@pytest.mark.slow
 def test_a_pass_started_while_the_database_is_locked_waits_and_delivers_everything_once(
     services, settings
 ):
@@ -132,6 +133,7 @@ class LockAfterFirstPost:
         return await self.inner.find_delivery(target, delivery_id)
 
 
+@pytest.mark.slow
 def test_a_lock_between_posting_and_recording_loses_nothing_and_posts_nothing_twice(
     services, settings
 ):
@@ -147,6 +149,7 @@ def test_a_lock_between_posting_and_recording_loses_nothing_and_posts_nothing_tw
     assert again.delivered == [] and len(posts(settings)) == len(CHANNELS)
 
 
+@pytest.mark.slow
 def test_two_schedulers_and_a_lock_still_post_each_channel_once(services, settings, clock):
     other = make_services(settings, clock)
     lock = ExclusiveLock(database_file(services), 1.0).start()

@@ -201,6 +201,7 @@ def test_an_oversized_body_is_refused_before_it_is_read_or_run(served: Served) -
 header_text = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), max_size=80)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -224,6 +225,7 @@ def test_any_unsigned_request_is_refused_and_runs_nothing(
     served.nothing_ran()
 
 
+@pytest.mark.slow
 @settings(
     max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -240,6 +242,7 @@ def test_a_timestamp_that_is_not_a_number_runs_nothing(
     served.nothing_ran()
 
 
+@pytest.mark.slow
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

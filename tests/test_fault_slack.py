@@ -130,6 +130,7 @@ async def test_a_slow_post_does_not_delay_the_ack_and_posts_once(
 # ---- 429 storms, 500s and dropped connections on a shared reply -----------------------------
 
 
+@pytest.mark.slow
 async def test_a_429_storm_on_a_shared_reply_is_ridden_out_with_one_message(
     alice: SlackUser, api: FakeSlack
 ) -> None:
@@ -143,6 +144,7 @@ async def test_a_429_storm_on_a_shared_reply_is_ridden_out_with_one_message(
     assert api.responses() == []
 
 
+@pytest.mark.slow
 async def test_a_slack_outage_on_a_shared_reply_is_an_apology_not_silence(
     alice: SlackUser, api: FakeSlack
 ) -> None:
@@ -186,6 +188,7 @@ def delivery_rows(services: Services) -> list[tuple[str, int]]:
         return [(r.state, r.attempts) for r in rows]
 
 
+@pytest.mark.slow
 async def test_a_429_storm_longer_than_the_client_retries_still_delivers_once(
     api: FakeSlack, settings: Settings
 ) -> None:
@@ -201,6 +204,7 @@ async def test_a_429_storm_longer_than_the_client_retries_still_delivers_once(
     assert again.delivered == [] and len(api.messages[CHANNEL]) == 1
 
 
+@pytest.mark.slow
 async def test_a_500_storm_then_recovery_delivers_once(api: FakeSlack, settings: Settings) -> None:
     runner, services = slack_deliveries(api, settings)
     # Three 500s exhaust the client's retries (first try + two); the scheduler's second attempt

@@ -149,6 +149,7 @@ def test_numbers_written_any_way_are_the_passage_numbers(llm):
     assert "Written by" in text
 
 
+@pytest.mark.slow
 def test_a_timeout_shows_the_extractive_answer_with_a_note(llm, monkeypatch):
     monkeypatch.setenv("LLM_TIMEOUT", "0.5")
     llm.script(slow(3), slow(3))
@@ -298,6 +299,7 @@ def test_ask_is_slow_for_the_adapters_only_with_a_model(llm, monkeypatch):
     assert all_commands()["brief"].is_slow(load_settings())
 
 
+@pytest.mark.process
 def test_without_a_model_ask_does_not_import_openai():
     env = {k: v for k, v in os.environ.items() if not k.startswith("LLM_")}
     code = (

@@ -106,7 +106,7 @@ def test_in_french(llm):
     "reply",
     [
         server_error(500),
-        slow(5),
+        pytest.param(slow(5), marks=pytest.mark.slow),
         answer("Meta's stock fell 7% on the day. Investors fear the LLaMA strategy."),  # invented
         answer("Meta's stock moved on the day. It matters. Investors watch LLaMA closely."),  # 3
         answer(

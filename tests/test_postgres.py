@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 import sqlalchemy as sa
 
 from config import load_settings
 from scheduling.leader import LeaderLock
 from tests.harness.clock import FakeClock
 from tests.harness.delivery import deliveries, make_services, posts_per_channel, subscribe, utc
+
+pytestmark = pytest.mark.postgres  # every test here runs on the PostgreSQL server
 
 AT = utc(2026, 11, 30, 7, 30)
 
