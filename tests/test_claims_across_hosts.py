@@ -16,7 +16,9 @@ import sqlalchemy as sa
 
 from briefings.storage.database import Database
 from briefings.subscriptions.claims import ClaimStore
-from tests.conftest import ROOT
+from tests.harness import ROOT
+
+pytestmark = [pytest.mark.postgres, pytest.mark.process]
 
 NOW = dt.datetime(2026, 11, 30, 13, 0, tzinfo=dt.UTC)
 DAY = dt.date(2026, 11, 30)

@@ -7,7 +7,11 @@ import os
 import subprocess
 import sys
 
-from tests.conftest import ROOT
+import pytest
+
+from tests.harness import ROOT
+
+pytestmark = pytest.mark.process  # every test runs the CLI in a process of its own
 
 
 def run_cli(

@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from briefings.storage.tables import deliveries as deliveries_table
 from briefings.subscriptions.claims import ClaimStore
 from chat.delivery import DeliveryError
-from tests.delivery_helpers import (
+from tests.harness.clock import FakeClock
+from tests.harness.delivery import (
     META,
     deliveries,
     make_services,
@@ -25,7 +26,7 @@ from tests.delivery_helpers import (
 
 @pytest.fixture
 def clock():
-    return [utc(2026, 11, 30, 6, 0)]
+    return FakeClock(utc(2026, 11, 30, 6, 0))
 
 
 @pytest.fixture
@@ -254,7 +255,7 @@ def test_a_final_failure_is_recorded_with_its_reason(services, settings):
 def test_market_data_unavailable_still_posts_and_says_so(settings, clock):
     from commands.services import Services
 
-    services = Services(settings, clock=lambda: clock[0], price_files={"AAPL": META})  # no META
+    services = Services(settings, clock=clock, price_files={"AAPL": META})  # no META
     subscribe(services, "c", "08:30", "Europe/Paris")
     runner = deliveries(services, settings)
     report = asyncio.run(runner.deliver_due(utc(2026, 11, 30, 7, 31)))
@@ -264,6 +265,7 @@ def test_market_data_unavailable_still_posts_and_says_so(settings, clock):
     assert "Insight of the day" in text
 
 
+@pytest.mark.slow
 def test_a_thousand_subscriptions_in_one_minute(services, settings):
     for n in range(1000):
         subscribe(services, f"c{n:04}", "08:30", "Europe/Paris", lang="fr" if n % 2 else "en")

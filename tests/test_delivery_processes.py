@@ -9,8 +9,12 @@ import subprocess
 import sys
 import time
 
-from tests.conftest import ROOT
-from tests.delivery_helpers import META, posts, posts_per_channel
+import pytest
+
+from tests.harness import ROOT
+from tests.harness.delivery import META, posts, posts_per_channel
+
+pytestmark = pytest.mark.process  # every test runs `python -m bot` processes
 
 AT = "2026-11-30T07:31:00+00:00"  # 08:31 in Paris
 

@@ -1,12 +1,12 @@
 """`/meta` on Discord: the real discord.py 2.7 against a loopback fake of Discord's REST API.
 
-Interactions are raw INTERACTION_CREATE payloads fed to discord.py as the gateway would; what
-the adapter answered is read back from the calls that reached the fake.
+A `DiscordUser` sends each interaction as Discord does (a raw INTERACTION_CREATE handed to
+discord.py as its gateway would); what the adapter answered is read back from the calls that
+reached the fake.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 import random
@@ -23,16 +23,16 @@ from commands.base import Option
 from commands.router import Router
 from commands.services import Services
 from config import load_settings
-from tests.fakes.discord import (
+from tests.harness.discord import (
     APP_ID,
     CHANNEL_ID,
     GUILD_ID,
     MANAGE_CHANNELS,
     MEMBER_PERMISSIONS,
     USER_ID,
-    dispatch,
-    interaction_payload,
+    DiscordUser,
 )
+from tests.harness.waiting import eventually
 
 PRICES = Path(__file__).parent / "data" / "META.csv"
 EPHEMERAL = 64
@@ -132,6 +132,16 @@ def followups(fake):
     return fake.calls_to("POST", rf"/webhooks/{APP_ID}/[^/]+")
 
 
+def member(bot, **who) -> DiscordUser:
+    """A member of the guild's channel, without Manage Channels, using `bot`."""
+    return DiscordUser(bot.client, **who)
+
+
+def manager(bot, **who) -> DiscordUser:
+    """A member who may manage the channel (and so subscribe it)."""
+    return DiscordUser(bot.client, permissions=MEMBER_PERMISSIONS | MANAGE_CHANNELS, **who)
+
+
 def only_embed(call):
     (embed,) = call.message["embeds"]
     return embed
@@ -214,9 +224,7 @@ async def test_a_changes_channel_command_requires_manage_channels_in_its_definit
 
 
 async def test_ask_answers_privately_with_an_embed_and_its_source(fake, adapter):
-    await dispatch(
-        adapter.client, interaction_payload("ask", {"question": "How does LLaMA make money?"})
-    )
+    await member(adapter).command("ask", question="How does LLaMA make money?")
     (callback,) = callbacks(fake)
     assert callback.query == {"with_response": "1"}
     assert callback.json["type"] == 4
@@ -230,14 +238,14 @@ async def test_ask_answers_privately_with_an_embed_and_its_source(fake, adapter)
 
 async def test_ask_in_french_answers_in_french(fake, adapter):
     question = "Comment Meta gagne-t-elle de l'argent avec LLaMA ?"
-    await dispatch(adapter.client, interaction_payload("ask", {"question": question}, locale="fr"))
+    await member(adapter, locale="fr").command("ask", question=question)
     embed = only_embed(callbacks(fake)[0])
     assert embed["footer"]["text"].startswith("Source : ")
     assert "LLaMA" in embed["description"]
 
 
 async def test_help_lists_every_command(fake, adapter):
-    await dispatch(adapter.client, interaction_payload("help"))
+    await member(adapter).command("help")
     embed = only_embed(callbacks(fake)[0])
     assert embed["title"] == "Meta AI strategy briefings"
     for command in all_commands().values():
@@ -246,14 +254,14 @@ async def test_help_lists_every_command(fake, adapter):
 
 
 async def test_topics_lists_the_topics(fake, adapter):
-    await dispatch(adapter.client, interaction_payload("topics"))
+    await member(adapter).command("topics")
     embed = only_embed(callbacks(fake)[0])
     assert embed["title"] == "Topics I can talk about"
     assert "• Reality Labs (reality-labs)" in embed["description"]
 
 
 async def test_insight_on_a_topic_quotes_the_article(fake, adapter):
-    await dispatch(adapter.client, interaction_payload("insight", {"topic": "advertising"}))
+    await member(adapter).command("insight", topic="advertising")
     embed = only_embed(callbacks(fake)[0])
     assert embed["title"] == "Insight: Advertising"
     assert embed["description"].startswith("> ")
@@ -262,7 +270,7 @@ async def test_insight_on_a_topic_quotes_the_article(fake, adapter):
 
 
 async def test_a_refusal_is_one_private_line_without_an_embed(fake, adapter):
-    await dispatch(adapter.client, interaction_payload("insight", {"topic": "football"}))
+    await member(adapter).command("insight", topic="football")
     (callback,) = callbacks(fake)
     data = callback.json["data"]
     assert data["flags"] & EPHEMERAL
@@ -273,9 +281,7 @@ async def test_a_refusal_is_one_private_line_without_an_embed(fake, adapter):
 
 
 async def test_the_request_carries_the_discord_context(fake, test_adapter):
-    await dispatch(
-        test_adapter.client, interaction_payload("echo", {"text": "hi @everyone"}, locale="fr")
-    )
+    await member(test_adapter, locale="fr").command("echo", text="hi @everyone")
     (request,) = SEEN
     assert request == Request(
         command="echo",
@@ -293,13 +299,13 @@ async def test_the_request_carries_the_discord_context(fake, test_adapter):
 
 
 async def test_a_direct_message_is_its_own_workspace(fake, test_adapter):
-    await dispatch(test_adapter.client, interaction_payload("echo", {"text": "x"}, guild=False))
+    await member(test_adapter, in_guild=False).command("echo", text="x")
     assert SEEN[0].workspace == "dm"
     assert SEEN[0].channel == CHANNEL_ID
 
 
 async def test_a_crash_becomes_an_apology_without_a_traceback(fake, test_adapter, caplog):
-    await dispatch(test_adapter.client, interaction_payload("boom"))
+    await member(test_adapter).command("boom")
     data = callbacks(fake)[0].json["data"]
     assert data["content"].startswith("Sorry, something went wrong")
     assert "exploded" not in data["content"] and "Traceback" not in data["content"]
@@ -311,7 +317,7 @@ async def test_a_crash_becomes_an_apology_without_a_traceback(fake, test_adapter
 
 
 async def test_stock_defers_privately_then_follows_up_with_the_chart(fake, adapter):
-    await dispatch(adapter.client, interaction_payload("stock", {"range": "1mo"}))
+    await member(adapter).command("stock", range="1mo")
     (defer,) = callbacks(fake)
     assert defer.json == {"type": 5, "data": {"flags": EPHEMERAL}}
     (followup,) = followups(fake)
@@ -327,7 +333,7 @@ async def test_stock_defers_privately_then_follows_up_with_the_chart(fake, adapt
 
 
 async def test_brief_defers_privately_then_follows_up(fake, adapter):
-    await dispatch(adapter.client, interaction_payload("brief"))
+    await member(adapter).command("brief")
     assert callbacks(fake)[0].json == {"type": 5, "data": {"flags": EPHEMERAL}}
     (followup,) = followups(fake)
     embed = only_embed(followup)
@@ -336,7 +342,7 @@ async def test_brief_defers_privately_then_follows_up(fake, adapter):
 
 
 async def test_brief_share_posts_the_briefing_with_its_chart_for_everyone(fake, adapter):
-    await dispatch(adapter.client, interaction_payload("brief", {"share": True}))
+    await member(adapter).command("brief", share=True)
     (defer,) = callbacks(fake)
     assert defer.json == {"type": 5}  # thinking, visible to the channel
     (followup,) = followups(fake)
@@ -355,7 +361,7 @@ async def test_brief_share_posts_the_briefing_with_its_chart_for_everyone(fake, 
 async def test_a_shared_slow_command_that_fails_removes_the_public_thinking_and_answers_privately(
     fake, test_adapter
 ):
-    await dispatch(test_adapter.client, interaction_payload("outage", {"share": True}))
+    await member(test_adapter).command("outage", share=True)
     assert callbacks(fake)[0].json == {"type": 5}
     assert len(fake.calls_to("DELETE", rf"/webhooks/{APP_ID}/[^/]+/messages/@original")) == 1
     (followup,) = followups(fake)
@@ -368,8 +374,7 @@ async def test_a_shared_slow_command_that_fails_removes_the_public_thinking_and_
 
 
 async def test_topic_autocomplete_suggests_matching_topics(fake, adapter):
-    payload = interaction_payload("insight", {"topic": "rea"}, kind=4, focused="topic")
-    await dispatch(adapter.client, payload)
+    await member(adapter).autocomplete("insight", "topic", topic="rea")
     (callback,) = callbacks(fake)
     assert callback.json["type"] == 8
     assert callback.json["data"]["choices"][0] == {
@@ -379,25 +384,16 @@ async def test_topic_autocomplete_suggests_matching_topics(fake, adapter):
 
 
 async def test_zone_autocomplete_suggests_at_most_25_zones(fake, test_adapter):
-    payload = interaction_payload(
-        "subscribe",
-        {"time": "08:00", "zone": "Europe/Pa"},
-        kind=4,
-        focused="zone",
-        permissions=MEMBER_PERMISSIONS | MANAGE_CHANNELS,
-    )
-    await dispatch(test_adapter.client, payload)
+    await manager(test_adapter).autocomplete("subscribe", "zone", time="08:00", zone="Europe/Pa")
     choices = callbacks(fake)[0].json["data"]["choices"]
     assert {"name": "Europe/Paris", "value": "Europe/Paris"} in choices
-    await dispatch(
-        test_adapter.client, interaction_payload("subscribe", {"zone": "a"}, kind=4, focused="zone")
-    )
+    await member(test_adapter).autocomplete("subscribe", "zone", zone="a")
     assert len(callbacks(fake)[1].json["data"]["choices"]) == 25
     assert not SEEN  # autocompletion never runs the command
 
 
 async def test_a_member_without_manage_channels_is_refused_politely(fake, test_adapter):
-    await dispatch(test_adapter.client, interaction_payload("subscribe", {"time": "08:00"}))
+    await member(test_adapter).command("subscribe", time="08:00")
     (callback,) = callbacks(fake)
     assert callback.json["type"] == 4
     assert callback.json["data"]["content"] == MISSING_MANAGE_CHANNELS["en"]
@@ -407,12 +403,9 @@ async def test_a_member_without_manage_channels_is_refused_politely(fake, test_a
 
 
 async def test_a_member_with_manage_channels_may_subscribe(fake, test_adapter):
-    payload = interaction_payload(
-        "subscribe",
-        {"time": "08:00", "zone": "Europe/Paris", "cadence": "daily"},
-        permissions=MEMBER_PERMISSIONS | MANAGE_CHANNELS,
+    await manager(test_adapter).command(
+        "subscribe", time="08:00", zone="Europe/Paris", cadence="daily"
     )
-    await dispatch(test_adapter.client, payload)
     (request,) = SEEN
     assert request.can_manage_channel is True
     assert request.options == {"time": "08:00", "zone": "Europe/Paris", "cadence": "daily"}
@@ -434,7 +427,7 @@ async def test_start_syncs_connects_without_privileged_intents_and_serves_comman
         assert not (intents.members or intents.presences or intents.message_content)
         assert len(fake.calls_to("PUT", r"/applications/\d+/guilds/\d+/commands")) == 1
 
-        await fake.push("INTERACTION_CREATE", interaction_payload("help"))
+        await fake.push("INTERACTION_CREATE", member(bot).payload("help", {}))
         await fake.wait_for(lambda f: len(callbacks(f)) == 1)
         assert only_embed(callbacks(fake)[0])["title"] == "Meta AI strategy briefings"
     finally:
@@ -442,16 +435,14 @@ async def test_start_syncs_connects_without_privileged_intents_and_serves_comman
     assert bot.client.is_closed()
 
 
+@pytest.mark.slow
 async def test_an_unreachable_gateway_at_start_is_retried_not_abandoned(fake, caplog):
     # discord.py 2.7 crashes (AttributeError) when its first gateway connection fails.
     settings = make_settings(fake, discord_gateway_url="ws://127.0.0.1:9/")  # nothing listens
     bot = DiscordAdapter(settings.discord, Router(make_services(settings)))
     await bot.start()
     try:
-        for _ in range(100):
-            if "discord gateway unreachable" in caplog.text:
-                break
-            await asyncio.sleep(0.05)
+        await eventually(lambda: "discord gateway unreachable" in caplog.text)
         assert "discord gateway unreachable (AttributeError)" in caplog.text
         assert bot.gateway_running
     finally:
@@ -464,8 +455,7 @@ async def test_an_unreachable_gateway_at_start_is_retried_not_abandoned(fake, ca
 
 
 async def test_real_subscribe_without_manage_channels_stores_nothing(fake, adapter):
-    payload = interaction_payload("subscribe", {"time": "08:30", "zone": "Europe/Paris"})
-    await dispatch(adapter.client, payload)
+    await member(adapter).command("subscribe", time="08:30", zone="Europe/Paris")
     (callback,) = callbacks(fake)
     assert callback.json["data"]["content"] == MISSING_MANAGE_CHANNELS["en"]
     assert adapter.router.services.subscriptions.all() == []
@@ -473,14 +463,8 @@ async def test_real_subscribe_without_manage_channels_stores_nothing(fake, adapt
 
 
 async def test_real_subscribe_with_manage_channels_then_schedule(fake, adapter):
-    manager = MEMBER_PERMISSIONS | MANAGE_CHANNELS
-    await dispatch(
-        adapter.client,
-        interaction_payload(
-            "subscribe",
-            {"time": "08:30", "zone": "Europe/Paris", "language": "fr", "cadence": "daily"},
-            permissions=manager,
-        ),
+    await manager(adapter).command(
+        "subscribe", time="08:30", zone="Europe/Paris", language="fr", cadence="daily"
     )
     (stored,) = adapter.router.services.subscriptions.all()
     assert (stored.platform, stored.time_text, stored.zone, stored.language, stored.cadence) == (
@@ -493,6 +477,6 @@ async def test_real_subscribe_with_manage_channels_then_schedule(fake, adapter):
     assert "Subscribed: the daily briefing at 08:30 Europe/Paris" in json.dumps(
         callbacks(fake)[0].json, ensure_ascii=False
     )
-    await dispatch(adapter.client, interaction_payload("schedule", {}))
+    await member(adapter).command("schedule")
     assert "Next briefing:" in json.dumps(callbacks(fake)[1].json, ensure_ascii=False)
     assert_no_mentions(fake)

@@ -18,7 +18,7 @@ from chat.reply import BulletList, Context, Fields, Heading, Image, Paragraph, Q
 from commands.router import Router
 from commands.services import Services
 from config import load_settings
-from tests.fakes.discord import (
+from tests.harness.discord import (
     APP_ID,
     MISSING_ACCESS,
     MISSING_PERMISSIONS,

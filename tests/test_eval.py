@@ -14,7 +14,7 @@ from collections import Counter
 import pytest
 
 from bot.cli import main
-from tests.conftest import DATA
+from tests.harness import DATA
 
 FRENCH_MARKERS = (" le ", " la ", " les ", " des ", " est ", " de ")
 ENGLISH_MARKERS = (" the ", " is ", " of ", " and ", " to ")

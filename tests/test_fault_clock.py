@@ -21,7 +21,9 @@ from briefings.storage.tables import deliveries as deliveries_table
 from commands.services import Services
 from config import load_settings
 from scheduling.scheduler import BriefingScheduler, trigger_for
-from tests.delivery_helpers import META, deliveries, make_services, posts, subscribe, utc
+from tests.harness.clock import FakeClock
+from tests.harness.delivery import META, deliveries, make_services, posts, subscribe, utc
+from tests.harness.waiting import eventually
 
 PARIS = ZoneInfo("Europe/Paris")
 GRACE = dt.timedelta(hours=3)
@@ -44,7 +46,7 @@ def states(services) -> dict[str, str]:
 
 
 def test_jumps_forward_over_the_due_time_post_once_late_or_record_a_miss(settings):
-    clock = [utc(2026, 11, 30, 6, 0)]
+    clock = FakeClock(utc(2026, 11, 30, 6, 0))
     services = make_services(settings, clock)
     subscribe(services, "c", "08:30", "Europe/Paris", created=utc(2026, 11, 30, 0, 0))
 
@@ -75,7 +77,7 @@ def test_jumps_forward_over_the_due_time_post_once_late_or_record_a_miss(setting
 
 
 def test_a_jump_of_days_posts_only_what_is_within_grace(settings):
-    clock = [utc(2026, 11, 30, 7, 0)]
+    clock = FakeClock(utc(2026, 11, 30, 7, 0))
     services = make_services(settings, clock)
     subscribe(services, "c", "08:30", "Europe/Paris", created=utc(2026, 11, 30, 0, 0))
     subscribe(services, "ny", "08:30", "America/New_York", created=utc(2026, 11, 30, 0, 0))
@@ -96,6 +98,7 @@ def test_a_jump_of_days_posts_only_what_is_within_grace(settings):
 DUE_ZONES = {"paris": "Europe/Paris", "ny": "America/New_York"}
 
 
+@pytest.mark.slow
 @hypothesis_settings(max_examples=8, deadline=None)
 @given(jumps=st.lists(st.integers(1, 36 * 60), min_size=1, max_size=5))
 def test_any_sequence_of_forward_jumps_posts_each_day_at_most_once_and_never_drops_one(
@@ -105,15 +108,15 @@ def test_any_sequence_of_forward_jumps_posts_each_day_at_most_once_and_never_dro
     is posted iff the first pass after its due time is within the grace period; never twice."""
     settings = load_settings(data_dir=tmp_path_factory.mktemp("data"))
     start = utc(2026, 11, 30, 0, 0)
-    clock = [start]
-    services = Services(settings, clock=lambda: clock[0], price_files={"META": META})
+    clock = FakeClock(start)
+    services = Services(settings, clock=clock, price_files={"META": META})
     for channel, zone in DUE_ZONES.items():
         subscribe(services, channel, "08:30", zone, cadence="daily", created=start)
     instants = [start]
     for minutes in jumps:
         instants.append(instants[-1] + dt.timedelta(minutes=minutes))
     for at in instants:
-        clock[0] = at
+        clock.set(at)
         asyncio.run(deliveries(services, settings).deliver_due(at))
 
     posted = [(p["channel"], p["delivery_id"][-10:]) for p in posts(settings)]
@@ -150,13 +153,13 @@ def test_any_sequence_of_forward_jumps_posts_each_day_at_most_once_and_never_dro
 def test_a_dst_night_posts_once_at_the_right_instant(
     settings, zone, night_start, wall_time, expected_utc
 ):
-    clock = [night_start]
+    clock = FakeClock(night_start)
     services = make_services(settings, clock)
     subscribe(services, "c", wall_time, zone, created=night_start)
     delivered_at = []
     at = night_start
     while at < night_start + dt.timedelta(hours=30):  # a pass every 10 minutes through the night
-        clock[0] = at
+        clock.set(at)
         report = asyncio.run(deliveries(services, settings).deliver_due(at))
         delivered_at += [(at, d["date"], d["late"]) for d in report.delivered]
         at += dt.timedelta(minutes=10)
@@ -180,7 +183,7 @@ def test_the_cron_trigger_across_dst_nights_wakes_passes_that_post_once_a_day(
 ):
     """APScheduler's CronTrigger fires at 02:30 *twice* on a fall-back night (02:30 CEST and
     02:30 CET): harmless, because a fire only wakes a pass, and claims are per local day."""
-    clock = [start]
+    clock = FakeClock(start)
     services = make_services(settings, clock)
     subscribe(services, "c", wall, zone, created=start)
     trigger = trigger_for(services.subscriptions.all()[0])
@@ -189,8 +192,7 @@ def test_the_cron_trigger_across_dst_nights_wakes_passes_that_post_once_a_day(
         fires.append(fire)
         previous, now = fire, fire.astimezone(dt.UTC) + dt.timedelta(seconds=1)  # not wall time
     for fire in fires:  # the scheduler's clock is UTC: a pass runs at the fire's instant
-        clock[0] = fire.astimezone(dt.UTC)
-        asyncio.run(deliveries(services, settings).deliver_due(clock[0]))
+        asyncio.run(deliveries(services, settings).deliver_due(clock.set(fire.astimezone(dt.UTC))))
     local_days = {f.astimezone(ZoneInfo(zone)).date().isoformat() for f in fires}
     assert len(fires) >= len(local_days) == 3
     assert sorted(p["delivery_id"][-10:] for p in posts(settings)) == sorted(local_days)
@@ -215,15 +217,13 @@ async def _scheduler_across_a_jump(settings, jump: dt.timedelta):
         raise
 
 
+@pytest.mark.slow
 async def test_the_scheduler_posts_a_briefing_whose_time_the_clock_jumped_over(settings):
     with time_machine.travel(utc(2026, 11, 30, 7, 29, 59), tick=True) as traveller:
         scheduler, services = await _scheduler_across_a_jump(settings, dt.timedelta(hours=2))
         try:
             traveller.shift(dt.timedelta(hours=2))  # 10:30 Paris before the 08:30 timer fires
-            for _ in range(100):
-                if posts(settings):
-                    break
-                await asyncio.sleep(0.05)
+            await eventually(lambda: posts(settings))
             if scheduler._running:
                 await scheduler._running
             assert len(posts(settings)) == 1
@@ -237,6 +237,7 @@ async def test_the_scheduler_posts_a_briefing_whose_time_the_clock_jumped_over(s
             await scheduler.stop()
 
 
+@pytest.mark.slow
 async def test_a_jump_beyond_the_grace_period_is_recorded_as_missed_not_posted(settings):
     with time_machine.travel(utc(2026, 11, 30, 7, 29, 59), tick=True) as traveller:
         scheduler, services = await _scheduler_across_a_jump(settings, dt.timedelta(hours=4))

@@ -1,6 +1,6 @@
 """Faults on Discord's side during scheduled deliveries: 429s with `retry_after`, 5xx, Missing
 Access. The scheduler's Deliveries with the real DiscordAdapter (discord.py 2.7) as its port,
-against the loopback fake of Discord's REST API (tests/fakes/discord.py)."""
+against the loopback fake of Discord's REST API (tests/harness/discord.py)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from commands.router import Router
 from commands.services import Services
 from config import load_settings
 from scheduling.fanout import Deliveries
-from tests.fakes.discord import (
+from tests.harness.discord import (
     CHANNEL_ID,
     GUILD_ID,
     MANAGE_CHANNELS,
@@ -32,11 +32,10 @@ from tests.fakes.discord import (
     MISSING_ACCESS,
     MISSING_PERMISSIONS,
     SERVER_ERROR,
+    DiscordUser,
     FakeDiscord,
     Scripted,
-    dispatch,
     error,
-    interaction_payload,
     rate_limited,
 )
 
@@ -102,10 +101,11 @@ class World:
             rows = conn.execute(sa.select(deliveries_table).order_by(deliveries_table.c.local_date))
             return [(r.local_date.isoformat(), r.state, r.attempts, r.last_error) for r in rows]
 
-    async def say(self, sub: str, options: dict | None = None, **payload: object) -> str:  # type: ignore[type-arg]
-        """`/meta <sub>` in the channel; the text of the bot's answer (embed or content)."""
+    async def say(self, sub: str, by: DiscordUser | None = None, **options: object) -> str:
+        """`/meta <sub>` in the channel (by a member, unless `by` someone else); the text of
+        the bot's answer (embed or content)."""
         before = len(self.fake.messages_sent())
-        await dispatch(self.adapter.client, interaction_payload(sub, options, **payload))
+        await (by or DiscordUser(self.adapter.client)).command(sub, **options)
         (sent,) = self.fake.messages_sent()[before:]
         message = sent.message
         assert message["allowed_mentions"] == {"parse": []}
@@ -224,10 +224,9 @@ async def test_missing_access_pauses_the_subscription_and_schedule_says_why(
     assert world.posts() == [429, 403]
 
     # Someone fixes the channel's permissions and subscribes again: it resumes.
+    manager = DiscordUser(world.adapter.client, permissions=MEMBER_PERMISSIONS | MANAGE_CHANNELS)
     resumed = await world.say(
-        "subscribe",
-        {"time": "08:30", "zone": "Europe/Paris", "cadence": "daily"},
-        permissions=MEMBER_PERMISSIONS | MANAGE_CHANNELS,
+        "subscribe", manager, time="08:30", zone="Europe/Paris", cadence="daily"
     )
     assert "Subscribed" in resumed
     assert len((await world.deliver(DAY_2 + dt.timedelta(days=1))).delivered) == 1

@@ -35,15 +35,14 @@ from commands import all_commands
 from commands.router import Router, parse
 from commands.services import Services
 from config import SettingsError, load_settings
-from tests.conftest import DATA
-from tests.fakes.discord import (
+from tests.harness import DATA
+from tests.harness.discord import (
     MANAGE_CHANNELS,
     MEMBER_PERMISSIONS,
+    DiscordUser,
     FakeDiscord,
-    dispatch,
-    interaction_payload,
 )
-from tests.fakes.slack import FakeSlack, visible_text
+from tests.harness.slack import FakeSlack, visible_text
 from tests.test_fault_signing import LoopThread, Served
 
 FIXTURES = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
@@ -141,6 +140,7 @@ def router(settings) -> Router:  # type: ignore[no-untyped-def]
     return Router(market_services(settings))
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None, suppress_health_check=FIXTURES)
 @given(
     command=st.sampled_from(COMMAND_NAMES),
@@ -329,10 +329,12 @@ def test_discord_option_values_get_an_answer_that_pings_nobody(
     sub, options = case
     fake = discord_bot.fake
     before = len(fake.calls)
-    payload = interaction_payload(
-        sub, options, locale=locale, permissions=MEMBER_PERMISSIONS | MANAGE_CHANNELS
+    manager = DiscordUser(
+        discord_bot.adapter.client,
+        locale=locale,
+        permissions=MEMBER_PERMISSIONS | MANAGE_CHANNELS,
     )
-    discord_bot.loop.run(dispatch(discord_bot.adapter.client, payload))
+    discord_bot.loop.run(manager.command(sub, **options))
     new = fake.calls[before:]
     answers = [c for c in new if c.path.endswith("/callback") or "/webhooks/" in c.path]
     assert answers, f"no answer to /meta {sub} {options}"
@@ -356,6 +358,7 @@ def slack_bot(settings):  # type: ignore[no-untyped-def]
     loop.close()
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=FIXTURES)
 @given(
     command=st.sampled_from([c for c in COMMAND_NAMES if c not in ("stock", "brief")]),
@@ -459,6 +462,7 @@ well_formed = st.lists(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None, suppress_health_check=FIXTURES)
 @given(rows=well_formed, command=st.sampled_from(["stock 1y", "stock 5d", "brief", "stock ytd"]))
 def test_any_accepted_price_file_gives_a_briefing_not_a_crash(

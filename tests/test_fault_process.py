@@ -17,7 +17,8 @@ from briefings.storage.tables import deliveries as deliveries_table
 from chat.delivery import Target
 from chat.reply import Reply
 from scheduling.fanout import Deliveries
-from tests.delivery_helpers import (
+from tests.harness.clock import FakeClock
+from tests.harness.delivery import (
     console_port,
     make_services,
     posts,
@@ -63,7 +64,7 @@ class ExclusiveLock:
 
 @pytest.fixture
 def clock():
-    return [AT]
+    return FakeClock(AT)
 
 
 @pytest.fixture
@@ -95,6 +96,7 @@ def runner(services, settings, port) -> Deliveries:
     return Deliveries(services, {"console": port}, sleep=no_wait)
 
 
+@pytest.mark.slow
 def test_a_pass_started_while_the_database_is_locked_waits_and_delivers_everything_once(
     services, settings
 ):
@@ -131,6 +133,7 @@ class LockAfterFirstPost:
         return await self.inner.find_delivery(target, delivery_id)
 
 
+@pytest.mark.slow
 def test_a_lock_between_posting_and_recording_loses_nothing_and_posts_nothing_twice(
     services, settings
 ):
@@ -146,6 +149,7 @@ def test_a_lock_between_posting_and_recording_loses_nothing_and_posts_nothing_tw
     assert again.delivered == [] and len(posts(settings)) == len(CHANNELS)
 
 
+@pytest.mark.slow
 def test_two_schedulers_and_a_lock_still_post_each_channel_once(services, settings, clock):
     other = make_services(settings, clock)
     lock = ExclusiveLock(database_file(services), 1.0).start()

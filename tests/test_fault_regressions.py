@@ -27,8 +27,9 @@ from hypothesis import strategies as st
 from commands.router import Router, parse
 from commands.services import Services
 from config import SettingsError, load_settings
-from tests.delivery_helpers import deliveries, make_services, posts, subscribe, utc
-from tests.fakes.slack import FakeSlack, SlackUser, connection_reset, default, server_error, slow
+from tests.harness.clock import FakeClock
+from tests.harness.delivery import deliveries, make_services, posts, subscribe, utc
+from tests.harness.slack import FakeSlack, SlackUser, connection_reset, default, server_error, slow
 from tests.test_fault_signing import Served, headers, now, served, sign  # noqa: F401 (fixture)
 from tests.test_fault_slack import (  # noqa: F401 (fixtures)
     ACK_WINDOW,
@@ -169,10 +170,12 @@ def test_a_grace_period_too_big_to_use_is_refused_at_start(monkeypatch, settings
     except SettingsError as error:
         assert "DELIVERY_GRACE_HOURS" in str(error)
         return
-    clock = [utc(2026, 11, 30, 7, 31)]
+    clock = FakeClock(utc(2026, 11, 30, 7, 31))
     services = make_services(loaded, clock)
     subscribe(services, "c", "08:30", "Europe/Paris")
-    report = asyncio.run(deliveries(services, loaded).deliver_due(clock[0]))  # fails: OverflowError
+    report = asyncio.run(
+        deliveries(services, loaded).deliver_due(clock.now)
+    )  # fails: OverflowError
     assert len(report.delivered) == 1 and len(posts(loaded)) == 1
 
 

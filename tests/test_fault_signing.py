@@ -26,7 +26,7 @@ from bot.web import health_app
 from commands.router import Router
 from commands.services import Services
 from config import load_settings
-from tests.fakes.slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, SlackUser, serve
+from tests.harness.slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, SlackUser, serve
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -201,6 +201,7 @@ def test_an_oversized_body_is_refused_before_it_is_read_or_run(served: Served) -
 header_text = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), max_size=80)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -224,6 +225,7 @@ def test_any_unsigned_request_is_refused_and_runs_nothing(
     served.nothing_ran()
 
 
+@pytest.mark.slow
 @settings(
     max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -240,6 +242,7 @@ def test_a_timestamp_that_is_not_a_number_runs_nothing(
     served.nothing_ran()
 
 
+@pytest.mark.slow
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -9,8 +9,9 @@ import random
 import pytest
 
 from commands.services import Services
-from tests.conftest import DATA, Chat
-from tests.delivery_helpers import deliveries, subscribe, utc
+from tests.harness import DATA
+from tests.harness.chat import Chat
+from tests.harness.delivery import deliveries, subscribe, utc
 from tests.test_cli import run_cli
 
 META = DATA / "META.csv"

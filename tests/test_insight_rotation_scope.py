@@ -7,8 +7,8 @@ import datetime as dt
 import random
 
 from commands.services import Services
-from tests.conftest import Chat
-from tests.delivery_helpers import META, deliveries, subscribe, utc
+from tests.harness.chat import Chat
+from tests.harness.delivery import META, deliveries, subscribe, utc
 
 
 def test_the_scheduled_briefing_continues_the_channel_rotation_of_meta_brief(settings):

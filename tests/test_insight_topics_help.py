@@ -15,7 +15,7 @@ def test_insight_rotates_through_every_passage_before_repeating(chat):
 
 
 def test_rotation_survives_a_restart(services, chat):
-    from tests.conftest import Chat
+    from tests.harness.chat import Chat
 
     first = chat.send("/meta insight").data["text"]
     again = Chat(type(services)(services.settings)).send("/meta insight").data["text"]

@@ -1,5 +1,5 @@
 """`/meta ask` with a language model: grounded answers shown, anything else falls back to the
-extractive answer. The model is a loopback fake of the chat-completions API (tests/fakes/llm.py)
+extractive answer. The model is a loopback fake of the chat-completions API (tests/harness/llm.py)
 reached through the real `openai` client."""
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from briefings.answers.grounding import AllowedNumbers, allowed_numbers, numbers
 from commands import all_commands
 from commands.services import Services
 from config import load_settings
-from tests.conftest import DATA, ROOT, Chat
-from tests.fakes.llm import (
+from tests.harness import DATA, ROOT
+from tests.harness.chat import Chat
+from tests.harness.llm import (
     FakeLLM,
     answer,
     echo_best_passage,
@@ -148,6 +149,7 @@ def test_numbers_written_any_way_are_the_passage_numbers(llm):
     assert "Written by" in text
 
 
+@pytest.mark.slow
 def test_a_timeout_shows_the_extractive_answer_with_a_note(llm, monkeypatch):
     monkeypatch.setenv("LLM_TIMEOUT", "0.5")
     llm.script(slow(3), slow(3))
@@ -297,6 +299,7 @@ def test_ask_is_slow_for_the_adapters_only_with_a_model(llm, monkeypatch):
     assert all_commands()["brief"].is_slow(load_settings())
 
 
+@pytest.mark.process
 def test_without_a_model_ask_does_not_import_openai():
     env = {k: v for k, v in os.environ.items() if not k.startswith("LLM_")}
     code = (
@@ -344,7 +347,7 @@ async def test_on_discord_ask_with_a_model_thinks_first_then_follows_up(llm, mon
     """Discord wants an answer within 3 s: with a model, `ask` defers like `stock` and `brief`."""
     import discord
 
-    from tests.fakes.discord import GUILD_ID, FakeDiscord, dispatch, interaction_payload
+    from tests.harness.discord import GUILD_ID, DiscordUser, FakeDiscord
     from tests.test_discord_commands import (
         EPHEMERAL,
         callbacks,
@@ -361,7 +364,7 @@ async def test_on_discord_ask_with_a_model_thinks_first_then_follows_up(llm, mon
     bot = await make_adapter(server, discord_guild_id=GUILD_ID)
     try:
         llm.script(answer(GROUNDED))
-        await dispatch(bot.client, interaction_payload("ask", {"question": PLATFORMS}))
+        await DiscordUser(bot.client).command("ask", question=PLATFORMS)
         (defer,) = callbacks(server)
         assert defer.json == {"type": 5, "data": {"flags": EPHEMERAL}}
         (followup,) = followups(server)

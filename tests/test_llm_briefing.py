@@ -21,9 +21,10 @@ from chat.reply import Paragraph, Quote
 from commands.services import Services
 from config import load_settings
 from scheduling.fanout import Deliveries
-from tests.conftest import DATA, Chat
-from tests.delivery_helpers import subscribe, utc
-from tests.fakes.llm import FakeLLM, Recorded, Scripted, answer, server_error, slow
+from tests.harness import DATA
+from tests.harness.chat import Chat
+from tests.harness.delivery import subscribe, utc
+from tests.harness.llm import FakeLLM, Recorded, Scripted, answer, server_error, slow
 
 META = DATA / "META.csv"
 _models = itertools.count(1)
@@ -105,7 +106,7 @@ def test_in_french(llm):
     "reply",
     [
         server_error(500),
-        slow(5),
+        pytest.param(slow(5), marks=pytest.mark.slow),
         answer("Meta's stock fell 7% on the day. Investors fear the LLaMA strategy."),  # invented
         answer("Meta's stock moved on the day. It matters. Investors watch LLaMA closely."),  # 3
         answer(

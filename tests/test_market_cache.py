@@ -18,6 +18,7 @@ from briefings.market.cache import MarketData
 from briefings.market.store import BarStore
 from briefings.market.yahoo_source import RateLimited
 from briefings.storage import Database
+from tests.harness.clock import FakeClock
 
 START = dt.datetime(2026, 11, 27, 14, 0, tzinfo=dt.UTC)
 
@@ -28,17 +29,6 @@ def _series(closes: list[float], symbol: str = "META", source: str = "test") -> 
         for i, c in enumerate(closes)
     )
     return Series(symbol, bars, source, fetched_at=START - dt.timedelta(minutes=5))
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += dt.timedelta(seconds=seconds)
 
 
 class FakeSource:
@@ -73,8 +63,8 @@ def store(tmp_path: Path) -> BarStore:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> FakeClock:
+    return FakeClock(START)
 
 
 @pytest.fixture
@@ -84,7 +74,9 @@ def source() -> Iterator[FakeSource]:
     fake.release.set()  # never leave a worker thread blocked behind the test
 
 
-def _data(source: FakeSource, store: BarStore | None, clock: Clock, **kwargs: float) -> MarketData:
+def _data(
+    source: FakeSource, store: BarStore | None, clock: FakeClock, **kwargs: float
+) -> MarketData:
     options = {"timeout": 10.0, "backoff_seconds": 300.0, **kwargs}
     return MarketData(source, store, clock, ttl=lambda now: 300, **options)
 
@@ -141,12 +133,12 @@ async def test_concurrent_callers_share_one_upstream_fetch(source, store, clock)
 async def test_ttl_expiry_fetches_again(source, store, clock):
     data = _data(source, store, clock)
     await data.series("META")
-    clock.advance(299)
+    clock.advance(seconds=299)
     await data.series("META")
     assert (source.calls, data.cache_hits) == (1, 1)
 
     source.series = _series([100.0, 101.0, 102.0, 110.0])
-    clock.advance(2)
+    clock.advance(seconds=2)
     fresh = await data.series("META")
     assert source.calls == 2
     assert fresh.last.close == 110.0
@@ -161,12 +153,12 @@ async def test_ttl_depends_on_the_time(source, clock):
 
     data = MarketData(source, None, clock, ttl, timeout=10, backoff_seconds=300)
     await data.series("META")
-    clock.advance(61)
+    clock.advance(seconds=61)
     await data.series("META")
     assert source.calls == 2
     clock.now = START.replace(hour=16)
     await data.series("META")
-    clock.advance(600)
+    clock.advance(seconds=600)
     await data.series("META")
     assert source.calls == 3
     assert ttls[-1] == clock.now
@@ -189,14 +181,14 @@ async def test_rate_limit_backs_off_and_uses_stored_bars(source, store, clock):
     assert (source.calls, data.upstream_errors) == (1, 1)
 
     for _ in range(4):  # every minute until 14:04, inside the back-off: no upstream call
-        clock.advance(60)
+        clock.advance(seconds=60)
         later = await data.series("META")
         assert later.stale_reason == "Yahoo rate limit, retrying after 14:05 UTC"
         assert later.last.close == 91.0
     assert source.calls == 1
 
     source.error = None
-    clock.advance(60)  # 14:05: the back-off is over
+    clock.advance(seconds=60)  # 14:05: the back-off is over
     fresh = await data.series("META")
     assert not fresh.is_stale
     assert source.calls == 2
@@ -220,7 +212,7 @@ async def test_rate_limit_with_nothing_stored_is_unavailable(source, store, cloc
     with pytest.raises(MarketDataUnavailable) as error:
         await data.series("META")
     assert error.value.reason == "Yahoo rate limit"
-    clock.advance(120)
+    clock.advance(seconds=120)
     with pytest.raises(MarketDataUnavailable) as error:
         await data.series("META")
     assert "retrying after 14:05 UTC" in error.value.reason
@@ -234,11 +226,11 @@ async def test_failure_is_remembered_briefly(source, store, clock):
     reasons = []
     for _ in range(3):
         reasons.append((await data.series("META")).stale_reason)
-        clock.advance(10)
+        clock.advance(seconds=10)
     assert reasons == ["fake error (ConnectionError)"] * 3
     assert source.calls == 1
 
-    clock.advance(1)  # 31 s after the failure
+    clock.advance(seconds=1)  # 31 s after the failure
     await data.series("META")
     assert source.calls == 2
 
@@ -254,7 +246,7 @@ async def test_failure_after_success_serves_last_good_bars_from_memory(source, c
     data = _data(source, None, clock)  # no database at all
     fresh = await data.series("META")
     source.error = MarketDataUnavailable("META", "Yahoo unreachable (ConnectionError)")
-    clock.advance(301)
+    clock.advance(seconds=301)
     stale = await data.series("META")
     assert stale.bars == fresh.bars
     assert stale.stale_reason == "Yahoo unreachable (ConnectionError)"

@@ -319,7 +319,7 @@ async def test_yahoo_failure_with_nothing_stored_is_unavailable(yahoo, store, an
 
 def test_a_french_briefing_says_yahoo_is_unreachable_in_french(yahoo, settings):
     from commands.services import Services
-    from tests.conftest import Chat
+    from tests.harness.chat import Chat
 
     _serve(yahoo, "META", "down")
     services = Services(settings, market_source=YahooSource(session=requests.Session()))
@@ -334,7 +334,7 @@ def test_a_french_briefing_says_yahoo_is_unreachable_in_french(yahoo, settings):
 
 def test_a_french_stock_reply_on_stored_bars_says_why_in_french(yahoo, settings):
     from commands.services import Services
-    from tests.conftest import Chat
+    from tests.harness.chat import Chat
 
     def chat() -> Chat:  # a fresh process each time: nothing in memory, the bars in the database
         return Chat(Services(settings, market_source=YahooSource(session=requests.Session())))

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from briefings.storage.database import HEAD_REVISION
-from tests.conftest import ROOT
+from tests.harness import ROOT
 
 
 def start_together(count: int, env: dict[str, str]) -> list[subprocess.CompletedProcess[str]]:
@@ -43,6 +43,7 @@ def revision(url: str) -> str:
         engine.dispose()
 
 
+@pytest.mark.process
 def test_four_processes_migrating_a_fresh_sqlite_database_all_succeed(tmp_path: Path) -> None:
     data = tmp_path / "data"
     env = {**os.environ, "DATA_DIR": str(data), "PYTHONPATH": str(ROOT)}
@@ -53,6 +54,8 @@ def test_four_processes_migrating_a_fresh_sqlite_database_all_succeed(tmp_path: 
     assert revision(f"sqlite:///{data / 'bot.db'}") == HEAD_REVISION
 
 
+@pytest.mark.process
+@pytest.mark.postgres
 @pytest.mark.usefixtures("postgres_server")
 def test_four_processes_migrating_a_fresh_postgres_database_all_succeed(
     postgres_url: str, tmp_path: Path

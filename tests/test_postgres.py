@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 import sqlalchemy as sa
 
 from config import load_settings
 from scheduling.leader import LeaderLock
-from tests.delivery_helpers import deliveries, make_services, posts_per_channel, subscribe, utc
+from tests.harness.clock import FakeClock
+from tests.harness.delivery import deliveries, make_services, posts_per_channel, subscribe, utc
+
+pytestmark = pytest.mark.postgres  # every test here runs on the PostgreSQL server
 
 AT = utc(2026, 11, 30, 7, 30)
 
 
 def test_migrations_create_every_table(postgres_url):
-    services = make_services(load_settings(), [AT])
+    services = make_services(load_settings(), FakeClock(AT))
     engine = services.database.ready()
     assert engine.dialect.name == "postgresql"
     tables = set(sa.inspect(engine).get_table_names())
@@ -32,7 +36,8 @@ def test_migrations_create_every_table(postgres_url):
 
 def test_subscriptions_and_exactly_once_on_postgres(postgres_url):
     settings = load_settings()
-    first, second = make_services(settings, [AT]), make_services(settings, [AT])
+    clock = FakeClock(AT)
+    first, second = make_services(settings, clock), make_services(settings, clock)
     for n in range(20):
         subscribe(first, f"c{n}", "08:30", "Europe/Paris")
     assert len(second.subscriptions.all()) == 20

@@ -10,7 +10,8 @@ import pytest
 
 from briefings.subscriptions.model import Subscription
 from scheduling.scheduler import BriefingScheduler, trigger_for
-from tests.delivery_helpers import deliveries, make_services, posts_per_channel, subscribe, utc
+from tests.harness.clock import FakeClock
+from tests.harness.delivery import deliveries, make_services, posts_per_channel, subscribe, utc
 
 
 def _sub(zone: str, cadence: str = "daily") -> Subscription:
@@ -40,7 +41,7 @@ def test_weekday_cadences_do_not_fire_on_weekends():
 
 
 async def test_jobs_follow_the_table_and_start_catches_up(settings):
-    clock = [utc(2026, 11, 30, 7, 40)]  # 08:40 in Paris
+    clock = FakeClock(utc(2026, 11, 30, 7, 40))  # 08:40 in Paris
     services = make_services(settings, clock)
     subscribe(services, "missed-at-0830", "08:30", "Europe/Paris")
     scheduler = BriefingScheduler(deliveries(services, settings))

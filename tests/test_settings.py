@@ -50,7 +50,7 @@ def test_secrets_are_not_shown_in_repr(monkeypatch):
 
 def test_every_setting_is_documented_in_env_example():
     from config.settings import variable_names
-    from tests.conftest import ROOT
+    from tests.harness import ROOT
 
     documented = (ROOT / ".env.example").read_text()
     readme = (ROOT / "README.md").read_text()

@@ -25,7 +25,7 @@ from commands import Command, all_commands
 from commands.router import Router
 from commands.services import Services
 from config import Settings, load_settings
-from tests.fakes.slack import (
+from tests.harness.slack import (
     BOT_TOKEN,
     SIGNING_SECRET,
     FakeSlack,

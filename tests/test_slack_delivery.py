@@ -14,7 +14,7 @@ from chat.reply import Context, Fields, Heading, Image, Paragraph, Reply
 from commands.router import Router
 from commands.services import Services
 from config import Settings, load_settings
-from tests.fakes.slack import (
+from tests.harness.slack import (
     BOT_TOKEN,
     SIGNING_SECRET,
     FakeSlack,
@@ -96,6 +96,7 @@ async def test_after_a_crash_the_posted_briefing_is_found_by_its_id(
     assert history.params["include_all_metadata"] in ("1", "true")
 
 
+@pytest.mark.slow
 async def test_a_rate_limit_is_waited_out_and_the_briefing_posted_once(
     adapter: SlackAdapter, api: FakeSlack
 ) -> None:
@@ -128,6 +129,7 @@ async def test_errors_a_retry_cannot_fix_are_permanent(
     assert error.value.permanent and error.value.reason == code
 
 
+@pytest.mark.slow
 async def test_a_persistent_outage_is_retried_a_few_times_then_transient(
     adapter: SlackAdapter, api: FakeSlack
 ) -> None:
@@ -138,6 +140,7 @@ async def test_a_persistent_outage_is_retried_a_few_times_then_transient(
     assert len(api.calls_to("chat.postMessage")) == 3  # the first try and two retries
 
 
+@pytest.mark.slow
 async def test_a_short_outage_is_ridden_out(adapter: SlackAdapter, api: FakeSlack) -> None:
     api.script("chat.postMessage", server_error(503), default())
     assert await adapter.deliver(TARGET, BRIEFING, "d1")

@@ -15,7 +15,7 @@ import pytest
 from bot.adapters.slack import SlackAdapter
 from bot.web import health_app
 from commands.router import Router
-from tests.fakes.slack import FakeSlack, SlackUser, serve
+from tests.harness.slack import FakeSlack, SlackUser, serve
 from tests.test_slack_commands import market_services, slack_settings
 
 FORM = "application/x-www-form-urlencoded"

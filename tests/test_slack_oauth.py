@@ -20,7 +20,7 @@ from chat.reply import Paragraph, Reply
 from commands.router import Router
 from commands.services import Services
 from config import load_settings
-from tests.fakes.slack import SIGNING_SECRET, FakeSlack, SlackUser, serve
+from tests.harness.slack import SIGNING_SECRET, FakeSlack, SlackUser, serve
 
 TEAM_TWO, TOKEN_TWO = "T0TEAM0002", "xoxb-team-two-0000"
 META = Path(__file__).parent / "data" / "META.csv"

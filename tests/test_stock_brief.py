@@ -16,7 +16,9 @@ from briefings.market.bars import MarketDataUnavailable, Series
 from briefings.market.csv_source import read_bars_csv
 from briefings.present import briefing_reply
 from commands.services import Services
-from tests.conftest import DATA, Chat
+from tests.harness import DATA
+from tests.harness.chat import Chat
+from tests.harness.clock import FakeClock
 
 META = str(DATA / "META.csv")
 
@@ -160,20 +162,20 @@ class FlakySource:
 
 
 def test_yahoo_failure_answers_from_stored_bars_labelled_as_of(settings):
-    now = [dt.datetime(2024, 3, 13, 21, 5, tzinfo=dt.UTC)]
+    clock = FakeClock(dt.datetime(2024, 3, 13, 21, 5, tzinfo=dt.UTC))
     source = FlakySource()
-    services = Services(settings, clock=lambda: now[0], rng=random.Random(1), market_source=source)
+    services = Services(settings, clock=clock, rng=random.Random(1), market_source=source)
     chat = Chat(services)
     assert "Data: Yahoo Finance, as of 13 Mar 2024" in chat.say("/meta stock")
     source.fail = True
-    now[0] += dt.timedelta(hours=5)
+    clock.advance(hours=5)
     reply = chat.send("/meta stock").plain_text()
     assert (
         "Yahoo Finance is unavailable (Yahoo unreachable (ConnectionError)); showing stored data as of 13 Mar 2024"
         in reply
     )
     # a fresh process with the same database still has the stored bars
-    again = Services(settings, clock=lambda: now[0], market_source=source)
+    again = Services(settings, clock=clock, market_source=source)
     assert "showing stored data as of 13 Mar 2024" in Chat(again).send("/meta stock").plain_text()
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from commands.services import Services
 from config import load_settings
-from tests.conftest import Chat
+from tests.harness.chat import Chat
 
 
 @pytest.fixture

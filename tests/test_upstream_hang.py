@@ -17,9 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.bot_process import BotProcess, bot_env
-from tests.conftest import ROOT
-from tests.fakes.slack import FakeSlack, SlackUser
+from tests.harness import ROOT
+from tests.harness.bot_process import BotProcess, bot_env
+from tests.harness.slack import FakeSlack, SlackUser
+
+pytestmark = [pytest.mark.process]
 
 
 @pytest.fixture

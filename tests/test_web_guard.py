@@ -13,8 +13,8 @@ import pytest
 
 import bot.web
 from bot.web import GuardedRunner, health_app
-from tests.bot_process import BotProcess, bot_env
-from tests.fakes.slack import FakeSlack
+from tests.harness.bot_process import BotProcess, bot_env
+from tests.harness.slack import FakeSlack
 
 HEAD = b"POST /slack/events HTTP/1.1\r\nHost: bot\r\nContent-Type: application/x-www-form-urlencoded\r\n"
 
@@ -76,6 +76,7 @@ async def test_a_quick_request_on_the_same_server_is_not_cut_off(guarded: tuple[
     assert await healthz_answers(url, tries=3) == 3
 
 
+@pytest.mark.process
 async def test_the_bot_serves_healthz_beside_a_thousand_slow_connections(
     tmp_path: Path,
 ) -> None:

@@ -39,16 +39,30 @@ BOT_USER_ID = "U0BOT00001"
 class Scripted:
     """One scripted answer: `body=None` means "let the fake answer as usual".
 
-    `delay`: seconds the fake waits before answering (a slow Slack). `reset`: drop the
-    connection without an HTTP answer, either "before" doing anything (the call is recorded
-    with status 0 and has no effect) or "after" doing what was asked (a message is posted, the
-    answer is lost on the way back)."""
+    `delay`: seconds the fake waits before answering (a slow Slack). `gate`: the fake answers
+    only once the test calls `release()` (a Slack that hangs until the test has seen what it
+    wanted meanwhile). `reset`: drop the connection without an HTTP answer, either "before"
+    doing anything (the call is recorded with status 0 and has no effect) or "after" doing what
+    was asked (a message is posted, the answer is lost on the way back)."""
 
     status: int = 200
     body: dict[str, Any] | str | None = None
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     reset: str | None = None  # None, "before" or "after"
+    gate: asyncio.Event | None = None
+
+    def release(self) -> None:
+        """Let a held call be answered."""
+        assert self.gate is not None, "only held() answers wait for a release"
+        self.gate.set()
+
+    async def wait(self) -> None:
+        """What the fake does before answering: the delay, then the gate."""
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if self.gate is not None:
+            await self.gate.wait()
 
 
 def default() -> Scripted:
@@ -70,6 +84,12 @@ def server_error(status: int = 500) -> Scripted:
 def slow(seconds: float) -> Scripted:
     """The usual answer, `seconds` late."""
     return Scripted(delay=seconds)
+
+
+def held() -> Scripted:
+    """The usual answer, once the test calls `.release()` on this script (until then the call
+    hangs, and is not recorded as answered)."""
+    return Scripted(gate=asyncio.Event())
 
 
 def connection_reset(when: str = "before") -> Scripted:
@@ -126,6 +146,7 @@ class FakeSlack:
         self.latency = 0.0  # seconds added to every Web API call (a slow Slack)
         self.tokens = {token}  # bot tokens the fake accepts (one per installed workspace)
         self.oauth_grants: dict[str, dict[str, Any]] = {}  # OAuth code -> oauth.v2.access body
+        self._held: list[Scripted] = []
 
     # ---- lifecycle ------------------------------------------------------------------------
 
@@ -140,6 +161,8 @@ class FakeSlack:
         return self
 
     async def close(self) -> None:
+        for scripted in self._held:  # never leave a call hanging behind the test
+            scripted.release()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -162,6 +185,7 @@ class FakeSlack:
     def script(self, method: str, *answers: Scripted) -> None:
         """The next calls to `method` get these answers, in order; then the usual ones."""
         self._scripts[method].extend(answers)
+        self._held += [a for a in answers if a.gate is not None]
 
     def calls_to(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
@@ -183,8 +207,11 @@ class FakeSlack:
             json.dumps(c.params, ensure_ascii=False) for c in self.calls if c.method != "upload"
         )
 
-    async def wait_for(self, method: str, count: int = 1, timeout: float = 10.0) -> list[Call]:
-        """Wait until `method` was called `count` times (successfully, for API methods)."""
+    async def wait_for(self, method: str, count: int = 1, timeout: float = 60.0) -> list[Call]:
+        """Wait until `method` was called `count` times (successfully, for API methods).
+
+        The wait ends as soon as the calls arrive; `timeout` only bounds a bot that never
+        makes them, generously, as a busy machine can take seconds to render a chart."""
 
         def enough() -> bool:
             return len(self.succeeded(method)) >= count
@@ -228,8 +255,9 @@ class FakeSlack:
         params = await self._params(request, raw)
         headers = dict(request.headers)
         scripted = self._answer(method)
-        if scripted.delay or self.latency:
-            await asyncio.sleep(scripted.delay + self.latency)
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        await scripted.wait()
         if scripted.reset == "before":
             await self._record(Call(method, params, raw, headers, 0, request.path))
             return _drop(request)
@@ -342,8 +370,7 @@ class FakeSlack:
     async def _upload(self, request: web.Request) -> web.Response:
         raw = await request.read()  # raw bytes, whatever the Content-Type says
         scripted = self._answer("upload")
-        if scripted.delay:
-            await asyncio.sleep(scripted.delay)
+        await scripted.wait()
         params = {"file_id": request.match_info["file_id"], "length": len(raw)}
         await self._record(
             Call("upload", params, raw, dict(request.headers), scripted.status, request.path)
@@ -353,8 +380,7 @@ class FakeSlack:
     async def _response(self, request: web.Request) -> web.Response:
         raw = await request.read()
         scripted = self._answer("response")
-        if scripted.delay:
-            await asyncio.sleep(scripted.delay)
+        await scripted.wait()
         params = json.loads(raw) if raw else {}
         await self._record(
             Call("response", params, raw, dict(request.headers), scripted.status, request.path)

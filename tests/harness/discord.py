@@ -189,7 +189,8 @@ class FakeDiscord:
             and (not c.path.endswith("/callback") or c.json.get("type") in (4, 7))
         ]
 
-    async def wait_for(self, predicate: Callable[[FakeDiscord], bool], timeout: float = 5) -> None:
+    async def wait_for(self, predicate: Callable[[FakeDiscord], bool], timeout: float = 60) -> None:
+        """Wait until `predicate(fake)` holds (`timeout` only bounds a bot that never gets there)."""
         async with self._changed:
             await asyncio.wait_for(self._changed.wait_for(lambda: predicate(self)), timeout)
 
@@ -499,3 +500,51 @@ async def dispatch(client: Any, payload: dict[str, Any]) -> None:
         t for t in asyncio.all_tasks() if t.get_name() == "CommandTree-invoker" and not t.done()
     ]
     await asyncio.gather(*tasks)
+
+
+class DiscordUser:
+    """A person using `/meta` on Discord: each action is the `INTERACTION_CREATE` Discord would
+    send, handed to discord.py as its gateway does; the call returns once the bot has answered
+    (what it answered is in the fake's calls).
+
+        ada = DiscordUser(adapter.client)                       # a member, English, no rights
+        await ada.command("ask", question="How does LLaMA make money?")
+        await ada.autocomplete("insight", "topic", topic="rea")  # typing in the topic option
+        manager = DiscordUser(adapter.client, permissions=MEMBER_PERMISSIONS | MANAGE_CHANNELS)
+        await DiscordUser(adapter.client, in_guild=False).command("help")  # a direct message
+    """
+
+    def __init__(
+        self,
+        client: Any,
+        *,
+        locale: str = "en-US",
+        permissions: int = MEMBER_PERMISSIONS,
+        in_guild: bool = True,
+    ) -> None:
+        self.client = client
+        self.locale = locale
+        self.permissions = permissions
+        self.in_guild = in_guild
+
+    def payload(
+        self, sub: str, options: dict[str, Any], kind: int = 2, focused: str | None = None
+    ) -> dict[str, Any]:
+        """The raw interaction this person's action makes (for tests that push it themselves)."""
+        return interaction_payload(
+            sub,
+            options,
+            kind=kind,
+            focused=focused,
+            locale=self.locale,
+            permissions=self.permissions,
+            guild=self.in_guild,
+        )
+
+    async def command(self, sub: str, **options: Any) -> None:
+        """Run `/meta <sub> name:value ...` (an application command, type 2)."""
+        await dispatch(self.client, self.payload(sub, options))
+
+    async def autocomplete(self, sub: str, focused: str, **options: Any) -> None:
+        """Type into option `focused` of `/meta <sub>` (an autocomplete request, type 4)."""
+        await dispatch(self.client, self.payload(sub, options, kind=4, focused=focused))

@@ -12,14 +12,15 @@ from briefings.subscriptions.model import parse_time
 from commands.services import Services
 from config import Settings
 from scheduling.fanout import Deliveries
-from tests.conftest import DATA
+from tests.harness import DATA
+from tests.harness.clock import FakeClock
 
 META = DATA / "META.csv"
 
 
-def make_services(settings: Settings, at: list[dt.datetime]) -> Services:
+def make_services(settings: Settings, clock: FakeClock) -> Services:
     """Services on the given settings with a clock the test moves, and the real META bars."""
-    return Services(settings, clock=lambda: at[0], price_files={"META": META})
+    return Services(settings, clock=clock, price_files={"META": META})
 
 
 def console_port(settings: Settings) -> ConsoleDelivery:

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Iterator
 import discord
 import pytest
 
-from tests.fakes.discord import FakeDiscord
+from tests.harness.discord import FakeDiscord
 
 
 @pytest.fixture

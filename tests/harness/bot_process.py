@@ -12,9 +12,9 @@ from pathlib import Path
 
 import aiohttp
 
-from tests.conftest import ROOT
-from tests.delivery_helpers import META
-from tests.fakes.slack import BOT_TOKEN, SIGNING_SECRET, TEAM_ID, FakeSlack
+from tests.harness import ROOT
+from tests.harness.delivery import META
+from tests.harness.slack import BOT_TOKEN, SIGNING_SECRET, TEAM_ID, FakeSlack
 
 
 def free_port() -> int:
