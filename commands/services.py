@@ -1,7 +1,7 @@
 """What commands may use: settings, the knowledge base, storage and the clock.
 
-Everything is built lazily, so a command pays only for what it touches (`ask` never opens the
-database). Tests pass their own clock, random source and settings.
+Everything is built lazily, so a command pays only for what it touches (`ask` opens the
+database only when a passage it shows carries a claim to check against stored bars). Tests pass their own clock, random source and settings.
 """
 
 from __future__ import annotations

@@ -18,9 +18,9 @@ from chat.reply import Context, Paragraph, Reply
 from chat.request import Request
 from chat.wording import both, say
 from commands.base import Command, CommandError, Option, language_of
-from commands.channel_rules import may_change_subscription
+from commands.channel_rules import may_change_subscription, refusal_key
 from commands.services import Services
-from commands.subscription_text import describe, not_allowed
+from commands.subscription_text import describe
 
 USAGE = "subscribe HH:MM ZONE [en|fr] [trading-days|weekdays|daily]"
 
@@ -46,7 +46,7 @@ def _read(request: Request, lang: str) -> tuple[str, str, str, str]:
 def subscribe(request: Request, services: Services) -> Reply:
     lang = language_of(request, services)
     if not may_change_subscription(request, services.settings):
-        return Reply.error(not_allowed(request, lang))
+        return Reply.error(say(refusal_key(services.settings), lang))
     try:
         time_text, zone_text, language, cadence = _read(request, lang)
         time, zone = parse_time(time_text), parse_zone(zone_text)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from briefings.subscriptions.model import Subscription
-from chat.request import Request
 from chat.wording import say
 
 
@@ -17,9 +16,3 @@ def describe(sub: Subscription, lang: str) -> str:
         cadence=say(f"cadence_{sub.cadence}", lang),
         language=say(f"language_{sub.language}", lang),
     )
-
-
-def not_allowed(request: Request, lang: str) -> str:
-    if request.platform == "discord":
-        return say("not_allowed_discord", lang)
-    return say("not_allowed_admins", lang)

@@ -6,15 +6,14 @@ from chat.reply import Paragraph, Reply
 from chat.request import Request
 from chat.wording import both, say
 from commands.base import Command, language_of
-from commands.channel_rules import may_change_subscription
+from commands.channel_rules import may_change_subscription, refusal_key
 from commands.services import Services
-from commands.subscription_text import not_allowed
 
 
 def unsubscribe(request: Request, services: Services) -> Reply:
     lang = language_of(request, services)
     if not may_change_subscription(request, services.settings):
-        return Reply.error(not_allowed(request, lang))
+        return Reply.error(say(refusal_key(services.settings), lang))
     removed = services.subscriptions.remove(request.platform, request.channel, request.workspace)
     text = say("unsubscribed" if removed else "nothing_to_unsubscribe", lang)
     return Reply((Paragraph(text),), data={"removed": removed})

@@ -192,7 +192,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cadence_daily": {"en": "every day", "fr": "tous les jours"},
     "language_en": {"en": "English", "fr": "anglais"},
     "language_fr": {"en": "French", "fr": "français"},
-    "not_allowed_discord": {
+    "not_allowed_permission": {
         "en": "You need the Manage Channels permission to change this channel's briefing.",
         "fr": "Il faut la permission Gérer les salons pour modifier le briefing de ce salon.",
     },
