@@ -11,14 +11,14 @@ vectors. `fail_with = 500` makes every call fail.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import re
-import threading
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+
+from tests.harness.threaded import ThreadedServer
 
 DIM = 256
 
@@ -36,11 +36,6 @@ class FakeEmbeddings:
     requests: list[dict[str, Any]] = field(default_factory=list)
     host: str = "127.0.0.1"
     port: int = 0
-
-    def __post_init__(self) -> None:
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._runner: web.AppRunner | None = None
 
     @property
     def base_url(self) -> str:
@@ -68,34 +63,11 @@ class FakeEmbeddings:
         )
 
     def __enter__(self) -> FakeEmbeddings:
-        ready = threading.Event()
-        self._loop = asyncio.new_event_loop()
-
-        async def start() -> None:
-            app = web.Application(client_max_size=16 * 1024**2)
-            app.router.add_post("/v1/embeddings", self._embeddings)
-            self._runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=0.2)
-            await self._runner.setup()
-            await web.TCPSite(self._runner, self.host, self.port).start()
-            self.port = self._runner.addresses[0][1]
-
-        def run() -> None:
-            assert self._loop is not None
-            asyncio.set_event_loop(self._loop)
-            self._loop.run_until_complete(start())
-            ready.set()
-            self._loop.run_forever()
-
-        self._thread = threading.Thread(target=run, name="fake-embeddings", daemon=True)
-        self._thread.start()
-        if not ready.wait(10):
-            raise RuntimeError("the fake embeddings server did not start")
+        app = web.Application(client_max_size=16 * 1024**2)
+        app.router.add_post("/v1/embeddings", self._embeddings)
+        self._server = ThreadedServer(app, "fake-embeddings", self.host)
+        self.port = self._server.port
         return self
 
     def __exit__(self, *exc: object) -> None:
-        assert self._loop is not None and self._thread is not None
-        if self._runner is not None:
-            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
-        self._loop.close()
+        self._server.close()

@@ -27,6 +27,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.harness.threaded import ThreadedServer
+
 
 @dataclass
 class Scripted:
@@ -136,9 +138,6 @@ class FakeLLM:
     def __post_init__(self) -> None:
         self._script: deque[Scripted] = deque()
         self._lock = threading.Lock()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._runner: web.AppRunner | None = None
 
     @property
     def base_url(self) -> str:
@@ -174,39 +173,15 @@ class FakeLLM:
     # ---- lifecycle: a loop in a thread -----------------------------------------------------
 
     def __enter__(self) -> FakeLLM:
-        ready = threading.Event()
-        self._loop = asyncio.new_event_loop()
-
-        async def start() -> None:
-            app = web.Application()
-            app.router.add_post("/v1/chat/completions", self._completions)
-            app.router.add_post("/chat/completions", self._completions)  # base URL without /v1
-            self._runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=0.2)
-            await self._runner.setup()
-            await web.TCPSite(self._runner, self.host, self.port).start()
-            self.port = self._runner.addresses[0][1]
-
-        def run() -> None:
-            assert self._loop is not None
-            asyncio.set_event_loop(self._loop)
-            self._loop.run_until_complete(start())
-            ready.set()
-            self._loop.run_forever()
-
-        self._thread = threading.Thread(target=run, name="fake-llm", daemon=True)
-        self._thread.start()
-        if not ready.wait(10):
-            raise RuntimeError("the fake LLM server did not start")
+        app = web.Application()
+        app.router.add_post("/v1/chat/completions", self._completions)
+        app.router.add_post("/chat/completions", self._completions)  # base URL without /v1
+        self._server = ThreadedServer(app, "fake-llm", self.host)
+        self.port = self._server.port
         return self
 
     def __exit__(self, *exc: object) -> None:
-        assert self._loop is not None and self._thread is not None
-        if self._runner is not None:
-            future = asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop)
-            future.result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
-        self._loop.close()
+        self._server.close()
 
 
 def body_json(request: Recorded) -> str:
