@@ -62,6 +62,7 @@ class Article:
     source: str
     passages: tuple[Passage, ...]
     claims: tuple[Claim, ...] = field(default=())
+    url: str = ""  # where it was read, for articles from sources (README, "Adding sources")
 
     def title_in(self, lang: str) -> str:
         return self.title.get(lang) or self.title[self.language]
