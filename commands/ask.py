@@ -16,7 +16,8 @@ from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from briefings.knowledge import Passage
+from briefings.formatting import day, language_name
+from briefings.knowledge import Article, Passage
 from briefings.knowledge.language import detect_language
 from briefings.knowledge.phrasing import clean_question
 from briefings.knowledge.retrieval import Hit
@@ -89,6 +90,14 @@ def ask(request: Request, services: Services) -> Reply | Awaitable[Reply]:
     return answer()  # a coroutine: the router awaits it
 
 
+def _citation(article: Article, passage: Passage, lang: str) -> str:
+    """Title and section for a shipped article; title, date and link for one from a source."""
+    title = article.title_in(lang)
+    if not article.url:
+        return say("source", lang, article=title, section=passage.section_in(lang))
+    return say("source_link", lang, article=title, date=day(article.date, lang), url=article.url)
+
+
 def _extractive(asked: _Asked, services: Services, note: str | None = None) -> Reply:
     """The sentences that answer, word for word (the whole passage with --full), or "no
     answer"."""
@@ -114,14 +123,24 @@ def _reply(
     more: bool = False,
 ) -> Reply:
     lang, knowledge = asked.lang, services.knowledge
-    sources: list[dict[str, str]] = []
+    sources: list[dict[str, str | None]] = []
+    cited: list[Block] = []
     for passage in passages:
+        article = knowledge.article(passage.article_id)
         source = {
-            "article": knowledge.article(passage.article_id).title_in(lang),
+            "article": article.title_in(lang),
             "section": passage.section_in(lang),
+            "url": article.url or None,
+            "date": article.date.isoformat(),
         }
-        if source not in sources:
-            sources.append(source)
+        if source in sources:
+            continue
+        sources.append(source)
+        cited.append(Context(_citation(article, passage, lang)))
+        if lang not in passage.text:  # shown as written, in the article's language
+            cited.append(
+                Context(say("article_in", lang, language=language_name(article.language, lang)))
+            )
     data = {
         "question": asked.question,
         "lang": lang,
@@ -132,7 +151,7 @@ def _reply(
     blocks: list[Block] = [Paragraph(answer)]
     if asked.hits:
         blocks += _claim_checks(passages, services, lang)
-    blocks += [Context(say("source", lang, **source)) for source in sources]
+    blocks += cited
     blocks += [Context(note) for note in notes]
     if more:
         blocks.append(Context(say("ask_more", lang, question=clean_question(asked.question))))

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from briefings.answers import Answerer
     from briefings.knowledge.rotation import InsightRotation
     from briefings.market.service import MarketService
+    from briefings.sources.knowledge import LiveKnowledge
+    from briefings.sources.service import SourcesService
+    from briefings.sources.store import SourceStore
     from briefings.storage import Database
     from briefings.subscriptions.store import SubscriptionStore
 
@@ -41,14 +44,47 @@ class Services:
     caches: dict[str, dict] = field(default_factory=dict)  # type: ignore[type-arg]
 
     @cached_property
-    def knowledge(self) -> KnowledgeBase:
-        """The articles, with the embeddings back-end the settings choose (logged once)."""
+    def live_knowledge(self) -> LiveKnowledge:
+        """The articles (files and stored sources), with the embeddings back-end the settings
+        choose (logged once); `reload()` picks up articles other replicas stored."""
         from briefings.knowledge.embeddings import VectorCache, embedder_for, log_choice
+        from briefings.sources.knowledge import LiveKnowledge
 
         embedder, described = embedder_for(self.settings)
         log_choice(described)
         cache = VectorCache(self.settings.storage.data_dir / "embeddings")
-        return load_knowledge_base(self.settings.storage.articles_dir, embedder, cache)
+        base = load_knowledge_base(self.settings.storage.articles_dir, embedder, cache)
+        return LiveKnowledge(base, self._source_store_if_any)
+
+    @property
+    def knowledge(self) -> KnowledgeBase:
+        return self.live_knowledge.current
+
+    def _source_store_if_any(self) -> SourceStore | None:
+        """The sources' store, or None while no database exists yet (nothing stored then, and
+        `ask` on a fresh install opens no database)."""
+        url = self.settings.storage.resolved_database_url
+        if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+            return None
+        return self.source_store
+
+    @cached_property
+    def source_store(self) -> SourceStore:
+        from briefings.sources.store import SourceStore
+
+        return SourceStore(self.database.ready())
+
+    @cached_property
+    def sources(self) -> SourcesService:
+        """Add, list, remove and refresh sources; the knowledge base follows at once."""
+        from briefings.sources.service import SourcesService
+
+        return SourcesService(
+            self.settings.sources,
+            lambda: self.source_store,
+            self.clock,
+            on_change=self.live_knowledge.reload,
+        )
 
     @cached_property
     def answerer(self) -> Answerer | None:
