@@ -204,7 +204,10 @@ class WebSources:
 
     def _reset(self) -> None:
         for slug in ARTICLES:
-            self.pages[f"/articles/{slug}"] = ("text/html; charset=utf-8", article_html(slug).encode())
+            self.pages[f"/articles/{slug}"] = (
+                "text/html; charset=utf-8",
+                article_html(slug).encode(),
+            )
         self.pages["/rss.xml"] = ("application/rss+xml", RSS.format(base=self.base).encode())
         self.pages["/atom.xml"] = ("application/atom+xml", ATOM.format(base=self.base).encode())
         self.pages["/annual-letter.pdf"] = (
