@@ -19,6 +19,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from briefings.subscriptions.model import Subscription
 from scheduling.leader import LeaderLock
+from scheduling.sources import SourcesJobs
 
 if TYPE_CHECKING:
     from scheduling.fanout import Deliveries, PassReport
@@ -63,6 +64,8 @@ class BriefingScheduler:
             id="sweep",
             replace_existing=True,
         )
+        self.sources = SourcesJobs(self.deliveries.services, self.leader)
+        self.sources.start(self.scheduler)  # stored articles polled; the leader refreshes
         self.sync_jobs()
         self.deliveries.services.subscription_listeners.append(self.sync_jobs)
         self.wake()

@@ -276,3 +276,24 @@ def test_chat_lists_adds_and_removes_sources_with_the_subscription_rule(services
     assert "page web, pas un flux" in chat.say(
         f"/meta sources add {site.url('/articles/llama-4')} --kind feed --lang fr"
     )
+
+
+# ---- the scheduled jobs ----------------------------------------------------------------------
+
+
+async def test_sources_at_start_then_refreshes_on_the_leader_only(isolated_env, site):
+    from scheduling.leader import LeaderLock
+    from scheduling.sources import SourcesJobs
+
+    services = _services(
+        sources_allow_private="yes",
+        sources=f"{site.url('/articles/llama-4')}, {site.url('/nowhere')}",
+    )
+    jobs = SourcesJobs(services, LeaderLock(services.database.ready()))
+    await jobs.add_initial()
+    await jobs.add_initial()  # at the next start: nothing added twice
+    assert [s.url for s in await services.sources.list()] == [site.url("/articles/llama-4")]
+    assert await jobs.refresh_if_leader()
+    jobs.leader.is_leader = False  # another replica holds the lock
+    assert not await jobs.refresh_if_leader()
+    assert jobs.refreshes == 1
