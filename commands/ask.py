@@ -16,8 +16,8 @@ from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from briefings.formatting import day, language_name
-from briefings.knowledge import Article, Passage
+from briefings.formatting import language_name
+from briefings.knowledge import Passage
 from briefings.knowledge.language import detect_language
 from briefings.knowledge.phrasing import clean_question
 from briefings.knowledge.retrieval import Hit
@@ -25,6 +25,7 @@ from chat.reply import Block, Context, Paragraph, Reply
 from chat.request import Request
 from chat.wording import both, say
 from commands.base import Command, Option, language_of
+from commands.citations import citation
 from commands.services import Services
 
 if TYPE_CHECKING:
@@ -90,14 +91,6 @@ def ask(request: Request, services: Services) -> Reply | Awaitable[Reply]:
     return answer()  # a coroutine: the router awaits it
 
 
-def _citation(article: Article, passage: Passage, lang: str) -> str:
-    """Title and section for a shipped article; title, date and link for one from a source."""
-    title = article.title_in(lang)
-    if not article.url:
-        return say("source", lang, article=title, section=passage.section_in(lang))
-    return say("source_link", lang, article=title, date=day(article.date, lang), url=article.url)
-
-
 def _extractive(asked: _Asked, services: Services, note: str | None = None) -> Reply:
     """The sentences that answer, word for word (the whole passage with --full), or "no
     answer"."""
@@ -136,7 +129,7 @@ def _reply(
         if source in sources:
             continue
         sources.append(source)
-        cited.append(Context(_citation(article, passage, lang)))
+        cited.append(Context(citation(article, passage, lang)))
         if lang not in passage.text:  # shown as written, in the article's language
             cited.append(
                 Context(say("article_in", lang, language=language_name(article.language, lang)))

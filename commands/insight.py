@@ -9,6 +9,7 @@ from chat.reply import Context, Heading, Quote, Reply
 from chat.request import Request
 from chat.wording import both, say
 from commands.base import Command, Option, language_of
+from commands.citations import citation
 from commands.services import Services
 
 
@@ -50,17 +51,15 @@ def insight(request: Request, services: Services) -> Reply:
         "section": passage.section_in(lang),
         "topic": shown_topic.id if shown_topic else None,
         "article": article.title_in(lang),
+        "url": article.url or None,
+        "date": article.date.isoformat(),
         "lang": lang,
     }
     return Reply(
         (
             Heading(say("insight_title", lang, topic=label)),
             Quote(passage.text_in(lang), passage.section_in(lang)),
-            Context(
-                say(
-                    "source", lang, article=article.title_in(lang), section=passage.section_in(lang)
-                )
-            ),
+            Context(citation(article, passage, lang)),
         ),
         data=data,
     )

@@ -297,3 +297,16 @@ async def test_sources_at_start_then_refreshes_on_the_leader_only(isolated_env, 
     jobs.leader.is_leader = False  # another replica holds the lock
     assert not await jobs.refresh_if_leader()
     assert jobs.refreshes == 1
+
+
+def test_insights_from_a_source_cite_title_date_and_link(services, site):
+    asyncio.run(services.sources.add(site.url("/articles/meta-ai-reach")))
+    chat = Chat(services)
+    count = len(services.knowledge.insights())
+    replies = [chat.send("/meta insight --lang en") for _ in range(count)]  # a fair rotation
+    (fresh,) = [r for r in replies if r.data["url"]]
+    assert fresh.data["date"] == "2026-11-20"
+    assert (
+        "Source: Meta AI reaches a billion monthly users, 20 Nov 2026, "
+        + site.url("/articles/meta-ai-reach")
+    ) in fresh.plain_text()
