@@ -15,11 +15,19 @@ from commands.base import Command, CommandError, Option, language_of
 from commands.market_options import market_options
 from commands.services import Services
 
+FRESH_DAYS = 30
+
 
 def insight_of_the_day(services: Services, origin: Origin) -> Passage:
     """The briefing's insight for a channel: the next in its fair rotation, the same rotation
-    whether the briefing was asked for (`/meta brief`) or scheduled (the fan-out)."""
-    candidates = services.knowledge.insights()
+    whether the briefing was asked for (`/meta brief`) or scheduled (the fan-out). Passages of
+    articles from the last FRESH_DAYS come first."""
+    knowledge = services.knowledge
+    candidates = knowledge.insights()
+    today = services.clock().date()
+    dates = {a.id: a.date for a in knowledge.articles}
+    fresh = [p for p in candidates if 0 <= (today - dates[p.article_id]).days <= FRESH_DAYS]
+    candidates = fresh or candidates  # articles from sources keep the insight of the day fresh
     scope = origin.rotation_scope("brief")
     chosen = services.rotation.next(scope, [p.id for p in candidates], services.clock())
     return next(p for p in candidates if p.id == chosen)

@@ -83,8 +83,13 @@ class Services:
             self.settings.sources,
             lambda: self.source_store,
             self.clock,
-            on_change=self.live_knowledge.reload,
+            on_change=self._sources_changed,
         )
+
+    def _sources_changed(self) -> None:
+        """Rebuild the knowledge base if this process has one (`sources list` builds none)."""
+        if "live_knowledge" in self.__dict__:
+            self.live_knowledge.reload()
 
     @cached_property
     def answerer(self) -> Answerer | None:

@@ -310,3 +310,14 @@ def test_insights_from_a_source_cite_title_date_and_link(services, site):
         "Source: Meta AI reaches a billion monthly users, 20 Nov 2026, "
         + site.url("/articles/meta-ai-reach")
     ) in fresh.plain_text()
+
+
+def test_the_insight_of_the_day_prefers_articles_from_the_last_30_days(services, site):
+    from chat.request import Origin
+    from commands.brief import insight_of_the_day
+
+    asyncio.run(services.sources.add(site.url("/articles/meta-ai-reach")))  # 7 days old
+    asyncio.run(services.sources.add(site.url("/articles/capex")))  # 28 days old
+    origin = Origin("console", "local", "C1", "U1")
+    shown = {insight_of_the_day(services, origin).article_id for _ in range(6)}
+    assert shown == {"web-1", "web-2"}  # never the 2024 article while fresh ones exist
