@@ -94,7 +94,7 @@ async def _listing(services: Services, lang: str) -> Reply:
 
 COMMAND = Command(
     name="sources",
-    usage="sources [add URL [--kind feed|page|pdf] | remove ID | refresh]",
+    usage="sources [add URL [--kind feed|page|pdf]|remove ID|refresh]",
     summary=both("summary_sources"),
     run=sources,
     options=(
