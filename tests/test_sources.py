@@ -321,3 +321,17 @@ def test_the_insight_of_the_day_prefers_articles_from_the_last_30_days(services,
     origin = Origin("console", "local", "C1", "U1")
     shown = {insight_of_the_day(services, origin).article_id for _ in range(6)}
     assert shown == {"web-1", "web-2"}  # never the 2024 article while fresh ones exist
+
+
+@pytest.mark.postgres
+def test_sources_on_postgres_across_two_replicas(postgres_url, site):
+    one, two = _services(sources_allow_private="yes"), _services(sources_allow_private="yes")
+    assert one.knowledge.version == two.knowledge.version  # both running, nothing stored yet
+    asyncio.run(one.sources.add(site.url("/rss.xml")))
+    asyncio.run(one.sources.add(site.url("/atom.xml")))
+    assert two.live_knowledge.reload()
+    assert sum(a.id.startswith("web-") for a in two.knowledge.articles) == 4
+    assert asyncio.run(two.sources.refresh()).as_json()["unchanged"] == 5
+    asyncio.run(two.sources.remove("1"))
+    assert one.live_knowledge.reload()
+    assert sum(a.id.startswith("web-") for a in one.knowledge.articles) == 2
