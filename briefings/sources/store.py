@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from briefings.sources.readers import Document
+from briefings.sources.urls import canonical_url
 from briefings.storage.tables import source_articles, sources, web_articles, web_passages
 
 
@@ -89,9 +90,10 @@ class SourceStore:
 
     def find(self, key: str) -> Source | None:
         """The source with this id (`3`, `#3`) or this URL."""
-        key = key.strip().lstrip("#")
+        key = key.strip().strip("<>").lstrip("#")
+        url = canonical_url(key) if key.lower().startswith(("http://", "https://")) else None
         for source in self.all():
-            if str(source.id) == key or source.url == key:
+            if str(source.id) == key or source.url in (key, url):
                 return source
         return None
 
