@@ -7,6 +7,7 @@ import asyncio
 from briefings.compose import briefing, chart_for, market_report
 from briefings.knowledge import Passage
 from briefings.market.bars import MarketDataError
+from briefings.news_present import with_news
 from briefings.present import briefing_reply
 from chat.reply import Reply
 from chat.request import Origin, Request
@@ -55,7 +56,11 @@ async def brief(request: Request, services: Services) -> Reply:
     item = await asyncio.to_thread(
         briefing, lang, report, knowledge, passage, chart, services.answerer
     )
-    return briefing_reply(item, options.share)
+    reply = briefing_reply(item, options.share)
+    if services.news is None or options.day is not None:  # a past day: no headlines of today
+        return reply
+    news = await services.news.latest(settings.market.company_symbol)
+    return with_news(reply, news, lang)
 
 
 COMMAND = Command(

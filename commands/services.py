@@ -20,6 +20,7 @@ from config import Settings
 if TYPE_CHECKING:
     from briefings.answers import Answerer
     from briefings.knowledge.rotation import InsightRotation
+    from briefings.market.news import NewsService
     from briefings.market.service import MarketService
     from briefings.sources.knowledge import LiveKnowledge
     from briefings.sources.service import SourcesService
@@ -123,6 +124,18 @@ class Services:
             self.clock,
             files=self.price_files,
             source=self.market_source,
+        )
+
+    @cached_property
+    def news(self) -> NewsService | None:
+        """The company's headlines for the briefing, or None when prices come from files or
+        a source of the caller's own (demos, tests: no network for news either)."""
+        if self.price_files or self.market_source or self.settings.market.data_file:
+            return None
+        from briefings.market.news import NewsService
+
+        return NewsService(
+            lambda: self.database.ready(), self.clock, self.settings.market.fetch_timeout
         )
 
     @cached_property

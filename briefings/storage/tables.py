@@ -130,3 +130,15 @@ source_articles = sa.Table(
         primary_key=True,
     ),
 )
+
+# The company's headlines from Yahoo, kept for when Yahoo is away ("as of" in the briefing).
+news_headlines = sa.Table(
+    "news_headlines",
+    metadata,
+    sa.Column("symbol", sa.String(20), primary_key=True),
+    sa.Column("url", sa.String(1000), primary_key=True),
+    sa.Column("title", sa.String(500), nullable=False),
+    sa.Column("publisher", sa.String(200), nullable=False),
+    sa.Column("published", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("fetched_at", sa.DateTime(timezone=True), nullable=False),
+)

@@ -142,4 +142,14 @@ SOURCES: dict[str, dict[str, str]] = {
         "en": "Source: {article}, {date}, {url}",
         "fr": "Source : {article}, {date}, {url}",
     },
+    # the briefing's "In the news"
+    "news_title": {"en": "In the news", "fr": "Dans l’actualité"},
+    "news_item": {
+        "en": "{title} ({publisher}, {time}) {url}",
+        "fr": "{title} ({publisher}, {time}) {url}",
+    },
+    "news_as_of": {
+        "en": "Headlines as of {time} (Yahoo Finance unavailable).",
+        "fr": "Titres au {time} (Yahoo Finance indisponible).",
+    },
 }

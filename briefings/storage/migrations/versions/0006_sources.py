@@ -1,4 +1,5 @@
-"""Sources added at run time and the articles read from them (deduplicated by canonical URL).
+"""Sources added at run time and the articles read from them (deduplicated by canonical URL),
+and the company's headlines.
 
 Revision ID: 0006
 Revises: 0004
@@ -64,8 +65,19 @@ def upgrade() -> None:
         ),
     )
 
+    op.create_table(
+        "news_headlines",
+        sa.Column("symbol", sa.String(20), primary_key=True),
+        sa.Column("url", sa.String(1000), primary_key=True),
+        sa.Column("title", sa.String(500), nullable=False),
+        sa.Column("publisher", sa.String(200), nullable=False),
+        sa.Column("published", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("fetched_at", sa.DateTime(timezone=True), nullable=False),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("news_headlines")
     op.drop_table("source_articles")
     op.drop_table("web_passages")
     op.drop_table("web_articles")
