@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-
 import logging
 
 import pytest
@@ -102,7 +101,7 @@ def test_an_ephemeral_chart_reply_shows_its_uploaded_chart() -> None:
     request = Request("stock", text="1y", can_manage_channel=True)
     message = ephemeral_message(reply, request, "fr", {chart: "F0CHART001"})
     assert message["response_type"] == "ephemeral"
-    header, image, actions = message["blocks"]
+    _header, image, actions = message["blocks"]
     assert image == {
         "type": "image",
         "slack_file": {"id": "F0CHART001"},
@@ -129,7 +128,7 @@ def test_the_socket_mode_manifest() -> None:
     assert meta["command"] == "/meta" and meta["should_escape"] is False and "url" not in meta
     assert meta["usage_hint"].split(" | ") == [c.usage for c in all_commands().values()]
     assert len(meta["usage_hint"]) <= 1000
-    assert {"commands", "chat:write", "chat:write.public", "files:write"} <= set(
+    assert {"commands", "chat:write", "chat:write.public", "channels:join", "files:write"} <= set(
         data["oauth_config"]["scopes"]["bot"]
     )
     assert data["settings"]["socket_mode_enabled"] is True

@@ -30,7 +30,6 @@ from tests.harness.slack import (
     SIGNING_SECRET,
     FakeSlack,
     SlackUser,
-    api_error,
     buttons,
     serve,
     visible_text,

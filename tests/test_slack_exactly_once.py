@@ -206,7 +206,9 @@ async def test_schedule_says_retrying_while_slack_is_down(
     request = Request("schedule", can_manage_channel=True, **_origin(channel))
     reply = await router.handle(request)
     assert "Last delivery: 2024-07-31, retrying" in reply.plain_text()
-    french = await router.handle(Request("schedule", lang="fr", **_origin(channel), can_manage_channel=True))
+    french = await router.handle(
+        Request("schedule", lang="fr", **_origin(channel), can_manage_channel=True)
+    )
     assert "nouvel essai" in french.plain_text()
 
 
