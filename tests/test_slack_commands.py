@@ -273,6 +273,31 @@ async def test_share_fails_politely_where_the_bot_cannot_post(
     assert api.posted("C0GENERAL1") == []
 
 
+async def test_subscribing_a_public_channel_joins_it(
+    bot: tuple[SlackAdapter, str], slack: SlackUser, api: FakeSlack
+) -> None:
+    """Joined, the bot may read the channel's history: the check after a lost answer works."""
+    ack = await slack.command("/meta subscribe 08:30 Europe/Paris")
+    assert ack.status == 200 and "08:30" in ack.text
+    (joined,) = await api.wait_for("conversations.join")
+    assert joined.params["channel"] == "C0GENERAL1" and "C0GENERAL1" in api.members
+
+
+async def test_a_private_channel_refuses_the_join_and_the_subscription_stands(
+    bot: tuple[SlackAdapter, str], api: FakeSlack
+) -> None:
+    api.private_channels.add("C0SECRET01")
+    api.join("C0SECRET01")  # invited: the only way into a private channel
+    carol = SlackUser(bot[1] + "/slack/events", api, channel_id="C0SECRET01")
+    ack = await carol.command("/meta subscribe 08:30 Europe/Paris")
+    assert ack.status == 200 and "08:30" in ack.text
+    await bot[0].drain(10)
+    (join,) = api.calls_to("conversations.join")
+    assert join.params["channel"] == "C0SECRET01" and api.responses() == []
+    schedule = await carol.command("/meta schedule")
+    assert "08:30 Europe/Paris" in schedule.text
+
+
 # ---- the Share button ----------------------------------------------------------------------
 
 
