@@ -15,13 +15,12 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from briefings.compose import briefing, chart_for, market_report
 from briefings.present import briefing_reply
 from briefings.subscriptions.claims import Claim, ClaimStore
-from briefings.subscriptions.model import Subscription
 from briefings.subscriptions.timing import Due, owed
 from chat.delivery import (
     CheckDeferred,
@@ -35,41 +34,12 @@ from chat.delivery import (
 from chat.reply import Context, Reply
 from chat.wording import say
 from commands.brief import insight_of_the_day
+from scheduling.report import PassReport, duration, entry
 
 if TYPE_CHECKING:
     from commands.services import Services
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class PassReport:
-    delivered: list[dict[str, object]] = field(default_factory=list)
-    skipped: list[dict[str, object]] = field(default_factory=list)
-    failed: list[dict[str, object]] = field(default_factory=list)
-    retrying: list[dict[str, object]] = field(default_factory=list)  # tried again at a later sweep
-    briefings_built: int = 0
-    seconds: float = 0.0
-
-    def as_json(self) -> dict[str, object]:
-        return {"delivered": self.delivered, "skipped": self.skipped + self.failed + self.retrying}
-
-
-def _duration(span: dt.timedelta) -> str:
-    """'1 d 7 h 30 min'."""
-    minutes = int(span.total_seconds() // 60)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    parts = [
-        f"{days} d" if days else "",
-        f"{hours} h" if hours else "",
-        f"{minutes} min" if minutes else "",
-    ]
-    return " ".join(p for p in parts if p) or "0 min"
-
-
-def _entry(sub: Subscription, day: dt.date, **extra: object) -> dict[str, object]:
-    return {"platform": sub.platform, "channel": sub.channel, "date": day.isoformat(), **extra}
 
 
 class Deliveries:
@@ -143,11 +113,11 @@ class Deliveries:
         if sub.paused_reason:
             return False
         if sub.platform not in self.ports:
-            report.skipped.append(_entry(sub, due.day, reason=f"no {sub.platform} connection here"))
+            report.skipped.append(entry(sub, due.day, reason=f"no {sub.platform} connection here"))
             return False
         if due.missed:
             if reason := await asyncio.to_thread(self.claims.expire, sub.id, due.day, at):
-                report.failed.append(_entry(sub, due.day, reason=reason))
+                report.failed.append(entry(sub, due.day, reason=reason))
                 log.warning(
                     "delivery platform=%s channel=%s date=%s outcome=failed reason=%s",
                     sub.platform,
@@ -157,12 +127,12 @@ class Deliveries:
                 )
             elif await asyncio.to_thread(self.claims.record_missed, sub.id, due.day, at):
                 report.skipped.append(
-                    _entry(
+                    entry(
                         sub,
                         due.day,
                         reason=(
-                            f"missed: due {due.at:%H:%M} {sub.zone}, {_duration(at - due.at)} ago, "
-                            f"beyond the {_duration(self.grace)} grace period"
+                            f"missed: due {due.at:%H:%M} {sub.zone}, {duration(at - due.at)} ago, "
+                            f"beyond the {duration(self.grace)} grace period"
                         ),
                     )
                 )
@@ -292,7 +262,7 @@ class Deliveries:
             if attempt < self.attempts:
                 await self.sleep(self.backoff[min(attempt - 1, len(self.backoff) - 1)])
         await asyncio.to_thread(self.claims.retrying, claim, reason, attempt, self.services.clock())
-        report.retrying.append(_entry(sub, due.day, reason=reason))
+        report.retrying.append(entry(sub, due.day, reason=reason))
         log.warning(
             "delivery platform=%s channel=%s date=%s outcome=retrying reason=%s attempts=%d",
             sub.platform,
@@ -308,7 +278,7 @@ class Deliveries:
         await asyncio.to_thread(
             self.claims.delivered, claim, message_id, attempts, self.services.clock()
         )
-        report.delivered.append(_entry(due.subscription, due.day, late=due.late))
+        report.delivered.append(entry(due.subscription, due.day, late=due.late))
 
     async def _settled(
         self,
@@ -330,13 +300,13 @@ class Deliveries:
                 log.warning("could not check whether %s was posted: %s", claim.key, error.reason)
             reason = f"outcome unknown, checking later ({error.reason})"
             await asyncio.to_thread(self.claims.unknown, claim, reason, attempts)
-            report.retrying.append(_entry(due.subscription, due.day, reason=reason))
+            report.retrying.append(entry(due.subscription, due.day, reason=reason))
             return True
         except Exception as error:
             reason = f"outcome unknown, checking later ({type(error).__name__})"
             log.warning("could not check whether %s was posted: %s", claim.key, reason)
             await asyncio.to_thread(self.claims.unknown, claim, reason, attempts)
-            report.retrying.append(_entry(due.subscription, due.day, reason=reason))
+            report.retrying.append(entry(due.subscription, due.day, reason=reason))
             return True
         if found:
             log.info("%s was already posted (%s); recorded, not posted again", claim.key, found)
@@ -352,7 +322,7 @@ class Deliveries:
         await asyncio.to_thread(self.claims.failed, claim, reason, attempts, now)
         if pause:
             await asyncio.to_thread(self.subscriptions.pause, sub.id, reason)
-        report.failed.append(_entry(sub, due.day, reason=reason))
+        report.failed.append(entry(sub, due.day, reason=reason))
         log.warning(
             "delivery platform=%s channel=%s date=%s outcome=failed reason=%s%s",
             sub.platform,

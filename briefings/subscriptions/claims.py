@@ -19,7 +19,6 @@ import dataclasses
 import datetime as dt
 import os
 import socket
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +28,12 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from briefings.storage.tables import deliveries
+from briefings.subscriptions.liveness import (
+    LIVENESS_LOCKS,
+    aware,
+    liveness_key,
+    owner_is_dead,
+)
 
 LEASE = dt.timedelta(minutes=10)
 OWNER = f"{socket.gethostname()}:{os.getpid()}"
@@ -56,37 +61,6 @@ def _dialect_insert(engine: Engine) -> Callable[..., Any]:
     return postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
 
 
-def _owner_is_dead(owner: str | None) -> bool:
-    """True when the claim's owner is a process on this host that no longer runs."""
-    if not owner or ":" not in owner:
-        return False
-    host, _, pid = owner.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
-
-
-def _aware(moment: dt.datetime | None) -> dt.datetime | None:
-    """A stored time as UTC-aware (SQLite gives it back naive)."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=dt.UTC)
-
-
-LIVENESS_LOCKS = 0x636C  # "cl": the class of the advisory locks that say an owner is alive
-
-
-def _liveness_key(owner: str) -> int:
-    """The owner's advisory-lock key (a signed 32-bit int, as PostgreSQL's two-key form wants)."""
-    return int.from_bytes(zlib.crc32(owner.encode()).to_bytes(4, "big"), "big", signed=True)
-
-
 class ClaimStore:
     """Claims on one database. On PostgreSQL, an owner holds a session advisory lock for as
     long as it lives, so any host can tell at once that a claim's owner is gone."""
@@ -103,7 +77,7 @@ class ClaimStore:
         connection = self.engine.connect()
         got = connection.execute(
             sa.text("SELECT pg_try_advisory_lock(:cls, :key)"),
-            {"cls": LIVENESS_LOCKS, "key": _liveness_key(self.owner)},
+            {"cls": LIVENESS_LOCKS, "key": liveness_key(self.owner)},
         ).scalar()
         connection.commit()
         if not got:  # another store of this same owner (this process) holds it: alive already
@@ -123,13 +97,13 @@ class ClaimStore:
         longer runs, or (PostgreSQL) an owner whose session, and so its lock, is gone."""
         if not owner or owner == self.owner:
             return False
-        if _owner_is_dead(owner):
+        if owner_is_dead(owner):
             return True
         if self.engine.dialect.name != "postgresql":
             return False
         free = conn.execute(
             sa.text("SELECT pg_try_advisory_xact_lock(:cls, :key)"),
-            {"cls": LIVENESS_LOCKS, "key": _liveness_key(owner)},
+            {"cls": LIVENESS_LOCKS, "key": liveness_key(owner)},
         ).scalar()
         return bool(free)
 
@@ -216,7 +190,7 @@ class ClaimStore:
             ).one_or_none()
             if row is None or row.state not in ("claimed", "sending", "retrying"):
                 return None
-            lease = _aware(row.lease_until)
+            lease = aware(row.lease_until)
             held = lease is not None and lease > now
             if row.state != "retrying" and held and not self._owner_gone(conn, row.claimed_by):
                 return None
@@ -237,7 +211,7 @@ class ClaimStore:
             taken = conn.execute(sa.update(deliveries).where(same).values(**values)).rowcount
         if not taken:
             return None
-        sent_at = _aware(row.updated_at) if row.state == "sending" else None
+        sent_at = aware(row.updated_at) if row.state == "sending" else None
         return Claim(row.id, subscription_id, day, row.late, True, sent_at)
 
     def sending(self, claim: Claim, now: dt.datetime) -> Claim:
@@ -282,7 +256,7 @@ class ClaimStore:
             ).one_or_none()
             if row is None or row.state not in ("claimed", "sending", "retrying"):
                 return None
-            lease = _aware(row.lease_until)
+            lease = aware(row.lease_until)
             if row.state != "retrying" and lease is not None and lease > now:
                 return None
             reason = f"gave up after the grace period: {row.last_error or row.state}"[:300]
