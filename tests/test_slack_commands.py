@@ -233,6 +233,18 @@ async def test_brief_is_acknowledged_at_once_then_answered(
     assert api.calls_to("chat.postMessage") == []  # ephemeral: nothing in the channel
 
 
+@pytest.mark.slow
+async def test_a_private_answer_waits_for_slack_to_process_its_chart(
+    slack: SlackUser, api: FakeSlack
+) -> None:
+    api.file_processing = 1.5  # Slack completes uploads asynchronously
+    await slack.command("/meta stock 1y")
+    answers = await api.wait_for("response")
+    (image,) = [b for b in answers[-1].params["blocks"] if b["type"] == "image"]
+    assert image["slack_file"]["id"] in api.uploaded_file_ids()
+    assert [c.status for c in api.calls_to("response")][0] == 400  # refused, shown once ready
+
+
 async def test_brief_share_in_an_uninvited_public_channel_shows_the_chart_in_the_message(
     slack: SlackUser, api: FakeSlack, caplog: pytest.LogCaptureFixture
 ) -> None:

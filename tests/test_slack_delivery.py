@@ -244,3 +244,25 @@ async def test_a_long_retry_after_fails_fast_instead_of_blocking(
         await adapter.deliver(TARGET, BRIEFING, "d1")
     assert (error.value.reason, error.value.permanent) == ("ratelimited", False)
     assert len(api.calls_to("chat.postMessage")) == 1
+
+
+@pytest.mark.slow
+async def test_a_chart_slack_is_still_processing_is_shown_once_it_is_ready(
+    adapter: SlackAdapter, api: FakeSlack
+) -> None:
+    api.file_processing = 1.5  # Slack completes uploads asynchronously
+    ts = await adapter.deliver(TARGET, BRIEFING, "d1")
+    assert len(api.calls_to("chat.postMessage")) >= 2  # refused at first ("invalid slack file")
+    (message,) = api.posted(TARGET.channel)  # refused posts post nothing: one message
+    assert message["ts"] == ts and [b["type"] for b in message["blocks"]].count("image") == 1
+
+
+@pytest.mark.slow
+async def test_a_chart_slack_never_accepts_leaves_the_briefing_without_it(
+    adapter: SlackAdapter, api: FakeSlack
+) -> None:
+    api.file_processing = 3600.0
+    await adapter.deliver(TARGET, BRIEFING, "d1")
+    (message,) = api.posted(TARGET.channel)
+    assert "image" not in [b["type"] for b in message["blocks"]]
+    assert "thread" not in visible_text(message)

@@ -177,6 +177,9 @@ class FakeSlack:
         self.clock: Callable[[], float] = time.monotonic  # seconds, for the rate limit and outages
         self.wall: Callable[[], float] = time.time  # seconds since the epoch, for message ts
         self.files: dict[str, dict[str, Any]] = {}  # file id -> {"uploaded", "completed", ...}
+        # Slack finishes a completed upload asynchronously: an image block naming the file is
+        # refused ("invalid slack file") for this many seconds after files.completeUploadExternal.
+        self.file_processing = 0.0
         self._history_at: float | None = None
         self._outage: tuple[float, int] | None = None  # (until, status)
 
@@ -435,6 +438,7 @@ class FakeSlack:
             for entry in known:
                 assert entry is not None
                 entry["completed"] = True
+                entry["ready_at"] = self.clock() + self.file_processing
                 if channel:
                     entry["channels"].append(channel)
             return ok | {"files": [{"id": f.get("id"), "title": f.get("title")} for f in files]}
@@ -475,19 +479,21 @@ class FakeSlack:
         return None if "chat:write.public" in self.scopes else "not_in_channel"
 
     def _bad_blocks(self, blocks: Any) -> str | None:
-        """Why Slack would refuse these blocks: an image block must have alt text and either an
-        image_url or a `slack_file` naming a file the bot uploaded."""
-        for block in blocks if isinstance(blocks, list) else []:
+        """Why Slack would refuse these blocks (its own words): an image block must have alt
+        text and either an image_url or a `slack_file` naming a file the bot uploaded, once
+        Slack has finished processing it."""
+        for n, block in enumerate(blocks if isinstance(blocks, list) else []):
             if not isinstance(block, dict) or block.get("type") != "image":
                 continue
             if not block.get("alt_text"):
-                return "image block without alt_text"
+                return f"must provide alt_text [json-pointer:/blocks/{n}/alt_text]"
             slack_file = block.get("slack_file")
             if isinstance(slack_file, dict):
-                if slack_file.get("id") not in self.uploaded_file_ids():
-                    return f"invalid slack_file id {slack_file.get('id')!r}"
+                file = self.files.get(str(slack_file.get("id")))
+                if file is None or not file["completed"] or self.clock() < file["ready_at"]:
+                    return f"invalid slack file [json-pointer:/blocks/{n}/slack_file]"
             elif not block.get("image_url"):
-                return "image block without image_url or slack_file"
+                return f"must provide image_url or slack_file [json-pointer:/blocks/{n}]"
         return None
 
     def _history(self, params: dict[str, Any]) -> dict[str, Any]:

@@ -72,6 +72,7 @@ from bot.adapters.slack.posting import (
     error_code,
     join,
     post_message,
+    respond_with_charts,
 )
 from bot.web import read_body
 from chat.delivery import DeliveryError, OutcomeUnknown, Target
@@ -477,7 +478,7 @@ class SlackAdapter(ChatAdapter):
             await self._respond(respond, plain_message(key))
 
     async def _respond(self, respond: Any, message: dict[str, Any]) -> None:
-        result = await respond(message)
+        result = await respond_with_charts(respond, message)
         if getattr(result, "status_code", 200) != 200:
             log.warning("slack: response_url answered HTTP %s", result.status_code)
 

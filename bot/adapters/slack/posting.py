@@ -32,6 +32,7 @@ HISTORY_LIMIT = 15  # messages a conversations.history call may return (non-Mark
 HISTORY_EVERY = 60.0  # seconds between two such calls in one workspace
 HISTORY_MARGIN = dt.timedelta(minutes=1)  # read from this long before the post was sent
 CACHED_CHARTS = 256
+FILE_WAITS = (1.0, 2.0, 4.0)  # seconds before showing a just-uploaded file is tried again
 
 # Errors a retry can't fix: the subscription should be marked, not retried.
 PERMANENT_ERRORS = frozenset(
@@ -147,22 +148,66 @@ class ChartFiles:
         return files
 
 
+def _file_not_ready(exc: SlackApiError) -> bool:
+    """Slack refused an image block's file: usually one it has not finished processing."""
+    data = exc.response.data if exc.response is not None else None
+    errors = data.get("errors") if isinstance(data, Mapping) else None
+    return error_code(exc) == "invalid_blocks" and "slack_file" in str(errors)
+
+
+def _has_images(message: dict[str, Any]) -> bool:
+    return any(b.get("type") == "image" for b in message.get("blocks") or [])
+
+
+def without_images(message: dict[str, Any]) -> dict[str, Any]:
+    """The message without its image blocks (a chart Slack would not show)."""
+    blocks = [b for b in message.get("blocks") or [] if b.get("type") != "image"]
+    return {**message, "blocks": blocks}
+
+
 async def post_message(client: AsyncWebClient, channel: str, message: dict[str, Any]) -> str:
     """chat.postMessage; where Slack answers `not_in_channel`, join the channel and post once
-    more. A lost answer raises OutcomeUnknown; Slack's refusals raise SlackApiError."""
-    for attempt in (1, 2):
+    more. Slack finishes an upload asynchronously, so an image block naming a file it has not
+    processed yet is refused (nothing is posted): tried again after `FILE_WAITS`, then sent
+    without the image. A lost answer raises OutcomeUnknown; refusals raise SlackApiError."""
+    joined = False
+    waits = iter(FILE_WAITS)
+    while True:
         try:
             response = await client.chat_postMessage(
                 channel=channel, unfurl_links=False, unfurl_media=False, **message
             )
             return str(response["ts"])
         except SlackApiError as exc:
-            if attempt == 1 and error_code(exc) == "not_in_channel" and await join(client, channel):
+            if not joined and error_code(exc) == "not_in_channel":
+                joined = True
+                if await join(client, channel):
+                    continue
+            elif _file_not_ready(exc) and _has_images(message):
+                if (wait := next(waits, None)) is not None:
+                    await asyncio.sleep(wait)
+                else:
+                    log.warning("slack: the chart's file was refused; posting without it")
+                    message = without_images(message)
                 continue
             raise
         except API_ERRORS as exc:
             raise OutcomeUnknown(error_code(exc)) from None
-    raise AssertionError("unreachable")
+
+
+async def respond_with_charts(respond: Any, message: dict[str, Any]) -> Any:
+    """Answer through response_url; a refused image block (a file still being processed) is
+    tried again after `FILE_WAITS`, then the answer goes without it."""
+    waits = iter(FILE_WAITS)
+    while True:
+        result = await respond(message)
+        if getattr(result, "status_code", 200) != 400 or not _has_images(message):
+            return result  # (Slack answers refused blocks with a 400)
+        if (wait := next(waits, None)) is not None:
+            await asyncio.sleep(wait)
+        else:
+            log.warning("slack: the chart's file was refused; answering without it")
+            message = without_images(message)
 
 
 class HistoryCheck:
