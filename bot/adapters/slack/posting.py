@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 METADATA_EVENT = "meta_briefing"
 HISTORY_LIMIT = 15  # messages a conversations.history call may return (non-Marketplace apps)
 HISTORY_EVERY = 60.0  # seconds between two such calls in one workspace
-HISTORY_MARGIN = dt.timedelta(minutes=1)  # read from this long before the post was sent
+HISTORY_MARGIN = dt.timedelta(minutes=5)  # read from this long before the post was sent (skew)
 CACHED_CHARTS = 256
 FILE_WAITS = (1.0, 2.0, 4.0)  # seconds before showing a just-uploaded file is tried again
 
