@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from briefings.storage.tables import deliveries as deliveries_table
 from briefings.subscriptions.claims import ClaimStore
-from chat.delivery import DeliveryError
+from chat.delivery import CheckDeferred, DeliveryError, OutcomeUnknown
 from tests.harness.clock import FakeClock
 from tests.harness.delivery import (
     META,
@@ -295,3 +295,27 @@ def test_a_thousand_subscriptions_in_one_minute(services, settings):
     assert report.briefings_built == 2  # one per (date, language)
     assert services.market.charts.renders == 2
     assert len(posts_per_channel(settings)) == 1000
+
+
+def test_an_unknown_outcome_is_checked_at_the_next_sweep_and_not_posted_again(
+    services, settings, clock
+):
+    subscribe(services, "lost", "08:30", "Europe/Paris")
+    runner = deliveries(services, settings)
+    port = runner.ports["console"]
+    post, check = port.deliver, port.find_delivery
+
+    async def lost_answer(target, reply, key):
+        await post(target, reply, key)
+        raise OutcomeUnknown("timeout")  # posted, its answer lost
+
+    async def not_yet(target, key, since=None):
+        raise CheckDeferred("one history read a minute")
+
+    port.deliver, port.find_delivery = lost_answer, not_yet
+    first = asyncio.run(runner.deliver_due(utc(2026, 11, 30, 7, 31)))
+    assert first.delivered == [] and first.retrying[0]["reason"].startswith("outcome unknown")
+    port.deliver, port.find_delivery = post, check
+    second = asyncio.run(runner.deliver_due(utc(2026, 11, 30, 7, 32)))
+    assert len(second.delivered) == 1
+    assert posts_per_channel(settings) == {"lost": 1}  # found by its id, not posted again

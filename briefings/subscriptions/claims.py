@@ -240,7 +240,10 @@ class ClaimStore:
                     (deliveries.c.id == claim.delivery_id) & (deliveries.c.claimed_by == self.owner)
                 )
                 .values(
-                    state="sending", lease_until=None, last_error=reason[:300], attempts=attempts
+                    state="sending",
+                    lease_until=None,
+                    last_error=reason[:300],
+                    **({"attempts": attempts} if attempts else {}),
                 )
             )
 
