@@ -242,7 +242,7 @@ async def test_a_private_answer_waits_for_slack_to_process_its_chart(
     answers = await api.wait_for("response")
     (image,) = [b for b in answers[-1].params["blocks"] if b["type"] == "image"]
     assert image["slack_file"]["id"] in api.uploaded_file_ids()
-    assert [c.status for c in api.calls_to("response")][0] == 400  # refused, shown once ready
+    assert api.calls_to("response")[0].status == 400  # refused, shown once ready
 
 
 async def test_brief_share_in_an_uninvited_public_channel_shows_the_chart_in_the_message(
