@@ -29,8 +29,10 @@ from tests.harness.discord import (
     GUILD_ID,
     MANAGE_CHANNELS,
     MEMBER_PERMISSIONS,
+    MISSING_PERMISSIONS,
     USER_ID,
     DiscordUser,
+    dispatch,
 )
 from tests.harness.waiting import eventually
 
@@ -130,6 +132,11 @@ def callbacks(fake):
 
 def followups(fake):
     return fake.calls_to("POST", rf"/webhooks/{APP_ID}/[^/]+")
+
+
+def edits(fake):
+    """Edits of the original response (the answer after a deferral)."""
+    return fake.calls_to("PATCH", rf"/webhooks/{APP_ID}/[^/]+/messages/@original")
 
 
 def member(bot, **who) -> DiscordUser:
@@ -316,35 +323,43 @@ async def test_a_crash_becomes_an_apology_without_a_traceback(fake, test_adapter
 # ---- slow commands --------------------------------------------------------------------------
 
 
-async def test_stock_defers_privately_then_follows_up_with_the_chart(fake, adapter):
+async def test_stock_defers_privately_then_edits_in_the_answer_with_the_chart(fake, adapter):
     await member(adapter).command("stock", range="1mo")
     (defer,) = callbacks(fake)
     assert defer.json == {"type": 5, "data": {"flags": EPHEMERAL}}
-    (followup,) = followups(fake)
-    assert followup.query["wait"] == "1"
-    assert followup.message["flags"] & EPHEMERAL
-    embed = only_embed(followup)
+    assert not followups(fake)  # documented as deprecated for the first message after defer
+    (edit,) = edits(fake)
+    embed = only_embed(edit)
     assert embed["title"].startswith("META · 1 month")
     assert {f["name"] for f in embed["fields"]} >= {"META close", "Volume"}
-    (chart,) = followup.files
+    (chart,) = edit.files
     assert chart.data.startswith(PNG)
     assert embed["image"]["url"] == f"attachment://{chart.filename}"
+    assert edit.message["attachments"][0]["filename"] == chart.filename
+    (shown,) = fake.shown(public=False)
+    assert shown["embeds"][0]["title"].startswith("META · 1 month")
+    assert shown["attachments"][0]["filename"] == chart.filename
+    assert fake.shown(public=True) == []
     assert_no_mentions(fake)
 
 
-async def test_brief_defers_privately_then_follows_up(fake, adapter):
+async def test_brief_defers_privately_then_edits_in_the_answer(fake, adapter):
     await member(adapter).command("brief")
     assert callbacks(fake)[0].json == {"type": 5, "data": {"flags": EPHEMERAL}}
-    (followup,) = followups(fake)
-    embed = only_embed(followup)
-    assert embed["title"].startswith("META briefing")
-    assert followup.message["flags"] & EPHEMERAL
+    assert not followups(fake)
+    (edit,) = edits(fake)
+    assert only_embed(edit)["title"].startswith("META briefing")
+    assert fake.shown(public=True) == []
+    (shown,) = fake.shown(public=False)
+    assert shown["embeds"][0]["title"].startswith("META briefing")
 
 
 async def test_brief_share_posts_the_briefing_with_its_chart_for_everyone(fake, adapter):
     await member(adapter).command("brief", share=True)
     (defer,) = callbacks(fake)
-    assert defer.json == {"type": 5}  # thinking, visible to the channel
+    assert defer.json == {"type": 5, "data": {"flags": EPHEMERAL}}  # decided before deferring
+    (edit,) = edits(fake)
+    assert edit.message["content"] == "Posted in the channel for everyone."
     (followup,) = followups(fake)
     assert followup.headers["Content-Type"].startswith("multipart/form-data")
     assert not followup.message.get("flags", 0) & EPHEMERAL
@@ -355,19 +370,40 @@ async def test_brief_share_posts_the_briefing_with_its_chart_for_everyone(fake, 
     assert followup.message["attachments"][0]["filename"] == chart.filename
     insight = embed["fields"][-1]
     assert insight["name"].startswith("Insight of the day") and insight["value"].startswith("> ")
+    (public,) = fake.shown(public=True)
+    assert public["embeds"][0]["title"].startswith("META briefing")
+    assert public["attachments"][0]["filename"] == chart.filename
+    assert [m["content"] for m in fake.shown(public=False)] == [
+        "Posted in the channel for everyone."
+    ]
     assert_no_mentions(fake)
 
 
-async def test_a_shared_slow_command_that_fails_removes_the_public_thinking_and_answers_privately(
+async def test_a_shared_slow_command_that_fails_answers_privately_and_shows_nothing_public(
     fake, test_adapter
 ):
     await member(test_adapter).command("outage", share=True)
-    assert callbacks(fake)[0].json == {"type": 5}
-    assert len(fake.calls_to("DELETE", rf"/webhooks/{APP_ID}/[^/]+/messages/@original")) == 1
-    (followup,) = followups(fake)
-    assert followup.message["content"] == "Market data is unavailable right now."
-    assert followup.message["flags"] & EPHEMERAL
+    assert callbacks(fake)[0].json == {"type": 5, "data": {"flags": EPHEMERAL}}
+    assert not fake.calls_to("DELETE", rf"/webhooks/{APP_ID}/[^/]+/messages/@original")
+    assert not followups(fake)
+    (edit,) = edits(fake)
+    assert edit.message["content"] == "Market data is unavailable right now."
+    assert fake.shown(public=True) == []
+    (shown,) = fake.shown(public=False)
+    assert shown["content"] == "Market data is unavailable right now."
+    assert shown["embeds"] == [] and shown["attachments"] == []
     assert_no_mentions(fake)
+
+
+async def test_a_refused_public_follow_up_is_told_to_the_asker_privately(fake, adapter):
+    user = member(adapter)
+    payload = user.payload("brief", {"share": True})
+    fake.always("POST", f"/webhooks/{APP_ID}/{payload['token']}", MISSING_PERMISSIONS)
+    await dispatch(adapter.client, payload)
+    assert len(followups(fake)) == 1 and followups(fake)[0].status == 403
+    assert fake.shown(public=True) == []
+    (shown,) = fake.shown(public=False)
+    assert shown["content"].startswith("Sorry, something went wrong")  # not "Posted ..."
 
 
 # ---- autocomplete and permissions -----------------------------------------------------------

@@ -64,6 +64,13 @@ class Rendered:
             kwargs["files"] = self.files
         return kwargs
 
+    def edit_kwargs(self) -> dict[str, Any]:
+        """`embed=` plus `attachments=` as `edit_original_response` wants them."""
+        kwargs: dict[str, Any] = {"embed": self.embed}
+        if self.files:
+            kwargs["attachments"] = self.files
+        return kwargs
+
 
 def _quote(block: Quote) -> str:
     lines = [f"> {line}" if line.strip() else ">" for line in block.text.splitlines() or [""]]
