@@ -180,14 +180,15 @@ async def test_commands_sync_once_to_the_guild_and_not_again_when_unchanged(fake
     subs = {o["name"]: o for o in group["options"]}
     assert list(subs) == list(all_commands())
     assert all(o["type"] == 1 for o in subs.values())
-    assert subs["ask"]["options"] == [
-        {
-            "type": 3,
-            "name": "question",
-            "required": True,
-            "description": "Your question, in English or French",
-        }
-    ]
+    ask = subs["ask"]["options"]
+    assert ask[0] == {
+        "type": 3,
+        "name": "question",
+        "required": True,
+        "description": "Your question, in English or French",
+    }
+    assert [(o["name"], o["type"]) for o in ask[1:]] == [("lang", 3), ("full", 5)]
+    assert [c["value"] for c in ask[1]["choices"]] == ["en", "fr"]
     assert subs["insight"]["options"][0]["autocomplete"] is True
     stock = {o["name"]: o for o in subs["stock"]["options"]}
     assert [c["value"] for c in stock["range"]["choices"]] == list(
@@ -251,13 +252,56 @@ async def test_ask_in_french_answers_in_french(fake, adapter):
     assert "LLaMA" in embed["description"]
 
 
-async def test_help_lists_every_command(fake, adapter):
+async def test_help_lists_every_command_with_its_discord_options(fake, adapter):
     await member(adapter).command("help")
     embed = only_embed(callbacks(fake)[0])
     assert embed["title"] == "Meta AI strategy briefings"
-    for command in all_commands().values():
-        assert f"• `/meta {command.usage}`" in embed["description"]
-    assert "--lang" in embed["footer"]["text"]
+    lines = embed["description"].splitlines()
+    assert len(lines) == len(all_commands())
+    assert "• `/meta ask question:… [lang:en|fr] [full:true]`: " in lines[1]
+    assert "• `/meta insight [topic:…] [lang:en|fr]`: " in lines[2]
+    assert "• `/meta stock [range:1d|5d|1mo|3mo|6mo|ytd|1y] [share:true]`: " in lines[4]
+    assert any(
+        line.startswith("• `/meta subscribe time:… zone:… [language:en|fr] [cadence:")
+        for line in lines
+    )
+    assert "--lang" not in embed["description"] and "<" not in embed["description"]
+    footer = embed["footer"]["text"]
+    assert footer == "Ask in English or French; the lang option chooses the answer's language."
+
+
+async def test_embed_footers_titles_and_field_names_carry_no_markdown(fake, adapter):
+    await member(adapter).command("ask", question="How much had Meta's stock risen in early 2024?")
+    embed = only_embed(callbacks(fake)[0])
+    footer = embed["footer"]["text"]
+    assert "More: /meta ask question:How much had Meta's stock risen in early 2024? full:true" in (
+        footer
+    )
+    for text in [footer, embed.get("title") or "", *(f["name"] for f in embed.get("fields", []))]:
+        assert "`" not in text and "*" not in text, text
+
+
+async def test_the_lang_option_chooses_the_language(fake, adapter):
+    await member(adapter).command("ask", question="How does LLaMA make money?", lang="fr")
+    embed = only_embed(callbacks(fake)[0])
+    assert embed["footer"]["text"].startswith("Source : ")
+
+
+async def test_a_lang_flag_typed_in_the_question_is_read_as_the_lang_option(fake, adapter):
+    await member(adapter).command(
+        "ask", question="--lang fr Comment Meta gagne-t-elle de l'argent avec LLaMA ?"
+    )
+    french = only_embed(callbacks(fake)[0])
+    assert french["footer"]["text"].startswith("Source : ")
+    assert "--lang" not in french["description"]
+    await member(adapter).command("ask", question="--lang fr How does LLaMA make money?", lang="en")
+    english = only_embed(callbacks(fake)[1])  # the option wins over the typed flag
+    assert english["footer"]["text"].startswith("Source: ")
+    await member(adapter).command("ask", question="--lang de How does LLaMA make money?")
+    data = callbacks(fake)[2].json["data"]
+    assert data["flags"] & EPHEMERAL
+    assert data["content"].startswith("Language must be `en` or `fr`.")
+    assert "Usage: `/meta ask question:… [lang:en|fr]" in data["content"]
 
 
 async def test_topics_lists_the_topics(fake, adapter):
@@ -282,7 +326,7 @@ async def test_a_refusal_is_one_private_line_without_an_embed(fake, adapter):
     data = callback.json["data"]
     assert data["flags"] & EPHEMERAL
     assert data["content"].startswith("I don't know the topic “football”")
-    assert "Usage: `/meta insight" in data["content"]
+    assert "Usage: `/meta insight [topic:…] [lang:en|fr]`" in data["content"]
     assert not data.get("embeds")
     assert_no_mentions(fake)
 

@@ -36,7 +36,7 @@ from chat.wording import both, say
 from commands import Command
 from commands.base import Option
 from commands.completions import complete
-from commands.router import Router
+from commands.router import Router, lang_flag
 from config import DiscordSettings
 
 log = logging.getLogger(__name__)
@@ -298,16 +298,22 @@ class DiscordAdapter(ChatAdapter):
         self, interaction: discord.Interaction, command: Command, values: dict[str, Any]
     ) -> Request:
         options: dict[str, str] = {}
+        typed_lang = None
         for option in command.options:
             value = values.get(_param_name(option.name))
             if value is None:
                 continue
-            options[option.name] = (
-                ("true" if value else "false") if isinstance(value, bool) else str(value)
-            )
+            if isinstance(value, bool):
+                options[option.name] = "true" if value else "false"
+            elif option.choices:
+                options[option.name] = str(value)
+            else:  # free text: `--lang fr` typed in it, as the Slack syntax has it, is read too
+                options[option.name], flag = lang_flag(str(value))
+                typed_lang = typed_lang or flag
         return Request(
             command=command.name,
             options=options,
+            lang=options.pop("lang", None) or typed_lang,
             platform=self.platform,
             workspace=str(interaction.guild_id or "dm"),
             channel=str(interaction.channel_id),
