@@ -36,6 +36,7 @@ class Services:
     rng: random.Random = field(default_factory=random.Random)
     price_files: dict[str, Path] | None = None  # `--prices`: these files instead of Yahoo
     market_source: object | None = None  # tests and benchmarks: a source of their own
+    earnings_file: Path | None = None  # `--earnings`: earnings dates from this CSV
     subscription_listeners: list[Callable[[], None]] = field(default_factory=list)
     # Small per-process caches that commands keep (e.g. `ask`'s recent replies), by name.
     caches: dict[str, dict] = field(default_factory=dict)  # type: ignore[type-arg]
@@ -82,6 +83,7 @@ class Services:
             self.clock,
             files=self.price_files,
             source=self.market_source,
+            earnings_file=self.earnings_file,
         )
 
     @cached_property
