@@ -133,7 +133,6 @@ def build_chart(
             lang,
             symbol=company.symbol,
             day=axis_day(intraday.day, lang),
-            interval=intraday.interval,
         )
         note = say("chart.delayed", lang, source=intraday.source)
     else:

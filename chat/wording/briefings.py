@@ -105,8 +105,8 @@ BRIEFINGS: dict[str, dict[str, str]] = {
     # The chart's title and labels.
     "chart.title": {"en": "{symbol}, {range} (to {day})", "fr": "{symbol}, {range} (au {day})"},
     "chart.title_intraday": {
-        "en": "{symbol}, 1 day ({day}, {interval} bars)",
-        "fr": "{symbol}, 1 jour ({day}, barres de {interval})",
+        "en": "{symbol}, 1 day ({day}, 5-minute bars)",
+        "fr": "{symbol}, 1 jour ({day}, barres de 5 minutes)",
     },
     "chart.delayed": {
         "en": "Intraday bars from {source}, delayed; times in New York.",
