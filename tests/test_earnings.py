@@ -131,3 +131,24 @@ def test_yahoo_refusing_earnings_the_briefing_goes_out_without_them(settings, tm
         text = chat.say("/meta brief")
     assert "Insight of the day" in text and "Earnings on" not in text
     assert chat.last is not None and chat.last.data["earnings"]["next_date"] is None
+
+
+def test_stored_earnings_answer_when_yahoo_fails_later(settings, tmp_path):
+    clock = FakeClock(utc(2025, 11, 28, 14, 0))
+    with yahoo_offline(tmp_path / "yf") as mock:
+        yahoo = FakeYahoo(mock)
+        for symbol in SYMBOLS:
+            yahoo.set(symbol, "ok")
+        first = Services(
+            settings, clock=clock, market_source=YahooSource(session=requests.Session())
+        )
+        Chat(first).send("/meta brief")
+        for symbol in SYMBOLS:
+            yahoo.set(symbol, "down")
+        clock.advance(days=3)  # Monday 1 Dec, a new process
+        again = Services(
+            settings, clock=clock, market_source=YahooSource(session=requests.Session())
+        )
+        text = " ".join(Chat(again).say("/meta brief").split())
+    assert "showing stored data as of 26 Nov 2025" in text
+    assert "Earnings on 28 Jan 2026 (in 58 days)" in text

@@ -113,8 +113,31 @@ class MarketService:
         fetch = getattr(self.data.source, "fetch_earnings", None)
         if self.files or fetch is None:
             return None
+        from briefings.market.earnings_store import EarningsStore
+
+        def store() -> EarningsStore:  # in the fetch's thread: opening the database may block
+            return EarningsStore(self._database().ready())
+
+        def fetch_and_store() -> Earnings:
+            earnings = fetch(symbol)
+            try:
+                store().save(earnings, self.clock())
+            except Exception as exc:
+                log.warning("could not store %s earnings (%s)", symbol, type(exc).__name__)
+            return earnings
+
+        def stored() -> Earnings | None:
+            return store().load(symbol, str(getattr(self.data.source, "source", "stored")))
+
         ttl = self.settings.market.earnings_ttl
-        return await self.extras.get(("earnings", symbol), lambda: fetch(symbol), ttl)
+        got = await self.extras.get(("earnings", symbol), fetch_and_store, ttl)
+        if got is not None:
+            return got  # type: ignore[no-any-return]
+        try:  # Yahoo failed: the last good dates, if any
+            return await asyncio.to_thread(stored)
+        except Exception as exc:
+            log.warning("stored earnings for %s unreadable (%s)", symbol, type(exc).__name__)
+            return None
 
     @cached_property
     def charts(self) -> ChartCache:
