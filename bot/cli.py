@@ -258,6 +258,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.operator_cli import subscriptions
 
         return subscriptions(args, settings)
+    if args.command == "alerts":
+        from bot.operator_cli import alerts_check
+
+        return alerts_check(args, settings)
     if args.command == "deliver-due":
         from bot.operator_cli import deliver_due
 

@@ -20,6 +20,7 @@ from config import Settings
 if TYPE_CHECKING:
     from briefings.answers import Answerer
     from briefings.knowledge.rotation import InsightRotation
+    from briefings.market.channels import ChannelMarketStore
     from briefings.market.service import MarketService
     from briefings.storage import Database
     from briefings.subscriptions.store import SubscriptionStore
@@ -85,6 +86,13 @@ class Services:
             source=self.market_source,
             earnings_file=self.earnings_file,
         )
+
+    @cached_property
+    def channel_market(self) -> ChannelMarketStore:
+        """Each channel's peers, benchmark and move alerts (opens the database: off the loop)."""
+        from briefings.market.channels import ChannelMarketStore
+
+        return ChannelMarketStore(self.database.ready())
 
     @cached_property
     def subscriptions(self) -> SubscriptionStore:

@@ -128,7 +128,8 @@ class ConsoleDelivery:
 
     async def deliver(self, target: Target, reply: Reply, delivery_id: str) -> str:
         message_id = f"console-{uuid.uuid4().hex[:12]}"
-        text = await asyncio.to_thread(render, reply, self.charts)
+        # Synchronous like the record below: a post is printed, saved and recorded in one step.
+        text = render(reply, self.charts)
         self.stream.write(f"── post to #{target.channel} ({delivery_id}) ──\n{text}\n\n")
         self.stream.flush()
         self.record.parent.mkdir(parents=True, exist_ok=True)
