@@ -71,7 +71,7 @@ async def alerts(request: Request, services: Services) -> Reply:
 
 COMMAND = Command(
     name="alerts",
-    usage="alerts on [2sigma|N%] | alerts off",
+    usage="alerts on|off [2sigma|N%]",
     summary=both("summary_alerts"),
     run=alerts,
     options=(

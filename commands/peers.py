@@ -106,7 +106,7 @@ async def peers(request: Request, services: Services) -> Reply:
 
 COMMAND = Command(
     name="peers",
-    usage="peers [SYMBOL ...] [benchmark SYMBOL] | peers reset",
+    usage="peers [SYMBOL ...|reset] [benchmark SYMBOL]",
     summary=both("summary_peers"),
     run=peers,
     options=(
