@@ -212,3 +212,8 @@ def stock_reply(
         earnings=report.earnings.as_json(),
     )
     return Reply(tuple(blocks), public=public, data=data)
+
+
+# For the other replies built from a market report (the weekly digest).
+market_status_line = _status_line
+data_line = _data_line

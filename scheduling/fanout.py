@@ -12,9 +12,10 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from briefings.compose import briefing, chart_for, market_report
+from briefings.digest import digest_reply
 from briefings.present import briefing_reply
 from briefings.subscriptions.claims import Claim, ClaimStore
-from briefings.subscriptions.model import Subscription
+from briefings.subscriptions.model import Subscription, weekly_day
 from briefings.subscriptions.timing import Due, owed
 from chat.delivery import DeliveryError, DeliveryPort, Target
 from chat.reply import Context, Reply
@@ -189,9 +190,12 @@ class Deliveries:
 
     def _reply_for(self, due: Due, market: object, chart: bytes | None) -> Reply:
         sub, knowledge = due.subscription, self.services.knowledge
-        passage = insight_of_the_day(self.services, sub.origin)
-        made = briefing(sub.language, market, knowledge, passage, chart, self.services.answerer)  # type: ignore[arg-type]
-        reply = briefing_reply(made, public=True)
+        if weekly_day(sub.cadence) is not None:  # `weekly DAY`: the weekly digest
+            reply = digest_reply(sub.language, market, knowledge, chart)  # type: ignore[arg-type]
+        else:
+            passage = insight_of_the_day(self.services, sub.origin)
+            made = briefing(sub.language, market, knowledge, passage, chart, self.services.answerer)  # type: ignore[arg-type]
+            reply = briefing_reply(made, public=True)
         if due.late:
             note = say("posted_late", sub.language, time=sub.time_text, zone=sub.zone)
             reply = replace(reply, blocks=(*reply.blocks, Context(note)))

@@ -17,7 +17,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from briefings.subscriptions.model import Subscription
+from briefings.subscriptions.model import WEEKDAYS, Subscription, weekly_day
 from scheduling.leader import LeaderLock
 
 if TYPE_CHECKING:
@@ -30,7 +30,10 @@ SWEEP_SECONDS = 60
 def trigger_for(sub: Subscription) -> CronTrigger:
     """Fires at the subscription's local time on the days its cadence may post
     (trading days are checked against the market calendar when the pass runs)."""
+    weekday = weekly_day(sub.cadence)
     days = "*" if sub.cadence == "daily" else "mon-fri"
+    if weekday is not None:
+        days = WEEKDAYS[weekday]
     return CronTrigger(
         day_of_week=days, hour=sub.time.hour, minute=sub.time.minute, timezone=sub.tz
     )

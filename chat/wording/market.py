@@ -115,4 +115,38 @@ MARKET: dict[str, dict[str, str]] = {
         "fr": "{symbol} baisse de {change} aujourd’hui (en séance, {time} à New York), {threshold}.",
     },
     "alerts.post_title": {"en": "{symbol} move alert", "fr": "Alerte de mouvement {symbol}"},
+    # the weekly digest (`/meta subscribe 08:30 Europe/Paris weekly mon`)
+    "subscription_weekly": {
+        "en": "the weekly digest at {time} {zone}, {cadence}, in {language}",
+        "fr": "le bilan hebdomadaire à {time} {zone}, {cadence}, en {language}",
+    },
+    "digest.title": {
+        "en": "{symbol} weekly digest · week to {day}",
+        "fr": "Bilan hebdomadaire {symbol} · semaine au {day}",
+    },
+    "digest.week": {"en": "{symbol} this week", "fr": "{symbol} cette semaine"},
+    "digest.vs": {"en": "vs {symbol} this week", "fr": "vs {symbol} cette semaine"},
+    "digest.peer_week": {"en": "{change} this week", "fr": "{change} cette semaine"},
+    "digest.articles": {"en": "New this week", "fr": "Nouveau cette semaine"},
+    "digest.article": {"en": "{title} ({day})", "fr": "{title} ({day})"},
+    "digest.no_articles": {
+        "en": "No new articles this week.",
+        "fr": "Aucun nouvel article cette semaine.",
+    },
 }
+
+_DAYS = {
+    "mon": ("Mondays", "le lundi"),
+    "tue": ("Tuesdays", "le mardi"),
+    "wed": ("Wednesdays", "le mercredi"),
+    "thu": ("Thursdays", "le jeudi"),
+    "fri": ("Fridays", "le vendredi"),
+    "sat": ("Saturdays", "le samedi"),
+    "sun": ("Sundays", "le dimanche"),
+}
+MARKET.update(
+    {
+        f"cadence_weekly-{day}": {"en": f"weekly on {en}", "fr": f"chaque semaine, {fr}"}
+        for day, (en, fr) in _DAYS.items()
+    }
+)
