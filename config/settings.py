@@ -86,6 +86,9 @@ class MarketSettings(Group):
     benchmark_symbol: str = Field("QQQ", validation_alias="BENCHMARK_SYMBOL")
     peer_symbols: str = Field("GOOGL,MSFT", validation_alias="PEER_SYMBOLS")
     data_file: Path | None = None
+    earnings_file: Path | None = Field(None, validation_alias="EARNINGS_DATA_FILE")
+    earnings_ttl: int = Field(43_200, ge=0, le=7 * DAY, description="Seconds earnings are kept.")
+    currency: str = Field("USD", description="The currency of the company's prices.")
     cache_ttl_open: int = Field(300, ge=0, le=DAY, description="Seconds, market open.")
     cache_ttl_closed: int = Field(3600, ge=0, le=DAY, description="Seconds, market closed.")
     fetch_timeout: float = Field(10.0, gt=0, le=300, allow_inf_nan=False)
