@@ -10,7 +10,7 @@ from tests.test_discord_commands import (
     PNG,
     adapter,  # noqa: F401 (a fixture)
     callbacks,
-    followups,
+    edits,
     manager,
     member,
     only_embed,
@@ -23,10 +23,10 @@ def everything(call) -> str:  # type: ignore[no-untyped-def]
 
 async def test_peers_and_benchmark_options_set_the_channels_comparison(fake, adapter):  # noqa: F811
     await manager(adapter).command("peers", symbols="GOOGL NVDA", benchmark="QQQ")
-    (answer,) = followups(fake)  # slow: deferred, then followed up
+    (answer,) = edits(fake)  # slow: deferred, then the original response edited
     assert "compare META with GOOGL, NVDA, benchmark QQQ" in everything(answer)
     await member(adapter).command("stock", range="5d")
-    stock = followups(fake)[-1]
+    stock = edits(fake)[-1]
     names = {f["name"] for f in only_embed(stock)["fields"]}
     assert {"GOOGL", "NVDA", "QQQ"} <= names and "MSFT" not in names
     (chart,) = stock.files
