@@ -21,7 +21,8 @@ from briefings.subscriptions.model import WEEKDAYS, Subscription, weekly_day
 from scheduling.leader import LeaderLock
 
 if TYPE_CHECKING:
-    from scheduling.fanout import Deliveries, PassReport
+    from scheduling.fanout import Deliveries
+    from scheduling.report import PassReport
 
 log = logging.getLogger(__name__)
 SWEEP_SECONDS = 60

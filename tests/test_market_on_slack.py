@@ -24,7 +24,8 @@ async def test_peers_over_slack_then_a_shared_stock_with_its_chart(
     (post,) = await api.wait_for("chat.postMessage")
     text = visible_text(post.params)
     assert "NVDA" in text and "GOOGL" not in text
-    await api.wait_for("files.completeUploadExternal")  # the chart, in the thread
+    (image,) = [b for b in post.params["blocks"] if b["type"] == "image"]  # in the message
+    assert image["slack_file"]["id"] in api.uploaded_file_ids()
     (upload,) = api.calls_to("upload")
     assert upload.raw.startswith(PNG)
 

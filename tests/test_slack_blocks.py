@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
@@ -95,17 +96,23 @@ def test_the_share_button_carries_the_request_safely() -> None:
     assert read_share_value('{"c": 1}') is None and read_share_value("[]") is None
 
 
-def test_an_ephemeral_chart_reply_says_the_chart_comes_with_share() -> None:
-    reply = Reply((Heading("META"), Image(b"png", "chart")), data={"lang": "fr"})
-    message = ephemeral_message(
-        reply, Request("stock", text="1y", can_manage_channel=True), "fr", "stock 1y share"
-    )
+def test_an_ephemeral_chart_reply_shows_its_uploaded_chart() -> None:
+    chart = Image(b"png", "META, 1 year")
+    reply = Reply((Heading("META"), chart), data={"lang": "fr"})
+    request = Request("stock", text="1y", can_manage_channel=True)
+    message = ephemeral_message(reply, request, "fr", {chart: "F0CHART001"})
     assert message["response_type"] == "ephemeral"
-    note, actions = message["blocks"][-2:]
-    assert note["elements"][0]["text"] == (
-        "Le graphique vient avec `share` : `/meta stock 1y share` le publie dans le canal."
-    )
+    _header, image, actions = message["blocks"]
+    assert image == {
+        "type": "image",
+        "slack_file": {"id": "F0CHART001"},
+        "alt_text": "META, 1 year",
+    }
     assert actions["elements"][0]["text"]["text"] == "Partager dans le canal"
+    # Not uploaded (Slack refused the file): no image block, and nothing says there is one.
+    message = ephemeral_message(reply, request, "fr")
+    assert [b["type"] for b in message["blocks"]] == ["header", "actions"]
+    assert "graphique" not in json.dumps(message)
 
 
 def test_an_error_has_no_share_button() -> None:
@@ -122,7 +129,7 @@ def test_the_socket_mode_manifest() -> None:
     assert meta["command"] == "/meta" and meta["should_escape"] is False and "url" not in meta
     assert meta["usage_hint"].split(" | ") == [c.usage for c in all_commands().values()]
     assert len(meta["usage_hint"]) <= 1000
-    assert {"commands", "chat:write", "chat:write.public", "files:write"} <= set(
+    assert {"commands", "chat:write", "chat:write.public", "channels:join", "files:write"} <= set(
         data["oauth_config"]["scopes"]["bot"]
     )
     assert data["settings"]["socket_mode_enabled"] is True

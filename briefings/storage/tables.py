@@ -62,7 +62,7 @@ deliveries = sa.Table(
         nullable=False,
     ),
     sa.Column("local_date", sa.Date, nullable=False),
-    sa.Column("state", sa.String(20), nullable=False),  # claimed | delivered | failed | missed
+    sa.Column("state", sa.String(20), nullable=False),  # see subscriptions/claims.py
     sa.Column("late", sa.Boolean, nullable=False, default=False),
     sa.Column("claimed_by", sa.String(200), nullable=True),
     sa.Column("lease_until", sa.DateTime(timezone=True), nullable=True),

@@ -184,6 +184,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "state_failed": {"en": "failed", "fr": "échouée"},
     "state_missed": {"en": "missed", "fr": "manquée"},
     "state_claimed": {"en": "in progress", "fr": "en cours"},
+    "state_sending": {"en": "in progress", "fr": "en cours"},
+    "state_retrying": {
+        "en": "retrying (the platform did not answer; tried again at the next sweeps)",
+        "fr": "nouvel essai (la plateforme n’a pas répondu ; réessai aux prochains passages)",
+    },
     "subscription": {
         "en": "the daily briefing at {time} {zone}, {cadence}, in {language}",
         "fr": "le briefing quotidien à {time} {zone}, {cadence}, en {language}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import hashlib
 import json
 import os
@@ -142,7 +143,9 @@ class ConsoleDelivery:
             os.fsync(out.fileno())
         return message_id
 
-    async def find_delivery(self, target: Target, delivery_id: str) -> str | None:
+    async def find_delivery(
+        self, target: Target, delivery_id: str, since: dt.datetime | None = None
+    ) -> str | None:
         """The message id of an earlier post of `delivery_id` in the record, if any."""
         if not self.record.exists():
             return None
