@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import threading
 from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -44,6 +45,7 @@ class BriefingScheduler:
         self.scheduler = AsyncIOScheduler(timezone=dt.UTC)
         self._running: asyncio.Task[None] | None = None
         self._again = False
+        self._sync_lock = threading.Lock()
         self.passes = 0
 
     async def start(self) -> None:
@@ -63,20 +65,24 @@ class BriefingScheduler:
             id="sweep",
             replace_existing=True,
         )
-        self.sync_jobs()
+        await asyncio.to_thread(self.sync_jobs)  # reads the table: never on the loop
         self.deliveries.services.subscription_listeners.append(self.sync_jobs)
         self.wake()
 
     def sync_jobs(self) -> None:
-        """Make the jobs match the subscriptions table."""
-        subs = {
-            f"sub-{s.id}": s for s in self.deliveries.subscriptions.all() if not s.paused_reason
-        }
-        for job in self.scheduler.get_jobs():
-            if job.id.startswith("sub-") and job.id not in subs:
-                job.remove()
-        for job_id, sub in subs.items():
-            self.scheduler.add_job(self._fire, trigger_for(sub), id=job_id, replace_existing=True)
+        """Make the jobs match the subscriptions table. Called in whatever thread changed the
+        table (a command's thread: APScheduler's job changes are thread-safe)."""
+        with self._sync_lock:
+            subs = {
+                f"sub-{s.id}": s for s in self.deliveries.subscriptions.all() if not s.paused_reason
+            }
+            for job in self.scheduler.get_jobs():
+                if job.id.startswith("sub-") and job.id not in subs:
+                    job.remove()
+            for job_id, sub in subs.items():
+                self.scheduler.add_job(
+                    self._fire, trigger_for(sub), id=job_id, replace_existing=True
+                )
 
     async def _fire(self) -> None:
         """The jobs' function: a coroutine, so APScheduler runs it on the loop (a plain

@@ -55,6 +55,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Sorry, something went wrong on my side; it has been logged. Please try again.",
         "fr": "Désolé, un problème est survenu de mon côté ; il a été consigné. Réessayez.",
     },
+    "storage_busy": {
+        "en": "I'm busy right now (another task holds my database); nothing was changed. "
+        "Try again in a moment.",
+        "fr": "Je suis occupé (une autre tâche tient ma base de données) ; rien n'a été modifié. "
+        "Réessayez dans un instant.",
+    },
+    "storage_failing": {
+        "en": "My storage is failing, so nothing was changed; the operator has been told.",
+        "fr": "Mon stockage est défaillant, rien n'a donc été modifié ; l'opérateur est prévenu.",
+    },
     # ask: short answers, the whole passage one step away
     "ask_more": {
         "en": "More: `/meta ask --full {question}`",
