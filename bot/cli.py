@@ -187,11 +187,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:  # the last guard: log the details, show one line
         log.debug("unexpected failure in %s", args.command, exc_info=True)
+        if _storage_fault_reported(exc, settings):
+            return 1
         message = " ".join(str(exc).split())[:300]
         logging.getLogger("bot").error(
             "%s failed: %s: %s", args.command, exc.__class__.__name__, message
         )
         return 1
+
+
+def _storage_fault_reported(exc: Exception, settings: Settings) -> bool:
+    """A database fault gets its one line, naming the file and the fix (logged at most once,
+    so the database's own report and this one make one line)."""
+    from briefings.storage.faults import StorageFault, problem_of
+
+    problem = problem_of(exc)
+    if not isinstance(problem, StorageFault):
+        return False
+    from briefings.storage import Database
+    from briefings.storage.guard import report
+
+    if problem.where == "(unknown)":
+        database = Database(settings.storage.resolved_database_url)
+        where = str(database.file) if database.file else database.safe_url
+        problem = type(problem)(problem.kind, where, problem.detail)
+    report(problem)
+    return True
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:

@@ -18,6 +18,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from briefings.storage.faults import problem_of
 from briefings.subscriptions.model import Subscription
 from scheduling.leader import LeaderLock
 
@@ -104,8 +105,11 @@ class BriefingScheduler:
                     report: PassReport = await self.deliveries.deliver_due()
                     self.passes += 1
                     del report
-            except Exception:
-                log.exception("delivery pass failed; the next sweep retries")
+            except Exception as exc:
+                if problem_of(exc) is None:
+                    log.exception("delivery pass failed; the next sweep retries")
+                else:  # busy, or a fault whose one line the database's guard has logged
+                    log.info("delivery pass stopped by the database; the next sweep retries")
             if not self._again:
                 return
 
