@@ -267,6 +267,7 @@ async def test_a_full_disk_fails_the_subscribe_honestly_and_recovers(
 # ---- a corrupt file: one line from the CLI ------------------------------------------------
 
 
+@pytest.mark.process
 def test_a_corrupt_database_is_one_line_naming_the_file_and_the_fix(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO, assert_never
 
+from bot.terminal import terminal_safe
 from chat.delivery import Target
 from chat.reply import BulletList, Context, Fields, Heading, Image, Paragraph, Quote, Reply
 from commands.router import Router
@@ -21,7 +22,7 @@ PROMPT = "meta> "
 
 
 def render(reply: Reply) -> str:
-    """A reply as plain text for a terminal."""
+    """A reply as plain text for a terminal, without control characters."""
     lines: list[str] = []
     for block in reply.blocks:
         match block:
@@ -46,7 +47,7 @@ def render(reply: Reply) -> str:
                 lines += ["  " + line for line in textwrap.wrap(text, WIDTH - 2)]
             case _:
                 assert_never(block)
-    return "\n".join(lines)
+    return terminal_safe("\n".join(lines))  # echoed text never drives the terminal
 
 
 class ConsoleAdapter:
@@ -103,7 +104,8 @@ class ConsoleDelivery:
 
     async def deliver(self, target: Target, reply: Reply, delivery_id: str) -> str:
         message_id = f"console-{uuid.uuid4().hex[:12]}"
-        self.stream.write(f"── post to #{target.channel} ({delivery_id}) ──\n{render(reply)}\n\n")
+        header = terminal_safe(f"── post to #{target.channel} ({delivery_id}) ──")
+        self.stream.write(f"{header}\n{render(reply)}\n\n")
         self.stream.flush()
         self.record.parent.mkdir(parents=True, exist_ok=True)
         line = json.dumps(
