@@ -273,15 +273,23 @@ def test_a_corrupt_database_is_one_line_naming_the_file_and_the_fix(tmp_path: Pa
     data.mkdir()
     database = data / "bot.db"
     database.write_bytes(b"this is not a database, it was overwritten by something\n" * 100)
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "subscriptions", "list"],
-        cwd=tmp_path,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "DATA_DIR": str(data)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", *args],
+            cwd=tmp_path,
+            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "DATA_DIR": str(data)},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    result = run("subscriptions", "list")
     assert result.returncode == 1
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"error: database {database} is corrupt")
     assert "restore a backup" in line and "Traceback" not in result.stderr
+    doctor = run("doctor")
+    assert doctor.returncode == 1 and str(database) not in doctor.stderr
+    (check,) = [line for line in doctor.stdout.splitlines() if line.startswith("FAIL database")]
+    assert f"{database} is corrupt" in check and "restore a backup" in check
