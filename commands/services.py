@@ -11,6 +11,7 @@ import contextvars
 import datetime as dt
 import logging
 import random
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -23,7 +24,9 @@ from config import Settings
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
-COMMAND_THREADS = 8  # commands' blocking work (the database, the knowledge base) runs here
+COMMAND_THREADS = 16  # commands' blocking work (the database, the knowledge base) runs here
+_executor: ThreadPoolExecutor | None = None
+_executor_lock = threading.Lock()
 
 if TYPE_CHECKING:
     from briefings.answers import Answerer
@@ -48,11 +51,15 @@ class Services:
     # Small per-process caches that commands keep (e.g. `ask`'s recent replies), by name.
     caches: dict[str, dict] = field(default_factory=dict)  # type: ignore[type-arg]
 
-    @cached_property
+    @property
     def executor(self) -> ThreadPoolExecutor:
-        """The commands' own threads: a fan-out or a fetch busy in the default pool cannot
-        keep a quick command waiting for a thread."""
-        return ThreadPoolExecutor(COMMAND_THREADS, thread_name_prefix="command")
+        """The commands' own threads (one pool per process): a fan-out or a fetch busy in the
+        default pool cannot keep a quick command waiting for a thread."""
+        global _executor
+        with _executor_lock:
+            if _executor is None:
+                _executor = ThreadPoolExecutor(COMMAND_THREADS, thread_name_prefix="command")
+            return _executor
 
     async def off_loop(self, function: Callable[..., T], *args: object) -> T:
         """`function(*args)` in the commands' threads, with this context (so a bounded
