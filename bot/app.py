@@ -16,7 +16,7 @@ from aiohttp import web
 
 from bot.adapters import registry
 from bot.adapters.console import ConsoleAdapter
-from bot.web import GuardedRunner, health_app, raise_open_files_limit
+from bot.web import GuardedRunner, health_app, metrics_app, raise_open_files_limit
 from commands.router import Router
 from commands.services import Services
 from config import Settings
@@ -62,6 +62,7 @@ class BotRunner:
         self.started = time.monotonic()
         self._stop = asyncio.Event()
         self._web: web.AppRunner | None = None
+        self._metrics_web: web.AppRunner | None = None
         self.scheduler: BriefingScheduler | None = None
 
     def status(self) -> dict[str, object]:
@@ -90,13 +91,20 @@ class BotRunner:
 
     async def start(self) -> None:
         await asyncio.to_thread(lambda: self.services.knowledge.index)  # first `ask` stays fast
-        app = health_app(self.health, self.metrics.exposition, accepting=lambda: self.ready)
+        # METRICS_PORT: unset serves /metrics on PORT; off serves it nowhere; else its own port.
+        here = self.metrics.exposition if self.settings.metrics_port is None else None
+        app = health_app(self.health, here, accepting=lambda: self.ready)
         for adapter in self.adapters:
             adapter.add_routes(app)
         raise_open_files_limit()
         self._web = GuardedRunner(app)
         await self._web.setup()
         await web.TCPSite(self._web, "0.0.0.0", self.settings.port).start()
+        if (address := self.settings.metrics_address) is not None:
+            self._metrics_web = GuardedRunner(metrics_app(self.metrics.exposition))
+            await self._metrics_web.setup()
+            await web.TCPSite(self._metrics_web, *address).start()
+            log.info("metrics on %s port %s", *address)
         for adapter in self.adapters:
             await adapter.start()
             log.info("%s adapter started", adapter.platform)
@@ -129,6 +137,8 @@ class BotRunner:
                 log.exception("stopping the %s adapter failed", adapter.platform)
         if self._web is not None:
             await self._web.cleanup()
+        if self._metrics_web is not None:
+            await self._metrics_web.cleanup()
 
     async def run_until_stopped(self) -> None:
         loop = asyncio.get_running_loop()

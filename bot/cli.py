@@ -57,6 +57,13 @@ def _market_flags(parser: argparse.ArgumentParser) -> None:
         help="daily bars CSV (yfinance export); FILE alone is the company symbol; "
         "repeatable; with files, Yahoo is not used",
     )
+    parser.add_argument(
+        "--earnings",
+        type=Path,
+        metavar="FILE",
+        help="earnings dates CSV (get_earnings_dates() export: "
+        "Earnings Date,EPS Estimate,Reported EPS,Surprise(%%)) instead of Yahoo's",
+    )
     parser.add_argument("--date", type=_date, help="as of that day's close (YYYY-MM-DD)")
     parser.add_argument("--lang", type=_lang, help="en or fr")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -136,11 +143,12 @@ def _handle(
     as_json: bool,
     price_files: dict[str, Path] | None = None,
     chart: Path | None = None,
+    earnings: Path | None = None,
 ) -> int:
     from commands.router import Router
     from commands.services import Services
 
-    services = Services(settings, price_files=price_files)
+    services = Services(settings, price_files=price_files, earnings_file=earnings)
     reply = asyncio.run(Router(services).handle(request))
     return _print_reply(reply, as_json, chart)
 
@@ -241,9 +249,12 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return _handle(settings, request("topics"), args.json)
     if args.command in ("stock", "brief"):
         from briefings.market.bars import MarketDataError
+        from briefings.market.earnings import read_earnings_csv
 
         try:
             files = _price_files(args.prices, settings.market.company_symbol)
+            if args.earnings is not None:  # one clear line for a bad file, up front
+                read_earnings_csv(args.earnings, settings.market.company_symbol)
         except MarketDataError as exc:
             print(f"{PROG}: error: {terminal_safe(str(exc))}", file=sys.stderr)
             return 2
@@ -251,7 +262,12 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         if args.command == "stock":
             options["range"] = args.range
         return _handle(
-            settings, request(args.command, options=options), args.json, files, args.chart
+            settings,
+            request(args.command, options=options),
+            args.json,
+            files,
+            args.chart,
+            args.earnings,
         )
     if args.command == "migrate":
         from briefings.storage import Database
@@ -267,6 +283,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.operator_cli import subscriptions
 
         return subscriptions(args, settings)
+    if args.command == "alerts":
+        from bot.operator_cli import alerts_check
+
+        return alerts_check(args, settings)
     if args.command == "deliver-due":
         from bot.operator_cli import deliver_due
 

@@ -53,6 +53,14 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     due.add_argument("--at", type=_instant, help="as of this ISO date-time (default: now)")
     due.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
 
+    alerts = sub.add_parser("alerts", help="move alerts: one check pass")
+    alert_actions = alerts.add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=type(alerts)
+    )
+    check = alert_actions.add_parser("check", help="post every move alert due now, once")
+    check.add_argument("--at", type=_instant, help="as of this ISO date-time (default: now)")
+    check.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
+
 
 def _instant(value: str) -> dt.datetime:
     try:
@@ -177,4 +185,23 @@ def deliver_due(args: argparse.Namespace, settings: Settings) -> int:
         print(json_safe(json.dumps(result, ensure_ascii=False)))
     else:
         print(f"delivered {len(result['delivered'])}, skipped {len(result['skipped'])}")  # type: ignore[arg-type]
+    return 0
+
+
+def alerts_check(args: argparse.Namespace, settings: Settings) -> int:
+    from scheduling.alerts import check_alerts
+
+    services = Services(settings)
+
+    async def one_pass() -> dict[str, object]:
+        report = await check_alerts(services, delivery_ports(settings, services), args.at)
+        return report.as_json()
+
+    result = asyncio.run(one_pass())
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    elif not result["market_open"]:
+        print("market closed: no move alerts")
+    else:
+        print(f"posted {len(result['posted'])}, skipped {len(result['skipped'])}")  # type: ignore[arg-type]
     return 0

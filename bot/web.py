@@ -55,6 +55,20 @@ def health_app(
     return app
 
 
+def metrics_app(metrics: Callable[[], bytes]) -> web.Application:
+    """`/metrics` alone, for its own listener (METRICS_PORT); nothing else is served there."""
+
+    async def metrics_page(_request: web.Request) -> web.Response:
+        body = await asyncio.to_thread(metrics)
+        return web.Response(
+            body=body, headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"}
+        )
+
+    app = web.Application(client_max_size=1024)
+    app.router.add_get("/metrics", metrics_page)
+    return app
+
+
 class _HeadDeadlineHandler(RequestHandler):
     """A connection that has sent no complete request head within HEADER_TIMEOUT is closed,
     so slow clients (slowloris) cannot hold connections, and file descriptors, forever."""

@@ -13,6 +13,7 @@ from chat.request import Origin, Request
 from chat.wording import both
 from commands.base import Command, CommandError, Option, language_of
 from commands.insight import rotate
+from commands.market_channel import symbols_for
 from commands.market_options import market_options
 from commands.services import Services
 
@@ -31,12 +32,13 @@ async def brief(request: Request, services: Services) -> Reply:
     options = market_options(request, allow_range=False)
     settings, knowledge = services.settings, services.knowledge
     article = knowledge.latest_article
+    benchmark, peers = await symbols_for(services, request.origin)
     try:
         report = await market_report(
             services.market,
             settings.market.company_symbol,
-            settings.market.benchmark_symbol,
-            settings.market.peers,
+            benchmark,
+            list(peers),
             services.clock(),
             options.day,
             article_date=article.date,

@@ -11,7 +11,7 @@ from briefings.storage.faults import problem_of
 from chat.reply import Context, Heading, Quote, Reply
 from chat.request import Request
 from chat.wording import both, say
-from commands.base import Command, Option, language_of
+from commands.base import LANG_OPTION, Command, Option, language_of
 from commands.services import Services
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,8 @@ def insight(request: Request, services: Services) -> Reply:
     if wanted and topic is None:
         names = ", ".join(t.label[lang] for t in knowledge.topics.values())
         return Reply.error(
-            say("unknown_topic", lang, topic=wanted[:60], topics=names), COMMAND.usage_line(lang)
+            say("unknown_topic", lang, topic=wanted[:60], topics=names),
+            COMMAND.usage_line(lang, request.platform),
         )
     candidates = knowledge.insights(topic)
     scope = request.origin.rotation_scope(topic.id if topic else "*")
@@ -88,5 +89,5 @@ COMMAND = Command(
     usage="insight [topic] [--lang en|fr]",
     summary=both("summary_insight"),
     run=insight,
-    options=(Option("topic", "A topic from /meta topics", autocomplete="topics"),),
+    options=(Option("topic", "A topic from /meta topics", autocomplete="topics"), LANG_OPTION),
 )

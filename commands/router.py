@@ -36,15 +36,19 @@ log = logging.getLogger(__name__)
 _LANG_FLAG = re.compile(r"(?:^|\s)--lang(?:=|\s+)(\S+)")
 
 
+def lang_flag(text: str) -> tuple[str, str | None]:
+    """`"--lang fr Qui ?"` -> ("Qui ?", "fr"): the text without its `--lang` flag, and the flag."""
+    if match := _LANG_FLAG.search(text):
+        return (text[: match.start()] + " " + text[match.end() :]).strip(), match.group(1).lower()
+    return text, None
+
+
 def parse(text: str, *, can_manage_channel: bool, **context: object) -> Request:
     """`"/meta ask --lang fr Qui ?"` -> Request(command="ask", text="Qui ?", lang="fr", ...)."""
     text = text.strip()
     if text.lower().startswith("/meta"):
         text = text[5:].strip()
-    lang = None
-    if match := _LANG_FLAG.search(text):
-        lang = match.group(1).lower()
-        text = (text[: match.start()] + " " + text[match.end() :]).strip()
+    text, lang = lang_flag(text)
     command, _, rest = text.partition(" ")
     return Request(
         command=command.lower() or "help",
@@ -103,7 +107,7 @@ class Router:
             except CommandError as exc:
                 outcome = "bad_input"
                 lang = reply_language(request, self.services, command)
-                return Reply.error(exc.in_lang(lang), command.usage_line(lang))
+                return Reply.error(exc.in_lang(lang), command.usage_line(lang, request.platform))
             outcome = "ok" if reply.ok else "refused"
             return reply
         except Exception as exc:

@@ -31,6 +31,7 @@ _executor_lock = threading.Lock()
 if TYPE_CHECKING:
     from briefings.answers import Answerer
     from briefings.knowledge.rotation import InsightRotation
+    from briefings.market.channels import ChannelMarketStore
     from briefings.market.service import MarketService
     from briefings.storage import Database
     from briefings.subscriptions.store import SubscriptionStore
@@ -47,6 +48,7 @@ class Services:
     rng: random.Random = field(default_factory=random.Random)
     price_files: dict[str, Path] | None = None  # `--prices`: these files instead of Yahoo
     market_source: object | None = None  # tests and benchmarks: a source of their own
+    earnings_file: Path | None = None  # `--earnings`: earnings dates from this CSV
     subscription_listeners: list[Callable[[], None]] = field(default_factory=list)
     # Small per-process caches that commands keep (e.g. `ask`'s recent replies), by name.
     caches: dict[str, dict] = field(default_factory=dict)  # type: ignore[type-arg]
@@ -119,7 +121,15 @@ class Services:
             self.clock,
             files=self.price_files,
             source=self.market_source,
+            earnings_file=self.earnings_file,
         )
+
+    @cached_property
+    def channel_market(self) -> ChannelMarketStore:
+        """Each channel's peers, benchmark and move alerts (opens the database: off the loop)."""
+        from briefings.market.channels import ChannelMarketStore
+
+        return ChannelMarketStore(self.database.ready())
 
     @cached_property
     def subscriptions(self) -> SubscriptionStore:

@@ -7,6 +7,7 @@ from briefings.subscriptions.model import (
     CADENCES,
     DEFAULT_CADENCE,
     LANGUAGES,
+    WEEKDAYS,
     SubscriptionError,
     parse_cadence,
     parse_language,
@@ -22,7 +23,7 @@ from commands.channel_rules import channel_problem, may_change_subscription, ref
 from commands.services import Services
 from commands.subscription_text import describe
 
-USAGE = "subscribe HH:MM ZONE [en|fr] [trading-days|weekdays|daily]"
+USAGE = "subscribe HH:MM ZONE [en|fr] [trading-days|weekdays|daily|weekly DAY]"
 
 
 def _read(request: Request, lang: str) -> tuple[str, str, str, str]:
@@ -34,6 +35,8 @@ def _read(request: Request, lang: str) -> tuple[str, str, str, str]:
     for word in words[2:]:
         if word.lower() in LANGUAGES and not language:
             language = word
+        elif cadence.lower() == "weekly" and word[:3].lower() in WEEKDAYS:
+            cadence = f"weekly {word}"  # `weekly mon`
         elif not cadence:
             cadence = word
         else:

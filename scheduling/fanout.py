@@ -12,14 +12,16 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from briefings.compose import briefing, chart_for, market_report
+from briefings.digest import digest_reply
 from briefings.present import briefing_reply
 from briefings.subscriptions.claims import Claim, ClaimStore
-from briefings.subscriptions.model import Subscription
+from briefings.subscriptions.model import Subscription, weekly_day
 from briefings.subscriptions.timing import Due, owed
 from chat.delivery import DeliveryError, DeliveryPort, Target
 from chat.reply import Context, Reply
 from chat.wording import say
 from commands.brief import insight_of_the_day
+from commands.market_channel import Symbols, symbols_for
 
 if TYPE_CHECKING:
     from commands.services import Services
@@ -146,29 +148,36 @@ class Deliveries:
     async def _fan_out(
         self, claimed: list[tuple[Due, Claim]], at: dt.datetime, report: PassReport
     ) -> None:
-        shared: dict[tuple[dt.date, str], asyncio.Task[tuple[object, bytes | None]]] = {}
+        shared: dict[tuple[object, ...], asyncio.Task[tuple[object, bytes | None]]] = {}
+        keys: dict[int, tuple[object, ...]] = {}
         for due, _claim in claimed:
-            key = (due.day, due.subscription.language)
+            # the channel's own peers and benchmark (`/meta peers`) are part of its briefing
+            symbols = await symbols_for(self.services, due.subscription.origin)
+            key = keys[id(due)] = (due.day, due.subscription.language, symbols)
             if key not in shared:
-                shared[key] = asyncio.create_task(self._market_part(due.subscription.language, at))
+                part = self._market_part(due.subscription.language, at, symbols)
+                shared[key] = asyncio.create_task(part)
         report.briefings_built = len(shared)
         gate = asyncio.Semaphore(self.concurrency)
 
         async def one(due: Due, claim: Claim) -> None:
             async with gate:
-                market, chart = await shared[(due.day, due.subscription.language)]
+                market, chart = await shared[keys[id(due)]]
                 await self._deliver_one(due, claim, market, chart, at, report)
 
         await asyncio.gather(*(one(due, claim) for due, claim in claimed))
 
-    async def _market_part(self, lang: str, at: dt.datetime) -> tuple[object, bytes | None]:
+    async def _market_part(
+        self, lang: str, at: dt.datetime, symbols: Symbols
+    ) -> tuple[object, bytes | None]:
         services, settings = self.services, self.services.settings
         article = services.knowledge.latest_article
+        benchmark, peers = symbols
         report = await market_report(
             services.market,
             settings.market.company_symbol,
-            settings.market.benchmark_symbol,
-            settings.market.peers,
+            benchmark,
+            list(peers),
             at,
             article_date=article.date,
         )
@@ -181,9 +190,12 @@ class Deliveries:
 
     def _reply_for(self, due: Due, market: object, chart: bytes | None) -> Reply:
         sub, knowledge = due.subscription, self.services.knowledge
-        passage = insight_of_the_day(self.services, sub.origin)
-        made = briefing(sub.language, market, knowledge, passage, chart, self.services.answerer)  # type: ignore[arg-type]
-        reply = briefing_reply(made, public=True)
+        if weekly_day(sub.cadence) is not None:  # `weekly DAY`: the weekly digest
+            reply = digest_reply(sub.language, market, knowledge, chart)  # type: ignore[arg-type]
+        else:
+            passage = insight_of_the_day(self.services, sub.origin)
+            made = briefing(sub.language, market, knowledge, passage, chart, self.services.answerer)  # type: ignore[arg-type]
+            reply = briefing_reply(made, public=True)
         if due.late:
             note = say("posted_late", sub.language, time=sub.time_text, zone=sub.zone)
             reply = replace(reply, blocks=(*reply.blocks, Context(note)))

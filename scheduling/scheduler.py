@@ -19,7 +19,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from briefings.storage.faults import problem_of
-from briefings.subscriptions.model import Subscription
+from briefings.subscriptions.model import WEEKDAYS, Subscription, weekly_day
 from scheduling.leader import LeaderLock
 
 if TYPE_CHECKING:
@@ -32,7 +32,10 @@ SWEEP_SECONDS = 60
 def trigger_for(sub: Subscription) -> CronTrigger:
     """Fires at the subscription's local time on the days its cadence may post
     (trading days are checked against the market calendar when the pass runs)."""
+    weekday = weekly_day(sub.cadence)
     days = "*" if sub.cadence == "daily" else "mon-fri"
+    if weekday is not None:
+        days = WEEKDAYS[weekday]
     return CronTrigger(
         day_of_week=days, hour=sub.time.hour, minute=sub.time.minute, timezone=sub.tz
     )
@@ -66,6 +69,12 @@ class BriefingScheduler:
             id="sweep",
             replace_existing=True,
         )
+        self.scheduler.add_job(
+            self._alerts,
+            IntervalTrigger(seconds=self.sweep_seconds),
+            id="alerts",
+            replace_existing=True,
+        )
         await asyncio.to_thread(self.sync_jobs)  # reads the table: never on the loop
         self.deliveries.services.subscription_listeners.append(self.sync_jobs)
         self.wake()
@@ -84,6 +93,19 @@ class BriefingScheduler:
                 self.scheduler.add_job(
                     self._fire, trigger_for(sub), id=job_id, replace_existing=True
                 )
+
+    async def _alerts(self) -> None:
+        """Move alerts (`/meta alerts on`): one check pass, by the leader, during the session."""
+        from scheduling.alerts import check_alerts
+
+        services = self.deliveries.services
+        if not services.market.calendar.is_open_at(services.clock()):
+            return
+        try:
+            if await asyncio.to_thread(self.leader.acquire):
+                await check_alerts(services, self.deliveries.ports)
+        except Exception:
+            log.exception("move alert pass failed; the next sweep retries")
 
     async def _fire(self) -> None:
         """The jobs' function: a coroutine, so APScheduler runs it on the loop (a plain

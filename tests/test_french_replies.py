@@ -77,7 +77,7 @@ def test_an_unknown_topic_asked_in_french_is_refused_in_french(chat):
     reply = chat.say("/meta insight voitures électriques", platform="discord", locale="fr")
     assert not chat.last.ok
     assert reply.startswith("Je ne connais pas le sujet « voitures électriques ». Sujets :")
-    assert "Publicité" in reply and "Utilisation : `/meta insight [topic]" in reply
+    assert "Publicité" in reply and "Utilisation : `/meta insight [topic:…]" in reply
 
 
 @pytest.mark.parametrize(

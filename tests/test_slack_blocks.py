@@ -25,6 +25,7 @@ from commands.router import Router
 from commands.services import Services
 from config import Settings, load_settings
 from config.settings import SettingsError
+from tests.harness.slack import block_errors
 
 
 def test_every_block_kind_renders_escaped() -> None:
@@ -179,3 +180,60 @@ def test_building_the_adapter_makes_no_call_and_leaks_no_secret(
         "body: token=(redacted)&response_url=(redacted) {\"token\": '(redacted)'} x=(redacted token)"
     )
     assert "secret" not in caplog.text
+
+
+LONG_QUOTE = "\n".join(
+    [
+        "First line of the passage & its <figures>.",
+        " ".join(["growth"] * 700),  # one line of 4,899 characters
+        "",
+        *(f"Line {n}: " + "x" * 90 for n in range(40)),
+    ]
+)
+
+
+def quoted_lines(blocks: list[dict]) -> list[str]:
+    return [line for b in blocks for line in b["text"]["text"].split("\n")]
+
+
+def test_a_long_quote_keeps_its_marker_on_every_line_of_every_piece() -> None:
+    blocks = content_blocks(Reply((Quote(LONG_QUOTE, "Section & 12"),)))
+    assert len(blocks) >= 3
+    assert block_errors(blocks) == []
+    for block in blocks:
+        text = block["text"]["text"]
+        assert 0 < len(text) <= 3000
+        assert all(line.startswith(">") for line in text.split("\n")), text[:200]
+    lines = quoted_lines(blocks)
+    assert lines[0] == ">First line of the passage &amp; its &lt;figures&gt;."
+    assert lines[-1] == ">— _Section &amp; 12_"
+    assert ">" in lines  # the blank line stays inside the quote
+    shown = " ".join(line[1:] for line in lines if line.startswith(">growth"))
+    assert shown.split() == ["growth"] * 700  # nothing lost where the long line was cut
+
+
+def test_no_empty_text_object_is_ever_built() -> None:
+    reply = Reply(
+        (
+            Heading(""),
+            Paragraph(""),
+            Paragraph("   "),
+            Quote(""),
+            BulletList(()),
+            Context(""),
+            Paragraph("the one real line"),
+        )
+    )
+    for message in (public_message(reply, "en"), ephemeral_message(reply, None, "en")):
+        assert block_errors(message["blocks"]) == []
+        assert [b["text"]["text"] for b in message["blocks"]] == ["the one real line"]
+
+
+def test_the_fake_slack_refuses_what_slack_refuses() -> None:
+    section = {"type": "section", "text": {"type": "mrkdwn", "text": "x" * 3001}}
+    assert block_errors([section])
+    assert block_errors([{"type": "context", "elements": [{"type": "mrkdwn", "text": ""}]}])
+    assert block_errors([{"type": "section"}])
+    assert block_errors([{"type": "header", "text": {"type": "plain_text", "text": "h" * 151}}])
+    assert block_errors([{"type": "divider"}] * 51)
+    assert block_errors([{"type": "image", "slack_file": {"id": "F1"}, "alt_text": "a"}]) == []

@@ -363,3 +363,38 @@ async def test_the_bot_runner_serves_slack_beside_healthz(
         assert ack.status == 200 and "Reality Labs" in ack.text
     finally:
         await runner.stop()
+
+
+# ---- long quotes and empty texts, as Slack judges Block Kit ---------------------------------
+
+
+async def test_a_long_quote_reaches_slack_quoted_on_every_line(api: FakeSlack) -> None:
+    from chat.reply import Context, Quote
+    from commands.base import Command
+    from tests.harness.slack import block_errors
+    from tests.test_slack_blocks import LONG_QUOTE, quoted_lines
+
+    def long_quote(_request, _services):  # type: ignore[no-untyped-def]
+        return Reply((Quote(LONG_QUOTE, "Section 12"), Context("")))
+
+    commands = {
+        **all_commands(),
+        "quote": Command("quote", "quote", {"en": "Q", "fr": "Q"}, long_quote),
+    }
+    router = Router(market_services(slack_settings(api)), commands)
+    adapter, runner, url = await start_bot(api, router)
+    try:
+        user = SlackUser(url + "/slack/events", api)
+        ack = await user.command("/meta quote")
+        assert ack.json is not None and block_errors(ack.json["blocks"]) == []
+        quoted = [b for b in ack.json["blocks"] if b["type"] == "section"]
+        assert len(quoted) >= 3
+        assert all(line.startswith(">") for line in quoted_lines(quoted))
+        await user.press(buttons(ack.json)[0])
+        (post,) = await api.wait_for("chat.postMessage")  # refused as invalid_blocks before
+        sections = [b for b in post.params["blocks"] if b["type"] == "section"]
+        assert len(sections) == len(quoted)
+        assert all(line.startswith(">") for line in quoted_lines(sections))
+    finally:
+        await adapter.stop()
+        await runner.cleanup()

@@ -30,4 +30,8 @@ ADAPTERS: dict[str, dict[str, str]] = {
         "en": "That command isn't available here.",
         "fr": "Cette commande n’est pas disponible ici.",
     },
+    "discord.shared": {
+        "en": "Posted in the channel for everyone.",
+        "fr": "Publié dans le salon pour tout le monde.",
+    },
 }

@@ -35,6 +35,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Ask in English or French; add `--lang en` or `--lang fr` to choose the answer's language.",
         "fr": "Écrivez en français ou en anglais ; ajoutez `--lang fr` ou `--lang en` pour choisir.",
     },
+    "help_hint_options": {
+        "en": "Ask in English or French; the lang option chooses the answer's language.",
+        "fr": "Écrivez en français ou en anglais ; l’option lang choisit la langue de la réponse.",
+    },
     "unknown_command": {
         "en": "I don't know the command “{command}”. Try `/meta help`.",
         "fr": "Je ne connais pas la commande « {command} ». Essayez `/meta help`.",
@@ -43,7 +47,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Language must be `en` or `fr`.",
         "fr": "La langue doit être `en` ou `fr`.",
     },
-    "usage": {"en": "Usage: `/meta {usage}`", "fr": "Utilisation : `/meta {usage}`"},
+    "usage": {"en": "Usage: {usage}", "fr": "Utilisation : {usage}"},
     "claim_check": {"en": "Claim check: {text}", "fr": "Vérification : {text}"},
     "claim_unchecked": {
         "en": "This figure is the article's claim; no stored market data to check it yet "
@@ -67,8 +71,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # ask: short answers, the whole passage one step away
     "ask_more": {
-        "en": "More: `/meta ask --full {question}`",
-        "fr": "La suite : `/meta ask --full {question}`",
+        "en": "More: {command}",
+        "fr": "La suite : {command}",
     },
     # Errors a person can fix (raised as CommandError(key, **values), worded by the router).
     "bad_range": {

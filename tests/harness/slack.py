@@ -321,6 +321,12 @@ class FakeSlack:
                 "bot_id": "B0BOT00001",
                 "is_enterprise_install": False,
             }
+        if method == "chat.postMessage" and block_errors(params.get("blocks") or []):
+            return {
+                "ok": False,
+                "error": "invalid_blocks",
+                "errors": block_errors(params["blocks"]),
+            }
         if method == "chat.postMessage":
             channel = str(params.get("channel", ""))
             ts = f"{int(time.time())}.{next(self._ts):06d}"
@@ -382,12 +388,68 @@ class FakeSlack:
         scripted = self._answer("response")
         await scripted.wait()
         params = json.loads(raw) if raw else {}
+        status = scripted.status
+        if status == 200 and block_errors(params.get("blocks") or []):
+            status = 400  # what Slack answers a response_url post with blocks it refuses
         await self._record(
-            Call("response", params, raw, dict(request.headers), scripted.status, request.path)
+            Call("response", params, raw, dict(request.headers), status, request.path)
         )
-        return web.Response(
-            status=scripted.status, text="ok" if scripted.status == 200 else "error"
-        )
+        text = "ok" if status == 200 else "invalid_blocks" if status == 400 else "error"
+        return web.Response(status=status, text=text)
+
+
+# ---- what Slack refuses in Block Kit ---------------------------------------------------------
+
+SECTION_TEXT_MAX = 3000
+FIELD_TEXT_MAX = 2000
+HEADER_TEXT_MAX = 150
+BLOCKS_MAX = 50
+
+
+def block_errors(blocks: Any) -> list[str]:
+    """Why Slack would answer `invalid_blocks` (empty list: it would accept them), for the rules
+    the bot meets: at most 50 blocks; no empty text object anywhere; a section's text at most
+    3,000 characters, each of at most 10 fields 2,000, a section with text or fields; a header's
+    plain text at most 150. Block types this does not know are not judged."""
+    if not isinstance(blocks, list):
+        return ["blocks must be a list"]
+    errors: list[str] = []
+    if len(blocks) > BLOCKS_MAX:
+        errors.append(f"more than {BLOCKS_MAX} blocks")
+
+    def texts(value: Any, where: str) -> None:  # every text object, however deep
+        if isinstance(value, dict):
+            is_text = value.get("type") in ("mrkdwn", "plain_text") and "text" in value
+            if is_text and (not isinstance(value["text"], str) or not value["text"]):
+                errors.append(f"{where}: must be more than 0 characters")
+            for key, inner in value.items():
+                texts(inner, f"{where}/{key}")
+        elif isinstance(value, list):
+            for n, inner in enumerate(value):
+                texts(inner, f"{where}/{n}")
+
+    for n, block in enumerate(blocks):
+        where = f"[json-pointer:/blocks/{n}]"
+        texts(block, where)
+        kind = block.get("type") if isinstance(block, dict) else None
+        if kind == "section":
+            text, fields = block.get("text"), block.get("fields")
+            if not text and not fields:
+                errors.append(f"{where}: a section needs text or fields")
+            if isinstance(text, dict) and len(str(text.get("text", ""))) > SECTION_TEXT_MAX:
+                errors.append(f"{where}/text: must be less than {SECTION_TEXT_MAX + 1} characters")
+            if isinstance(fields, list):
+                if len(fields) > 10:
+                    errors.append(f"{where}/fields: must have at most 10 items")
+                for m, item in enumerate(fields):
+                    if len(str(item.get("text", ""))) > FIELD_TEXT_MAX:
+                        errors.append(f"{where}/fields/{m}: too long")
+        elif (
+            kind == "header"
+            and len(str((block.get("text") or {}).get("text", ""))) > HEADER_TEXT_MAX
+        ):
+            errors.append(f"{where}/text: must be less than {HEADER_TEXT_MAX + 1} characters")
+    return errors
 
 
 # ---- Slack's side of a person's actions -----------------------------------------------------

@@ -86,7 +86,28 @@ def _section(text: str) -> dict[str, Any]:
 
 
 def _sections(text: str) -> list[dict[str, Any]]:
-    return [_section(piece) for piece in _chunks(text, MAX_SECTION)]
+    """Sections of at most 3,000 characters; none for blank text (Slack refuses empty text)."""
+    return [_section(piece) for piece in _chunks(text, MAX_SECTION) if piece.strip()]
+
+
+def _quoted(text: str, attribution: str) -> list[dict[str, Any]]:
+    """A quote as sections in which every line, in every piece, starts with `>`: lines are
+    grouped up to 3,000 characters, and a line longer than that is cut on spaces, each part
+    with its own `>`, so no piece shows as plain text."""
+    lines = [
+        ">" + part
+        for line in escape(text).splitlines() or [""]
+        for part in _chunks(line, MAX_SECTION - 1)
+    ]
+    if attribution:
+        lines.append(f">— _{clip(escape(attribution), MAX_SECTION - 6)}_")
+    pieces: list[str] = []
+    for line in lines:
+        if pieces and len(pieces[-1]) + 1 + len(line) <= MAX_SECTION:
+            pieces[-1] += "\n" + line
+        else:
+            pieces.append(line)
+    return [_section(piece) for piece in pieces if piece.strip(">").strip()]
 
 
 def _context(mrkdwn: str) -> dict[str, Any]:
@@ -98,16 +119,15 @@ def content_blocks(reply: Reply) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = []
     for block in reply.blocks:
         match block:
-            case Heading(text):
+            case Heading(text) if text.strip():
                 header = clip(escape(text), MAX_HEADER)
                 blocks.append({"type": "header", "text": {"type": "plain_text", "text": header}})
+            case Heading():
+                continue  # Slack refuses an empty text object
             case Paragraph(text):
                 blocks += _sections(escape(text))
             case Quote(text, attribution):
-                lines = [f">{line}" for line in escape(text).splitlines() or [""]]
-                if attribution:
-                    lines.append(f">— _{escape(attribution)}_")
-                blocks += _sections("\n".join(lines))
+                blocks += _quoted(text, attribution)
             case Fields(items):
                 fields = [
                     {
@@ -120,8 +140,10 @@ def content_blocks(reply: Reply) -> list[dict[str, Any]]:
                     blocks.append({"type": "section", "fields": fields[start : start + MAX_FIELDS]})
             case BulletList(items):
                 blocks += _sections("\n".join(f"• {escape(item)}" for item in items))
-            case Context(text):
+            case Context(text) if text.strip():
                 blocks.append(_context(escape(text)))
+            case Context():
+                continue  # Slack refuses an empty text object
             case Image():
                 continue  # uploaded as a file by the adapter
             case _:
