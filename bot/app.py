@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from scheduling.scheduler import BriefingScheduler
 
 log = logging.getLogger(__name__)
+HEALTH_CHECK_SECONDS = 1.0
 
 
 def build_adapters(
@@ -72,6 +73,19 @@ class BotRunner:
             "uptime_s": round(time.monotonic() - self.started, 1),
         }
 
+    async def health(self) -> dict[str, object]:
+        """`status()` and the database's state ("ok", or the line naming the file and the fix),
+        checked in a thread without SQL, so a locked or hung database cannot stall `/healthz`."""
+        body = self.status()
+        try:
+            fault = await asyncio.wait_for(
+                asyncio.to_thread(self.services.database.health), HEALTH_CHECK_SECONDS
+            )
+            body["storage"] = fault.line() if fault else "ok"
+        except TimeoutError:
+            body["storage"] = f"no answer from the database's file within {HEALTH_CHECK_SECONDS} s"
+        return body
+
     def ports(self) -> dict[str, DeliveryPort]:
         return {adapter.platform: adapter for adapter in self.adapters}
 
@@ -79,7 +93,7 @@ class BotRunner:
         await asyncio.to_thread(lambda: self.services.knowledge.index)  # first `ask` stays fast
         # METRICS_PORT: unset serves /metrics on PORT; off serves it nowhere; else its own port.
         here = self.metrics.exposition if self.settings.metrics_port is None else None
-        app = health_app(self.status, here, accepting=lambda: self.ready)
+        app = health_app(self.health, here, accepting=lambda: self.ready)
         for adapter in self.adapters:
             adapter.add_routes(app)
         raise_open_files_limit()
@@ -138,11 +152,18 @@ class BotRunner:
             await self.stop()
 
 
+def open_storage(services: Services) -> None:
+    """Migrate the database and build the stores (blocking: run it in a thread)."""
+    services.database.ready()
+    _ = services.subscriptions, services.rotation
+
+
 async def start_scheduler(services: Services, ports: dict[str, DeliveryPort]) -> BriefingScheduler:
     """The delivery scheduler, started inside the running loop."""
     from scheduling.fanout import Deliveries
     from scheduling.scheduler import BriefingScheduler
 
+    await asyncio.to_thread(open_storage, services)
     scheduler = BriefingScheduler(
         Deliveries(services, ports), services.settings.delivery.scheduler_sweep_seconds
     )

@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.adapters import registry
 from bot.adapters.console import render
+from bot.terminal import json_safe, terminal_safe
 from chat.reply import Reply
 from chat.request import Request
 from config import Settings, SettingsError, load_settings
@@ -27,7 +28,7 @@ class Parser(argparse.ArgumentParser):
     """argparse with one-line errors and exit code 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+        self.exit(2, terminal_safe(f"{self.prog}: error: {message} (see '{self.prog} --help')\n"))
 
 
 def _lang(value: str) -> str:
@@ -121,10 +122,10 @@ def build_parser() -> Parser:
 
 def _print_reply(reply: Reply, as_json: bool, chart: Path | None = None) -> int:
     if not reply.ok:
-        print(f"{PROG}: error: {reply.message}", file=sys.stderr)
+        print(f"{PROG}: error: {terminal_safe(reply.message)}", file=sys.stderr)
         return 1 if reply.internal_error else 2
     if as_json:
-        print(json.dumps(dict(reply.data), ensure_ascii=False))
+        print(json_safe(json.dumps(dict(reply.data), ensure_ascii=False)))
     else:
         print(render(reply))
     if chart is not None:
@@ -180,7 +181,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
     except SettingsError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        print(f"{PROG}: error: {terminal_safe(str(exc))}", file=sys.stderr)
         return 2
     from bot.logs import setup_logging
 
@@ -189,17 +190,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _dispatch(args, settings)
     except SettingsError as exc:  # a platform found its settings incomplete at start
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        print(f"{PROG}: error: {terminal_safe(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # the last guard: log the details, show one line
         log.debug("unexpected failure in %s", args.command, exc_info=True)
+        if _storage_fault_reported(exc, settings):
+            return 1
         message = " ".join(str(exc).split())[:300]
         logging.getLogger("bot").error(
             "%s failed: %s: %s", args.command, exc.__class__.__name__, message
         )
         return 1
+
+
+def _storage_fault_reported(exc: Exception, settings: Settings) -> bool:
+    """A database fault gets its one line, naming the file and the fix (logged at most once,
+    so the database's own report and this one make one line)."""
+    from briefings.storage.faults import BUSY, StorageFault, problem_of
+
+    problem = problem_of(exc)
+    if problem == BUSY:
+        log.error("the database is busy: another process holds its write lock; try again soon")
+        return True
+    if not isinstance(problem, StorageFault):
+        return False
+    from briefings.storage import Database
+    from briefings.storage.guard import report
+
+    if problem.where == "(unknown)":
+        database = Database(settings.storage.resolved_database_url)
+        where = str(database.file) if database.file else database.safe_url
+        problem = type(problem)(problem.kind, where, problem.detail)
+    report(problem)
+    return True
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
@@ -231,7 +256,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             if args.earnings is not None:  # one clear line for a bad file, up front
                 read_earnings_csv(args.earnings, settings.market.company_symbol)
         except MarketDataError as exc:
-            print(f"{PROG}: error: {exc}", file=sys.stderr)
+            print(f"{PROG}: error: {terminal_safe(str(exc))}", file=sys.stderr)
             return 2
         options = {"date": args.date or ""}
         if args.command == "stock":

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.adapters import registry
 from bot.adapters.console import ConsoleDelivery
+from bot.terminal import json_safe, terminal_safe
 from briefings.subscriptions.model import (
     CADENCES,
     DEFAULT_CADENCE,
@@ -21,6 +22,7 @@ from briefings.subscriptions.model import (
     parse_zone,
 )
 from chat.delivery import DeliveryPort
+from commands.channel_rules import EXPECTED, channel_problem
 from commands.services import Services
 from config import Settings
 
@@ -71,12 +73,28 @@ def _instant(value: str) -> dt.datetime:
 
 
 def _fail(message: str) -> int:
-    print(f"python -m bot: error: {message}", file=sys.stderr)
+    print(f"python -m bot: error: {terminal_safe(message)}", file=sys.stderr)
     return 2
+
+
+def _say(text: str) -> None:
+    """A line on stdout; what came from people or platforms in it cannot drive the terminal."""
+    print(terminal_safe(text))
+
+
+def _channel_refused(args: argparse.Namespace) -> int | None:
+    """Exit code 2 with one line when `--channel` is no channel id of `--platform`."""
+    kind = channel_problem(args.platform, args.channel)
+    if kind is None:
+        return None
+    shown = repr(args.channel[:40])  # repr: control characters shown as escapes
+    return _fail(f"--channel {shown} is not a {args.platform} channel; expected {EXPECTED[kind]}")
 
 
 def subscriptions(args: argparse.Namespace, settings: Settings) -> int:
     services = Services(settings)
+    if args.action in ("add", "remove") and (refused := _channel_refused(args)) is not None:
+        return refused
     store = services.subscriptions
     if args.action == "add":
         try:
@@ -95,7 +113,7 @@ def subscriptions(args: argparse.Namespace, settings: Settings) -> int:
             "cli",
             services.clock(),
         )
-        print(
+        _say(
             f"subscribed {sub.platform} channel {sub.channel}: {sub.time_text} {sub.zone}, "
             f"{sub.language}, {sub.cadence}"
         )
@@ -106,7 +124,7 @@ def subscriptions(args: argparse.Namespace, settings: Settings) -> int:
                 f"no subscription for {args.platform} channel {args.channel}; "
                 "see 'python -m bot subscriptions list'"
             )
-        print(f"unsubscribed {args.platform} channel {args.channel}")
+        _say(f"unsubscribed {args.platform} channel {args.channel}")
         return 0
     rows = [
         {
@@ -124,11 +142,11 @@ def subscriptions(args: argparse.Namespace, settings: Settings) -> int:
         for s in store.all(args.platform)
     ]
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False))
+        print(json_safe(json.dumps(rows, ensure_ascii=False)))
     else:
         for r in rows:
             paused = f"  PAUSED: {r['paused_reason']}" if r["paused_reason"] else ""
-            print(
+            _say(
                 f"{r['platform']:8} {r['channel']:20} {r['time']} {r['zone']:20} {r['lang']} "
                 f"{r['cadence']}{paused}"
             )
@@ -164,7 +182,7 @@ def deliver_due(args: argparse.Namespace, settings: Settings) -> int:
 
     result = asyncio.run(one_pass())
     if args.json:
-        print(json.dumps(result, ensure_ascii=False))
+        print(json_safe(json.dumps(result, ensure_ascii=False)))
     else:
         print(f"delivered {len(result['delivered'])}, skipped {len(result['skipped'])}")  # type: ignore[arg-type]
     return 0

@@ -93,7 +93,8 @@ def ask(request: Request, services: Services) -> Reply | Awaitable[Reply]:
         asked = await asyncio.to_thread(find)
         if asked.hits and llm:
             return await _ask_model(asked, services)
-        return remember(_extractive(asked, services))
+        # Its claim checks read stored bars: in a thread too.
+        return remember(await asyncio.to_thread(_extractive, asked, services))
 
     return answer()  # a coroutine: the router awaits it
 
@@ -165,9 +166,11 @@ async def _ask_model(asked: _Asked, services: Services) -> Reply:
 
     result = await asyncio.to_thread(work)
     if result.text is None:
-        return _extractive(asked, services, note=result.fallback or "unavailable")
+        note = result.fallback or "unavailable"
+        return await asyncio.to_thread(_extractive, asked, services, note)
     written = say("model_written", asked.lang, model=answerer.model.model)
-    return _reply(asked, result.text, list(result.cited), services, [written])
+    cited = list(result.cited)
+    return await asyncio.to_thread(_reply, asked, result.text, cited, services, [written])
 
 
 def _stored_figures(services: Services, market: MarketService) -> Figures | None:

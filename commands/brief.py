@@ -12,6 +12,7 @@ from chat.reply import Reply
 from chat.request import Origin, Request
 from chat.wording import both
 from commands.base import Command, CommandError, Option, language_of
+from commands.insight import rotate
 from commands.market_channel import symbols_for
 from commands.market_options import market_options
 from commands.services import Services
@@ -22,7 +23,7 @@ def insight_of_the_day(services: Services, origin: Origin) -> Passage:
     whether the briefing was asked for (`/meta brief`) or scheduled (the fan-out)."""
     candidates = services.knowledge.insights()
     scope = origin.rotation_scope("brief")
-    chosen = services.rotation.next(scope, [p.id for p in candidates], services.clock())
+    chosen = rotate(services, scope, [p.id for p in candidates])
     return next(p for p in candidates if p.id == chosen)
 
 
@@ -45,7 +46,7 @@ async def brief(request: Request, services: Services) -> Reply:
     except MarketDataError as exc:
         raise CommandError("market_data", detail=exc.args[0]) from None
     chart = await chart_for(services.market, report, lang, article.date)
-    passage = insight_of_the_day(services, request.origin)
+    passage = await asyncio.to_thread(insight_of_the_day, services, request.origin)
     item = await asyncio.to_thread(
         briefing, lang, report, knowledge, passage, chart, services.answerer
     )

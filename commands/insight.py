@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+import logging
 import unicodedata
+from collections.abc import Sequence
 
 from briefings.knowledge import Topic
+from briefings.storage.faults import problem_of
 from chat.reply import Context, Heading, Quote, Reply
 from chat.request import Request
 from chat.wording import both, say
 from commands.base import LANG_OPTION, Command, Option, language_of
 from commands.services import Services
+
+log = logging.getLogger(__name__)
+
+
+def rotate(services: Services, scope: str, candidates: Sequence[str]) -> str:
+    """The scope's next passage in its fair rotation. When the database is busy or failing,
+    any candidate (not recorded), so an insight is still shown; the rotation resumes after."""
+    try:
+        return services.rotation.next(scope, candidates, services.clock())
+    except Exception as exc:
+        if problem_of(exc) is None:
+            raise
+        log.info("insight rotation not recorded for %s: the database is unavailable", scope)
+        return services.rng.choice(list(candidates))
 
 
 def _asked_in(request: Request, services: Services, wanted: str, topic: Topic | None) -> str:
@@ -41,7 +58,7 @@ def insight(request: Request, services: Services) -> Reply:
         )
     candidates = knowledge.insights(topic)
     scope = request.origin.rotation_scope(topic.id if topic else "*")
-    chosen_id = services.rotation.next(scope, [p.id for p in candidates], services.clock())
+    chosen_id = rotate(services, scope, [p.id for p in candidates])
     passage = next(p for p in candidates if p.id == chosen_id)
     article = knowledge.article(passage.article_id)
     shown_topic = topic or knowledge.topics[passage.topics[0]] if passage.topics else None

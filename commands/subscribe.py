@@ -19,7 +19,7 @@ from chat.reply import Context, Paragraph, Reply
 from chat.request import Request
 from chat.wording import both, say
 from commands.base import Command, CommandError, Option, language_of
-from commands.channel_rules import may_change_subscription, refusal_key
+from commands.channel_rules import channel_problem, may_change_subscription, refusal_key
 from commands.services import Services
 from commands.subscription_text import describe
 
@@ -50,6 +50,8 @@ def subscribe(request: Request, services: Services) -> Reply:
     lang = language_of(request, services)
     if not may_change_subscription(request, services.settings):
         return Reply.error(say(refusal_key(services.settings), lang))
+    if kind := channel_problem(request.platform, request.channel, exact=False):
+        return Reply.error(say(f"bad_channel_{kind}", lang))
     try:
         time_text, zone_text, language, cadence = _read(request, lang)
         time, zone = parse_time(time_text), parse_zone(zone_text)

@@ -11,12 +11,14 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import threading
 from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from briefings.storage.faults import problem_of
 from briefings.subscriptions.model import WEEKDAYS, Subscription, weekly_day
 from scheduling.leader import LeaderLock
 
@@ -48,6 +50,7 @@ class BriefingScheduler:
         self.scheduler = AsyncIOScheduler(timezone=dt.UTC)
         self._running: asyncio.Task[None] | None = None
         self._again = False
+        self._sync_lock = threading.Lock()
         self.passes = 0
 
     async def start(self) -> None:
@@ -73,20 +76,24 @@ class BriefingScheduler:
             id="alerts",
             replace_existing=True,
         )
-        self.sync_jobs()
+        await asyncio.to_thread(self.sync_jobs)  # reads the table: never on the loop
         self.deliveries.services.subscription_listeners.append(self.sync_jobs)
         self.wake()
 
     def sync_jobs(self) -> None:
-        """Make the jobs match the subscriptions table."""
-        subs = {
-            f"sub-{s.id}": s for s in self.deliveries.subscriptions.all() if not s.paused_reason
-        }
-        for job in self.scheduler.get_jobs():
-            if job.id.startswith("sub-") and job.id not in subs:
-                job.remove()
-        for job_id, sub in subs.items():
-            self.scheduler.add_job(self._fire, trigger_for(sub), id=job_id, replace_existing=True)
+        """Make the jobs match the subscriptions table. Called in whatever thread changed the
+        table (a command's thread: APScheduler's job changes are thread-safe)."""
+        with self._sync_lock:
+            subs = {
+                f"sub-{s.id}": s for s in self.deliveries.subscriptions.all() if not s.paused_reason
+            }
+            for job in self.scheduler.get_jobs():
+                if job.id.startswith("sub-") and job.id not in subs:
+                    job.remove()
+            for job_id, sub in subs.items():
+                self.scheduler.add_job(
+                    self._fire, trigger_for(sub), id=job_id, replace_existing=True
+                )
 
     async def _alerts(self) -> None:
         """Move alerts (`/meta alerts on`): one check pass, by the leader, during the session."""
@@ -121,8 +128,11 @@ class BriefingScheduler:
                     report: PassReport = await self.deliveries.deliver_due()
                     self.passes += 1
                     del report
-            except Exception:
-                log.exception("delivery pass failed; the next sweep retries")
+            except Exception as exc:
+                if problem_of(exc) is None:
+                    log.exception("delivery pass failed; the next sweep retries")
+                else:  # busy, or a fault whose one line the database's guard has logged
+                    log.info("delivery pass stopped by the database; the next sweep retries")
             if not self._again:
                 return
 

@@ -59,6 +59,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Sorry, something went wrong on my side; it has been logged. Please try again.",
         "fr": "Désolé, un problème est survenu de mon côté ; il a été consigné. Réessayez.",
     },
+    "storage_busy": {
+        "en": "I'm busy right now (another task holds my database); nothing was changed. "
+        "Try again in a moment.",
+        "fr": "Je suis occupé (une autre tâche tient ma base de données) ; rien n'a été modifié. "
+        "Réessayez dans un instant.",
+    },
+    "storage_failing": {
+        "en": "My storage is failing, so nothing was changed; the operator has been told.",
+        "fr": "Mon stockage est défaillant, rien n'a donc été modifié ; l'opérateur est prévenu.",
+    },
     # ask: short answers, the whole passage one step away
     "ask_more": {
         "en": "More: {command}",
@@ -201,6 +211,24 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cadence_daily": {"en": "every day", "fr": "tous les jours"},
     "language_en": {"en": "English", "fr": "anglais"},
     "language_fr": {"en": "French", "fr": "français"},
+    "bad_channel_slack": {
+        "en": "This is not a Slack channel id I can subscribe (like C0123456789); "
+        "nothing was changed.",
+        "fr": "Ce n'est pas un identifiant de salon Slack que je peux abonner (comme C0123456789) ; "
+        "rien n'a été modifié.",
+    },
+    "bad_channel_discord": {
+        "en": "This is not a Discord channel id I can subscribe (a number like "
+        "1234567890123456789); nothing was changed.",
+        "fr": "Ce n'est pas un identifiant de salon Discord que je peux abonner (un nombre comme "
+        "1234567890123456789) ; rien n'a été modifié.",
+    },
+    "bad_channel_name": {
+        "en": "This channel name is not one I can subscribe (letters, digits, '.', '_', '#' "
+        "or '-'); nothing was changed.",
+        "fr": "Ce nom de salon n'est pas un que je peux abonner (lettres, chiffres, « . », « _ », "
+        "« # » ou « - ») ; rien n'a été modifié.",
+    },
     "not_allowed_permission": {
         "en": "You need the Manage Channels permission to change this channel's briefing.",
         "fr": "Il faut la permission Gérer les salons pour modifier le briefing de ce salon.",

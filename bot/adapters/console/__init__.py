@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO, assert_never
 
+from bot.terminal import terminal_safe
 from chat.delivery import Target
 from chat.reply import BulletList, Context, Fields, Heading, Image, Paragraph, Quote, Reply
 from commands.router import Router
@@ -35,8 +36,9 @@ def save_chart(image: Image, folder: Path) -> Path:
 
 
 def render(reply: Reply, charts: Path | None = None) -> str:
-    """A reply as plain text for a terminal; with `charts` (a folder), charts are saved there
-    and shown by their path. Writes files: call it off the event loop when `charts` is set."""
+    """A reply as plain text for a terminal, without control characters; with `charts` (a
+    folder), charts are saved there and shown by their path. Writes files: call it off the
+    event loop when `charts` is set."""
     lines: list[str] = []
     for block in reply.blocks:
         match block:
@@ -63,7 +65,7 @@ def render(reply: Reply, charts: Path | None = None) -> str:
                 lines += ["  " + line for line in textwrap.wrap(text, WIDTH - 2)]
             case _:
                 assert_never(block)
-    return "\n".join(lines)
+    return terminal_safe("\n".join(lines))  # echoed text never drives the terminal
 
 
 class ConsoleAdapter:
@@ -131,7 +133,8 @@ class ConsoleDelivery:
         message_id = f"console-{uuid.uuid4().hex[:12]}"
         # Synchronous like the record below: a post is printed, saved and recorded in one step.
         text = render(reply, self.charts)
-        self.stream.write(f"── post to #{target.channel} ({delivery_id}) ──\n{text}\n\n")
+        header = terminal_safe(f"── post to #{target.channel} ({delivery_id}) ──")
+        self.stream.write(f"{header}\n{text}\n\n")
         self.stream.flush()
         self.record.parent.mkdir(parents=True, exist_ok=True)
         line = json.dumps(
