@@ -159,6 +159,32 @@ def _price_files(values: list[str], company: str) -> dict[str, Path] | None:
     return files
 
 
+def _migrate_in_a_child(settings: Settings) -> None:
+    """A fresh database is migrated by a short-lived `python -m bot migrate`: Alembic, its
+    templates and the Slack stores it builds tables from are about 15 MB that a long-running
+    process would keep for nothing. On failure the process migrates itself and says why."""
+    import subprocess
+
+    from briefings.storage import Database
+    from briefings.storage.database import HEAD_REVISION
+
+    url = settings.storage.resolved_database_url
+    if url.startswith("sqlite://") and url.removeprefix("sqlite://") in ("", "/", "/:memory:"):
+        return  # an in-memory database lives in this process only
+    database = Database(url)
+    try:
+        if database.current_revision() == HEAD_REVISION:
+            return
+    finally:
+        database.engine.dispose()
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "migrate"], capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        log.warning("migration in a child process failed (%s); migrating here", last[:300])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -248,6 +274,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return deliver_due(args, settings)
     if args.command in ("console", "run"):
         from bot.app import run
+
+        _migrate_in_a_child(settings)
 
         return run(
             settings,
