@@ -8,6 +8,7 @@ import asyncio
 import datetime as dt
 import json
 import logging
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,14 +21,32 @@ from chat.request import Request
 from config import Settings, SettingsError, load_settings
 
 log = logging.getLogger(__name__)
-PROG = "python -m bot"
+# As it was started: `meta-bot` (the installed command) or `python -m bot`.
+PROG = "meta-bot" if Path(sys.argv[0]).name == "meta-bot" else "python -m bot"
 
 
 class Parser(argparse.ArgumentParser):
     """argparse with one-line errors and exit code 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+        self.exit(
+            2, f"{self.prog}: error: {_with_suggestion(message)} (see '{self.prog} --help')\n"
+        )
+
+
+_INVALID_CHOICE = re.compile(r"invalid choice: '([^']*)' \(choose from (.*)\)$")
+
+
+def _with_suggestion(message: str) -> str:
+    """argparse's "invalid choice: 'stok'" with the nearest choice: "did you mean 'stock'?"."""
+    match = _INVALID_CHOICE.search(message)
+    if not match:
+        return message
+    from commands.suggest import nearest
+
+    choices = [c.strip().strip("'") for c in match.group(2).split(",")]
+    suggestion = nearest(match.group(1), choices)
+    return f"{message}; did you mean '{suggestion}'?" if suggestion else message
 
 
 def _lang(value: str) -> str:
@@ -94,6 +113,9 @@ def build_parser() -> Parser:
     stock.add_argument("--chart", type=Path, metavar="OUT.png", help="also write the chart there")
 
     brief = sub.add_parser("brief", help="today's briefing (or a past day's with --date)")
+    brief.add_argument(
+        "words", nargs="*", metavar="en|fr|share", help="as in chat: `brief fr` is --lang fr"
+    )
     _market_flags(brief)
     brief.add_argument("--chart", type=Path, metavar="OUT.png", help="also write the chart there")
 
@@ -251,8 +273,13 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         options = {"date": args.date or ""}
         if args.command == "stock":
             options["range"] = args.range
+        text = " ".join(args.words) if args.command == "brief" else ""
         return _handle(
-            settings, request(args.command, options=options), args.json, files, args.chart
+            settings,
+            request(args.command, text=text, options=options),
+            args.json,
+            files,
+            args.chart,
         )
     if args.command == "migrate":
         from briefings.storage import Database

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 from briefings.compose import briefing, chart_for, market_report
 from briefings.knowledge import Passage
@@ -11,7 +12,7 @@ from briefings.present import briefing_reply
 from chat.reply import Reply
 from chat.request import Origin, Request
 from chat.wording import both
-from commands.base import Command, CommandError, Option, language_of
+from commands.base import LANGUAGES, Command, CommandError, Option, language_of
 from commands.market_options import market_options
 from commands.services import Services
 
@@ -25,7 +26,19 @@ def insight_of_the_day(services: Services, origin: Origin) -> Passage:
     return next(p for p in candidates if p.id == chosen)
 
 
+def _language_word(request: Request) -> Request:
+    """`brief fr` as `subscribe ... fr` reads it: a language word chooses the briefing's
+    language (an explicit `--lang` still wins)."""
+    words = request.text.split()
+    chosen = [w.lower() for w in (*words, request.option("language")) if w.lower() in LANGUAGES]
+    if not chosen:
+        return request
+    rest = " ".join(w for w in words if w.lower() not in LANGUAGES)
+    return replace(request, text=rest, lang=request.lang or chosen[-1])
+
+
 async def brief(request: Request, services: Services) -> Reply:
+    request = _language_word(request)
     lang = language_of(request, services)
     options = market_options(request, allow_range=False)
     settings, knowledge = services.settings, services.knowledge
@@ -52,9 +65,12 @@ async def brief(request: Request, services: Services) -> Reply:
 
 COMMAND = Command(
     name="brief",
-    usage="brief [share]",
+    usage="brief [en|fr] [share]",
     summary=both("summary_brief"),
     run=brief,
-    options=(Option("share", "Post it in the channel for everyone", choices=("true", "false")),),
+    options=(
+        Option("language", "Language of the briefing", choices=LANGUAGES),
+        Option("share", "Post it in the channel for everyone", choices=("true", "false")),
+    ),
     slow=True,
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 
 from briefings.knowledge import Topic
 from chat.reply import Context, Heading, Quote, Reply
@@ -10,6 +11,7 @@ from chat.request import Request
 from chat.wording import both, say
 from commands.base import Command, Option, language_of
 from commands.services import Services
+from commands.suggest import nearest
 
 
 def _asked_in(request: Request, services: Services, wanted: str, topic: Topic | None) -> str:
@@ -28,6 +30,14 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if c.isalnum())
 
 
+def _nearest_topic(wanted: str, topics: Iterable[Topic], lang: str) -> str | None:
+    """The topic someone probably meant ("ads": advertising), by its id or a label in any
+    language, named as they would type it in `lang`."""
+    names = {name: topic for topic in topics for name in (topic.id, *topic.label.values())}
+    found = nearest(wanted, names)
+    return names[found].label[lang].lower() if found else None
+
+
 def insight(request: Request, services: Services) -> Reply:
     knowledge = services.knowledge
     wanted = (request.option("topic") or request.text).strip()
@@ -35,9 +45,18 @@ def insight(request: Request, services: Services) -> Reply:
     lang = _asked_in(request, services, wanted, topic)
     if wanted and topic is None:
         names = ", ".join(t.label[lang] for t in knowledge.topics.values())
-        return Reply.error(
-            say("unknown_topic", lang, topic=wanted[:60], topics=names), COMMAND.usage_line(lang)
-        )
+        suggestion = _nearest_topic(wanted, knowledge.topics.values(), lang)
+        if suggestion:
+            text = say(
+                "unknown_topic_suggestion",
+                lang,
+                topic=wanted[:60],
+                suggestion=suggestion,
+                topics=names,
+            )
+        else:
+            text = say("unknown_topic", lang, topic=wanted[:60], topics=names)
+        return Reply.error(text, COMMAND.usage_line(lang))
     candidates = knowledge.insights(topic)
     scope = request.origin.rotation_scope(topic.id if topic else "*")
     chosen_id = services.rotation.next(scope, [p.id for p in candidates], services.clock())
