@@ -181,7 +181,7 @@ class Deliveries:
 
     def _reply_for(self, due: Due, market: object, chart: bytes | None) -> Reply:
         sub, knowledge = due.subscription, self.services.knowledge
-        passage = insight_of_the_day(self.services, sub.origin)
+        passage = insight_of_the_day(self.services, sub.origin, due.day)
         made = briefing(sub.language, market, knowledge, passage, chart, self.services.answerer)  # type: ignore[arg-type]
         reply = briefing_reply(made, public=True)
         if due.late:
