@@ -125,3 +125,30 @@ def test_header_only_imports_zero(isolated_env, capsys):
     path = write(isolated_env / "empty.csv", HEADER)
     assert main(["subscriptions", "import", str(path), "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"imported": 0}
+
+
+@pytest.mark.process
+def test_a_real_process_exits_1_naming_the_line_and_0_when_good(isolated_env):
+    import os
+    import subprocess
+    import sys
+
+    from tests.harness import ROOT
+
+    def run(path: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", "subscriptions", "import", str(path), "--json"],
+            capture_output=True,
+            text=True,
+            cwd=isolated_env,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            timeout=60,
+        )
+
+    bad = run(write(isolated_env / "bad.csv", HEADER, "slack,C1,8h,UTC,en,daily"))
+    assert bad.returncode == 1 and bad.stdout == ""
+    assert "line 2: “8h” isn't a time I understand" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    good = run(write(isolated_env / "good.csv", HEADER, "slack,C1,08:00,UTC,en,daily"))
+    assert good.returncode == 0, good.stderr
+    assert json.loads(good.stdout) == {"imported": 1}
