@@ -6,7 +6,7 @@ import sys
 import time
 import traceback
 
-from bench import db_lock, fanout, quotes, retrieval, serve, slash, startup
+from bench import db_lock, fanout, memory, quotes, retrieval, serve, slash, startup
 
 BENCHMARKS = (
     ("start-up of `python -m bot ask`", startup.main),
@@ -16,6 +16,7 @@ BENCHMARKS = (
     ("start-up and memory of `python -m bot run`", serve.main),
     ("`ask` retrieval", retrieval.main),
     ("slash commands while SQLite is locked", db_lock.main),
+    ("memory of `python -m bot run`", memory.main),
 )
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import asyncio
 import datetime as dt
 import json
 import logging
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,14 +22,35 @@ from chat.request import Request
 from config import Settings, SettingsError, load_settings
 
 log = logging.getLogger(__name__)
-PROG = "python -m bot"
+# As it was started: `meta-bot` (the installed command) or `python -m bot`.
+PROG = "meta-bot" if Path(sys.argv[0]).name == "meta-bot" else "python -m bot"
 
 
 class Parser(argparse.ArgumentParser):
     """argparse with one-line errors and exit code 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, terminal_safe(f"{self.prog}: error: {message} (see '{self.prog} --help')\n"))
+        self.exit(
+            2,
+            terminal_safe(
+                f"{self.prog}: error: {_with_suggestion(message)} (see '{self.prog} --help')\n"
+            ),
+        )
+
+
+_INVALID_CHOICE = re.compile(r"invalid choice: '([^']*)' \(choose from (.*)\)$")
+
+
+def _with_suggestion(message: str) -> str:
+    """argparse's "invalid choice: 'stok'" with the nearest choice: "did you mean 'stock'?"."""
+    match = _INVALID_CHOICE.search(message)
+    if not match:
+        return message
+    from commands.suggest import nearest
+
+    choices = [c.strip().strip("'") for c in match.group(2).split(",")]
+    suggestion = nearest(match.group(1), choices)
+    return f"{message}; did you mean '{suggestion}'?" if suggestion else message
 
 
 def _lang(value: str) -> str:
@@ -102,6 +124,9 @@ def build_parser() -> Parser:
     stock.add_argument("--chart", type=Path, metavar="OUT.png", help="also write the chart there")
 
     brief = sub.add_parser("brief", help="today's briefing (or a past day's with --date)")
+    brief.add_argument(
+        "words", nargs="*", metavar="en|fr|share", help="as in chat: `brief fr` is --lang fr"
+    )
     _market_flags(brief)
     brief.add_argument("--chart", type=Path, metavar="OUT.png", help="also write the chart there")
 
@@ -166,6 +191,32 @@ def _price_files(values: list[str], company: str) -> dict[str, Path] | None:
         read_bars_csv(Path(path), symbol)  # raises MarketDataError with one clear line
         files[symbol] = Path(path)
     return files
+
+
+def _migrate_in_a_child(settings: Settings) -> None:
+    """A fresh database is migrated by a short-lived `python -m bot migrate`: Alembic, its
+    templates and the Slack stores it builds tables from are about 15 MB that a long-running
+    process would keep for nothing. On failure the process migrates itself and says why."""
+    import subprocess
+
+    from briefings.storage import Database
+    from briefings.storage.database import HEAD_REVISION
+
+    url = settings.storage.resolved_database_url
+    if url.startswith("sqlite://") and url.removeprefix("sqlite://") in ("", "/", "/:memory:"):
+        return  # an in-memory database lives in this process only
+    database = Database(url)
+    try:
+        if database.current_revision() == HEAD_REVISION:
+            return
+    finally:
+        database.engine.dispose()
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "migrate"], capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        log.warning("migration in a child process failed (%s); migrating here", last[:300])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -261,9 +312,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         options = {"date": args.date or ""}
         if args.command == "stock":
             options["range"] = args.range
+        text = " ".join(args.words) if args.command == "brief" else ""
         return _handle(
             settings,
-            request(args.command, options=options),
+            request(args.command, text=text, options=options),
             args.json,
             files,
             args.chart,
@@ -293,6 +345,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return deliver_due(args, settings)
     if args.command in ("console", "run"):
         from bot.app import run
+
+        _migrate_in_a_child(settings)
 
         return run(
             settings,

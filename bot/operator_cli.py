@@ -1,4 +1,4 @@
-"""Operator commands of the CLI: `subscriptions add|list|remove` and `deliver-due`."""
+"""Operator commands of the CLI: `subscriptions add|list|remove|import` and `deliver-due`."""
 
 from __future__ import annotations
 
@@ -48,6 +48,15 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     remove = actions.add_parser("remove", help="unsubscribe a channel")
     remove.add_argument("--channel", required=True)
     remove.add_argument("--platform", default="console", choices=PLATFORMS)
+    bulk = actions.add_parser(
+        "import",
+        help="subscribe many channels from a CSV file, all rows or none",
+        description="Columns: platform,channel,time,zone,language,cadence and optionally "
+        "workspace. Every row is checked first; one bad row imports nothing. A row already "
+        "in place as written is left alone, so importing the same file twice changes nothing.",
+    )
+    bulk.add_argument("file", type=Path, metavar="FILE.csv")
+    bulk.add_argument("--json", action="store_true", help='print {"imported": n}')
 
     due = sub.add_parser("deliver-due", help="one delivery pass: post every briefing due now")
     due.add_argument("--at", type=_instant, help="as of this ISO date-time (default: now)")
@@ -91,7 +100,33 @@ def _channel_refused(args: argparse.Namespace) -> int | None:
     return _fail(f"--channel {shown} is not a {args.platform} channel; expected {EXPECTED[kind]}")
 
 
+def import_subscriptions(args: argparse.Namespace, settings: Settings) -> int:
+    """Check every row, then write them all in one transaction; exit 1 naming each bad line."""
+    from bot.subscriptions_import import ImportFileError, read_rows
+
+    try:
+        rows = read_rows(args.file, PLATFORMS)
+    except ImportFileError as error:
+        for problem in error.problems:
+            print(f"python -m bot: error: {args.file.name}: {problem}", file=sys.stderr)
+        print(f"python -m bot: nothing imported from {args.file}", file=sys.stderr)
+        return 1
+    services = Services(settings)
+    created, changed = services.subscriptions.save_many(rows, "import", services.clock())
+    if args.json:
+        print(json.dumps({"imported": created + changed}))
+    else:
+        unchanged = len(rows) - created - changed
+        print(
+            f"imported {created + changed} subscription(s) from {args.file.name}: {created} new, "
+            f"{changed} changed, {unchanged} already as in the file"
+        )
+    return 0
+
+
 def subscriptions(args: argparse.Namespace, settings: Settings) -> int:
+    if args.action == "import":
+        return import_subscriptions(args, settings)
     services = Services(settings)
     if args.action in ("add", "remove") and (refused := _channel_refused(args)) is not None:
         return refused

@@ -159,7 +159,7 @@ def briefing_reply(item: Briefing, public: bool = False) -> Reply:
     if item.claim_check:
         blocks.append(Paragraph(_t(lang, "claim", text=item.claim_check.describe(lang))))
     elif item.claim:
-        blocks.append(Paragraph(_t(lang, "claim_unchecked", quote=item.claim.quote)))
+        blocks.append(Paragraph(_t(lang, "claim_unchecked", quote=item.claim.quote_in(lang))))
     if item.chart:
         alt = _t(lang, "chart_alt", symbol=symbol, range=say(f"range.{report.range_key}", lang))
         blocks.append(Image(item.chart, alt, f"{symbol.lower()}-{report.day.isoformat()}.png"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from briefings.knowledge import Topic
 from briefings.storage.faults import problem_of
@@ -13,6 +13,7 @@ from chat.request import Request
 from chat.wording import both, say
 from commands.base import LANG_OPTION, Command, Option, language_of
 from commands.services import Services
+from commands.suggest import nearest
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,14 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if c.isalnum())
 
 
+def _nearest_topic(wanted: str, topics: Iterable[Topic], lang: str) -> str | None:
+    """The topic someone probably meant ("ads": advertising), by its id or a label in any
+    language, named as they would type it in `lang`."""
+    names = {name: topic for topic in topics for name in (topic.id, *topic.label.values())}
+    found = nearest(wanted, names)
+    return names[found].label[lang].lower() if found else None
+
+
 def insight(request: Request, services: Services) -> Reply:
     knowledge = services.knowledge
     wanted = (request.option("topic") or request.text).strip()
@@ -52,10 +61,18 @@ def insight(request: Request, services: Services) -> Reply:
     lang = _asked_in(request, services, wanted, topic)
     if wanted and topic is None:
         names = ", ".join(t.label[lang] for t in knowledge.topics.values())
-        return Reply.error(
-            say("unknown_topic", lang, topic=wanted[:60], topics=names),
-            COMMAND.usage_line(lang, request.platform),
-        )
+        suggestion = _nearest_topic(wanted, knowledge.topics.values(), lang)
+        if suggestion:
+            text = say(
+                "unknown_topic_suggestion",
+                lang,
+                topic=wanted[:60],
+                suggestion=suggestion,
+                topics=names,
+            )
+        else:
+            text = say("unknown_topic", lang, topic=wanted[:60], topics=names)
+        return Reply.error(text, COMMAND.usage_line(lang, request.platform))
     candidates = knowledge.insights(topic)
     scope = request.origin.rotation_scope(topic.id if topic else "*")
     chosen_id = rotate(services, scope, [p.id for p in candidates])

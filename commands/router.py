@@ -31,6 +31,7 @@ from chat.wording import say
 from commands import Command, CommandError, all_commands
 from commands.base import reply_language
 from commands.services import Services
+from commands.suggest import nearest
 
 log = logging.getLogger(__name__)
 _LANG_FLAG = re.compile(r"(?:^|\s)--lang(?:=|\s+)(\S+)")
@@ -98,6 +99,11 @@ class Router:
                 outcome = "unknown"
                 name = request.command[:40].replace("`", "'")
                 lang = reply_language(request, self.services)
+                suggestion = nearest(request.command, self.commands)
+                if suggestion:
+                    return Reply.error(
+                        say("unknown_command_suggestion", lang, command=name, suggestion=suggestion)
+                    )
                 return Reply.error(say("unknown_command", lang, command=name))
             quick = not command.is_slow(self.services.settings)
             try:

@@ -8,6 +8,7 @@ from briefings.subscriptions.model import (
     DEFAULT_CADENCE,
     LANGUAGES,
     WEEKDAYS,
+    Subscription,
     SubscriptionError,
     parse_cadence,
     parse_language,
@@ -46,6 +47,24 @@ def _read(request: Request, lang: str) -> tuple[str, str, str, str]:
     return time_text, zone_text, language or lang, cadence or DEFAULT_CADENCE
 
 
+def _confirmation(
+    previous: Subscription | None, sub: Subscription, lang: str, upcoming: str
+) -> str:
+    """What was done, saying what the channel's earlier subscription was when it had one."""
+    what = describe(sub, lang)
+    if previous is None:
+        return say("subscribed", lang, what=what, next=upcoming)
+    if describe(previous, lang) != what:
+        return say(
+            "resubscribed", lang, what=what, previous=describe(previous, lang), next=upcoming
+        )
+    if previous.paused_reason:
+        return say(
+            "resubscribed_resumed", lang, what=what, reason=previous.paused_reason, next=upcoming
+        )
+    return say("resubscribed_same", lang, what=what, next=upcoming)
+
+
 def subscribe(request: Request, services: Services) -> Reply:
     lang = language_of(request, services)
     if not may_change_subscription(request, services.settings):
@@ -58,6 +77,7 @@ def subscribe(request: Request, services: Services) -> Reply:
         language, cadence = parse_language(language), parse_cadence(cadence)
     except SubscriptionError as error:
         raise CommandError(error.key, **error.values) from None
+    previous = services.subscriptions.get(request.platform, request.workspace, request.channel)
     sub = services.subscriptions.save(
         request.platform,
         request.workspace,
@@ -70,12 +90,7 @@ def subscribe(request: Request, services: Services) -> Reply:
         services.clock(),
     )
     upcoming = next_post(sub, services.clock(), services.market.calendar)
-    text = say(
-        "subscribed",
-        lang,
-        what=describe(sub, lang),
-        next=f"{local_moment(upcoming, lang)} ({zone})",
-    )
+    text = _confirmation(previous, sub, lang, f"{local_moment(upcoming, lang)} ({zone})")
     hint = say("subscribed_hint", lang)
     return Reply((Paragraph(text), Context(hint)), data={"subscription_id": sub.id})
 

@@ -190,7 +190,7 @@ class Deliveries:
         if weekly_day(sub.cadence) is not None:  # `weekly DAY`: the weekly digest
             reply = digest_reply(sub.language, market, knowledge, chart)  # type: ignore[arg-type]
         else:
-            passage = insight_of_the_day(self.services, sub.origin)
+            passage = insight_of_the_day(self.services, sub.origin, due.day)
             made = briefing(sub.language, market, knowledge, passage, chart, self.services.answerer)  # type: ignore[arg-type]
             reply = briefing_reply(made, public=True)
         if due.late:

@@ -45,7 +45,7 @@ def test_a_french_locale_gets_the_refusal_in_french(chat):
 def test_brief_takes_only_share_and_says_so_in_french(chat):
     reply = chat.say("/meta brief demain --lang fr")
     assert reply.startswith("« demain » n’est pas une option ici ; seule `share` l’est.")
-    assert "Utilisation : `/meta brief [share]`" in reply
+    assert "Utilisation : `/meta brief [en|fr] [share]`" in reply
     assert_french(reply)
 
 

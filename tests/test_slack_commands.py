@@ -130,7 +130,9 @@ async def test_a_bad_range_gets_one_line_and_the_usage(slack: SlackUser) -> None
 async def test_an_unknown_command_gets_one_line(slack: SlackUser) -> None:
     ack = await slack.command("/meta stonks")
     assert ack.ephemeral
-    assert ack.text == "I don't know the command “stonks”. Try `/meta help`."
+    assert ack.text == (
+        "I don't know the command “stonks”: did you mean `stock`? Try `/meta help stock`."
+    )
 
 
 async def test_a_bad_signature_or_an_old_timestamp_is_refused_and_runs_nothing(
