@@ -35,12 +35,14 @@ def help_(request: Request, services: Services) -> Reply:
         for command in commands.values()
     )
     data = {"commands": [{"name": c.name, "usage": c.usage} for c in commands.values()]}
-    hint = "help_hint_options" if syntax(platform) == OPTIONS else "help_hint"
+    options = syntax(platform) == OPTIONS
+    hint = "help_hint_options" if options else "help_hint"
+    one = "help_one_hint_option" if options else "help_one_hint_command"
     return Reply(
         (
             Heading(say("help_title", lang)),
             BulletList(lines),
-            Context(say(hint, lang) + " " + say("help_one_hint_command", lang)),
+            Context(say(hint, lang) + " " + say(one, lang)),
         ),
         data=data,
     )

@@ -267,7 +267,10 @@ async def test_help_lists_every_command_with_its_discord_options(fake, adapter):
     )
     assert "--lang" not in embed["description"] and "<" not in embed["description"]
     footer = embed["footer"]["text"]
-    assert footer == "Ask in English or French; the lang option chooses the answer's language."
+    assert footer == (
+        "Ask in English or French; the lang option chooses the answer's language. "
+        "The command option shows one command with examples, e.g. /meta help command:ask."
+    )
 
 
 async def test_embed_footers_titles_and_field_names_carry_no_markdown(fake, adapter):

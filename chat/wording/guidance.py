@@ -30,6 +30,11 @@ GUIDANCE: dict[str, dict[str, str]] = {
         "fr": "`/meta help COMMANDE` montre une commande avec des exemples, p. ex. "
         "`/meta help ask`.",
     },
+    "help_one_hint_option": {
+        "en": "The command option shows one command with examples, e.g. `/meta help command:ask`.",
+        "fr": "L’option command montre une commande avec des exemples, p. ex. "
+        "`/meta help command:ask`.",
+    },
     "resubscribed": {
         "en": "Subscribed: {what}, replacing {previous}. Next briefing: {next}.",
         "fr": "Abonnement modifié : {what}, au lieu de {previous}. Prochain briefing : {next}.",
