@@ -10,10 +10,12 @@ __all__ = ["Command", "CommandError", "all_commands"]
 def all_commands() -> dict[str, Command]:
     """Every command, in the order `help` lists them."""
     from commands import (
+        alerts,
         ask,
         brief,
         help,
         insight,
+        peers,
         schedule,
         sources,
         stock,
@@ -22,5 +24,6 @@ def all_commands() -> dict[str, Command]:
         unsubscribe,
     )
 
-    modules = [help, ask, insight, topics, stock, brief, subscribe, unsubscribe, schedule, sources]
+    modules = [help, ask, insight, topics, stock, brief, peers, subscribe, unsubscribe, schedule]
+    modules += [alerts, sources]
     return {module.COMMAND.name: module.COMMAND for module in modules}

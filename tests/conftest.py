@@ -39,6 +39,7 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
                 "SLACK_",
                 "DISCORD_",
                 "MARKET_",
+                "EARNINGS_",
                 "DATABASE_",
                 "DATA_DIR",
                 "LLM_",

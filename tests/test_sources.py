@@ -320,8 +320,11 @@ def test_the_insight_of_the_day_prefers_articles_from_the_last_30_days(services,
     asyncio.run(services.sources.add(site.url("/articles/meta-ai-reach")))  # 7 days old
     asyncio.run(services.sources.add(site.url("/articles/capex")))  # 28 days old
     origin = Origin("console", "local", "C1", "U1")
-    shown = {insight_of_the_day(services, origin).article_id for _ in range(6)}
+    days = [dt.date(2026, 11, 24) + dt.timedelta(days=n) for n in range(6)]
+    shown = {insight_of_the_day(services, origin, day).article_id for day in days}
     assert shown == {"web-1", "web-2"}  # never the 2024 article while fresh ones exist
+    later = insight_of_the_day(services, origin, dt.date(2026, 12, 15))  # capex 46 days old
+    assert later.article_id == "web-1"
 
 
 @pytest.mark.postgres

@@ -1,8 +1,10 @@
 """A loopback fake of Discord's REST API (`/api/v10`) for the real discord.py to talk to.
 
-It answers what login, command sync, interaction callbacks, follow-ups and channel posts need,
-records every call (method, path, query, JSON payload, uploaded files), and can be scripted
-per route to fail: a 429 with `retry_after` and a `Via` header, a 403, a 404, a 500.
+It answers what login, command sync, interaction callbacks, edits of the original response,
+follow-ups and channel posts need, keeps each interaction's messages as Discord documents them
+(see `_callback`: what a deferral fixes, what the first follow-up after it does; `shown()` is
+what the channel or the asker sees), records every call (method, path, query, JSON payload,
+uploaded files), and can be scripted per route to fail: a 429 with `retry_after` and a `Via` header, a 403, a 404, a 500.
 
 Point discord.py at it with `discord.http.Route.BASE = fake.api_url` (DISCORD_API_URL).
 Also builds raw `INTERACTION_CREATE` payloads shaped as Discord documents them.
@@ -69,6 +71,19 @@ class Scripted:
     status: int
     body: Any
     headers: dict[str, str] = field(default_factory=dict)
+
+
+EPHEMERAL = 64
+
+
+@dataclass
+class Original:
+    """An interaction's original response: its message, and whether it is still "thinking…"."""
+
+    message: dict[str, Any]
+    loading: bool
+    deleted: bool = False
+    followups: list[dict[str, Any]] = field(default_factory=list)
 
 
 def rate_limited(retry_after: float = 0.05) -> Scripted:
@@ -149,6 +164,7 @@ class FakeDiscord:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.commands: dict[str, list[dict[str, Any]]] = {}  # "global" or guild id -> commands
+        self.originals: dict[str, Original] = {}  # interaction token -> its original response
         self._scripts: dict[tuple[str, str], deque[Scripted]] = {}
         self._always: dict[tuple[str, str], Scripted] = {}
         self._changed = asyncio.Condition()
@@ -362,30 +378,111 @@ class FakeDiscord:
             self.commands[guild or "global"] = stored
             return Scripted(200, stored)
         if method == "POST" and (m := re.fullmatch(r"/interactions/(\d+)/([^/]+)/callback", path)):
-            kind = body.get("type")
-            data = body.get("data") or {}
-            result: dict[str, Any] = {
-                "interaction": {
-                    "id": m.group(1),
-                    "type": 2,
-                    "response_message_loading": kind == 5,
-                    "response_message_ephemeral": bool(data.get("flags", 0) & 64),
-                }
-            }
-            if kind in (4, 5):
-                message = message_object(CHANNEL_ID, data, call.files, webhook=True)
-                result["interaction"]["response_message_id"] = message["id"]
-                result["resource"] = {"type": kind, "message": message}
-            return Scripted(200, result)
-        if m := re.fullmatch(r"/webhooks/(\d+)/([^/]+)(/messages/[^/]+)?", path):
-            if method == "DELETE":
-                return Scripted(204, None)
-            if method == "POST" and call.query.get("wait") not in ("1", "true"):
-                return Scripted(204, None)
-            return Scripted(200, message_object(CHANNEL_ID, body, call.files, webhook=True))
+            return self._callback(m.group(1), m.group(2), body or {}, call.files)
+        if m := re.fullmatch(r"/webhooks/(\d+)/([^/]+)(?:/messages/([^/]+))?", path):
+            return self._webhook(method, m.group(2), m.group(3), call)
         if method == "POST" and (m := re.fullmatch(r"/channels/(\d+)/messages", path)):
             return Scripted(200, message_object(m.group(1), body, call.files))
         return error(404, 0, "404: Not Found")
+
+    # ---- interaction responses, as Discord keeps them ---------------------------------------------
+    # One original response per interaction token (type 4, or type 5 "thinking…" until answered),
+    # then follow-ups. What Discord documents, and this fake enforces:
+    # - a second callback for the same interaction: 400, code 40060 (already acknowledged);
+    # - `PATCH/DELETE .../messages/@original` without a live original: 404, code 10008;
+    # - an edit never changes a message's ephemeral state (its `flags` are ignored);
+    # - the first follow-up straight after a deferral edits the "thinking…" message instead of
+    #   creating one (deprecated), its ephemeral flag ignored; after the original is answered,
+    #   each follow-up is a new message with its own flags;
+    # - once a deferred "thinking…" message is deleted, follow-ups and edits get 404, code 10008
+    #   (discord-api-docs#3087); a follow-up before any callback: 404, code 10015.
+
+    def _callback(
+        self, interaction_id: str, token: str, body: dict[str, Any], files: list[UploadedFile]
+    ) -> Scripted:
+        kind = body.get("type")
+        data = body.get("data") or {}
+        if token in self.originals and kind in (4, 5, 6, 7, 9):
+            return error(400, 40060, "Interaction has already been acknowledged.")
+        result: dict[str, Any] = {
+            "interaction": {
+                "id": interaction_id,
+                "type": 2,
+                "response_message_loading": kind == 5,
+                "response_message_ephemeral": bool(data.get("flags", 0) & EPHEMERAL),
+            }
+        }
+        if kind in (4, 5):
+            message = message_object(CHANNEL_ID, data, files, webhook=True)
+            self.originals[token] = Original(message, loading=kind == 5)
+            result["interaction"]["response_message_id"] = message["id"]
+            result["resource"] = {"type": kind, "message": message}
+        return Scripted(200, result)
+
+    def _webhook(self, method: str, token: str, message_id: str | None, call: Call) -> Scripted:
+        original = self.originals.get(token)
+        unknown_message = error(404, 10008, "Unknown Message")
+        if message_id is None:  # a follow-up
+            if method != "POST":
+                return error(405, 0, "405: Method Not Allowed")
+            if original is None:
+                return error(404, 10015, "Unknown Webhook")
+            if original.deleted and original.loading:
+                return unknown_message
+            if original.loading:  # the deprecated "follow-up edits the thinking message"
+                self._edit(original.message, call.json, call.files)
+                original.loading = False
+                message = original.message
+            else:
+                message = message_object(CHANNEL_ID, call.json, call.files, webhook=True)
+                original.followups.append(message)
+            if call.query.get("wait") not in ("1", "true"):
+                return Scripted(204, None)
+            return Scripted(200, message)
+        if message_id == "@original":
+            if original is None or original.deleted:
+                return unknown_message
+            target = original.message
+        else:
+            found = [m for m in (original.followups if original else []) if m["id"] == message_id]
+            if not found:
+                return unknown_message
+            target = found[0]
+        if method == "DELETE":
+            if target is original.message:  # type: ignore[union-attr]
+                original.deleted = True  # type: ignore[union-attr]
+            else:
+                original.followups.remove(target)  # type: ignore[union-attr]
+            return Scripted(204, None)
+        if method == "PATCH":
+            self._edit(target, call.json, call.files)
+            if target is original.message:  # type: ignore[union-attr]
+                original.loading = False  # type: ignore[union-attr]
+            return Scripted(200, target)
+        if method == "GET":
+            return Scripted(200, target)
+        return error(405, 0, "405: Method Not Allowed")
+
+    @staticmethod
+    def _edit(message: dict[str, Any], payload: Any, files: list[UploadedFile]) -> None:
+        """Apply an edit; `flags` cannot change a message's ephemeral state."""
+        payload = payload if isinstance(payload, dict) else {}
+        for key in ("content", "embeds", "components"):
+            if key in payload:
+                message[key] = payload[key] or ([] if key != "content" else "")
+        if files or "attachments" in payload:
+            message["attachments"] = message_object(CHANNEL_ID, None, files)["attachments"]
+        message["edited_timestamp"] = dt.datetime.now(dt.UTC).isoformat()
+
+    def shown(self, *, public: bool) -> list[dict[str, Any]]:
+        """The interaction messages that exist now (not deleted, no longer "thinking…"), seen by
+        the whole channel (`public=True`) or by the asker alone."""
+        messages: list[dict[str, Any]] = []
+        for original in self.originals.values():
+            if not original.deleted and not original.loading:
+                messages.append(original.message)
+            messages += original.followups
+        return [m for m in messages if bool(m.get("flags", 0) & EPHEMERAL) is not public]
 
 
 # ---- raw INTERACTION_CREATE payloads -----------------------------------------------------------

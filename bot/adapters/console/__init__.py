@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import hashlib
 import json
 import os
 import sys
@@ -12,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO, assert_never
 
+from bot.terminal import terminal_safe
 from chat.delivery import Target
 from chat.reply import BulletList, Context, Fields, Heading, Image, Paragraph, Quote, Reply
 from commands.router import Router
@@ -20,8 +23,22 @@ WIDTH = 92
 PROMPT = "meta> "
 
 
-def render(reply: Reply) -> str:
-    """A reply as plain text for a terminal."""
+def save_chart(image: Image, folder: Path) -> Path:
+    """Write a chart to `folder` (DATA_DIR/charts) under its name and a digest of its bytes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256(image.png).hexdigest()[:10]
+    path = folder / f"{Path(image.filename).stem}-{digest}.png"
+    if not path.exists():
+        temporary = path.with_suffix(".tmp")
+        temporary.write_bytes(image.png)
+        temporary.replace(path)
+    return path
+
+
+def render(reply: Reply, charts: Path | None = None) -> str:
+    """A reply as plain text for a terminal, without control characters; with `charts` (a
+    folder), charts are saved there and shown by their path. Writes files: call it off the
+    event loop when `charts` is set."""
     lines: list[str] = []
     for block in reply.blocks:
         match block:
@@ -40,13 +57,15 @@ def render(reply: Reply) -> str:
                 for item in items:
                     wrapped = textwrap.wrap(item, WIDTH - 4) or [""]
                     lines += ["  • " + wrapped[0]] + ["    " + rest for rest in wrapped[1:]]
+            case Image(alt=alt) if charts is not None:
+                lines.append(f"[chart: {alt}: {save_chart(block, charts)}]")
             case Image(png, alt):
                 lines.append(f"[image: {alt} ({len(png) // 1024} KB)]")
             case Context(text):
                 lines += ["  " + line for line in textwrap.wrap(text, WIDTH - 2)]
             case _:
                 assert_never(block)
-    return "\n".join(lines)
+    return terminal_safe("\n".join(lines))  # echoed text never drives the terminal
 
 
 class ConsoleAdapter:
@@ -54,10 +73,17 @@ class ConsoleAdapter:
 
     platform = "console"
 
-    def __init__(self, router: Router, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout):
+    def __init__(
+        self,
+        router: Router,
+        stdin: TextIO = sys.stdin,
+        stdout: TextIO = sys.stdout,
+        charts: Path | None = None,
+    ):
         self.router = router
         self.stdin = stdin
         self.stdout = stdout
+        self.charts = charts or router.services.settings.storage.data_dir / "charts"
 
     def _lines(self) -> Iterable[str]:
         interactive = self.stdin.isatty()
@@ -87,7 +113,8 @@ class ConsoleAdapter:
                 break
             # The person at the terminal runs the bot: they may manage its one channel.
             reply = await self.router.handle_text(text, platform="console", can_manage_channel=True)
-            self.stdout.write(render(reply) + "\n\n")
+            text = await asyncio.to_thread(render, reply, self.charts)
+            self.stdout.write(text + "\n\n")
             self.stdout.flush()
 
 
@@ -97,13 +124,17 @@ class ConsoleDelivery:
 
     platform = "console"
 
-    def __init__(self, stream: TextIO, record: Path) -> None:
+    def __init__(self, stream: TextIO, record: Path, charts: Path | None = None) -> None:
         self.stream = stream
         self.record = record
+        self.charts = charts or record.parent / "charts"  # the record lives in DATA_DIR
 
     async def deliver(self, target: Target, reply: Reply, delivery_id: str) -> str:
         message_id = f"console-{uuid.uuid4().hex[:12]}"
-        self.stream.write(f"── post to #{target.channel} ({delivery_id}) ──\n{render(reply)}\n\n")
+        # Synchronous like the record below: a post is printed, saved and recorded in one step.
+        text = render(reply, self.charts)
+        header = terminal_safe(f"── post to #{target.channel} ({delivery_id}) ──")
+        self.stream.write(f"{header}\n{text}\n\n")
         self.stream.flush()
         self.record.parent.mkdir(parents=True, exist_ok=True)
         line = json.dumps(
@@ -115,7 +146,9 @@ class ConsoleDelivery:
             os.fsync(out.fileno())
         return message_id
 
-    async def find_delivery(self, target: Target, delivery_id: str) -> str | None:
+    async def find_delivery(
+        self, target: Target, delivery_id: str, since: dt.datetime | None = None
+    ) -> str | None:
         """The message id of an earlier post of `delivery_id` in the record, if any."""
         if not self.record.exists():
             return None
