@@ -25,7 +25,7 @@ def test_discord_usage_names_the_options_required_first(chat):
     assert "Usage: `/meta stock [range:1d|5d|1mo|3mo|6mo|ytd|1y] [share:true]`" in refused
     subscribe = written(all_commands()["subscribe"], "discord")
     assert subscribe.startswith("/meta subscribe time:… zone:… [language:en|fr] [cadence:")
-    assert written(all_commands()["help"], "discord") == "/meta help"
+    assert written(all_commands()["help"], "discord") == "/meta help [command:…]"
 
 
 def test_the_command_line_writes_its_own_arguments():
