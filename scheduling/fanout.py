@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from briefings.compose import briefing, chart_for, market_report
 from briefings.digest import digest_reply
+from briefings.news_present import with_news
 from briefings.present import briefing_reply
 from briefings.subscriptions.claims import Claim, ClaimStore
 from briefings.subscriptions.model import weekly_day
@@ -178,6 +179,8 @@ class Deliveries:
             at,
             article_date=article.date,
         )
+        if services.news is not None:
+            await services.news.latest(settings.market.company_symbol)
         try:
             chart = await chart_for(services.market, report, lang, article.date)
         except Exception:
@@ -193,6 +196,9 @@ class Deliveries:
             passage = insight_of_the_day(self.services, sub.origin, due.day)
             made = briefing(sub.language, market, knowledge, passage, chart, self.services.answerer)  # type: ignore[arg-type]
             reply = briefing_reply(made, public=True)
+        if self.services.news is not None and weekly_day(sub.cadence) is None:
+            symbol = self.services.settings.market.company_symbol  # warmed in `_market_part`
+            reply = with_news(reply, self.services.news.last(symbol), sub.language)
         if due.late:
             note = say("posted_late", sub.language, time=sub.time_text, zone=sub.zone)
             reply = replace(reply, blocks=(*reply.blocks, Context(note)))

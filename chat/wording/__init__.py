@@ -17,9 +17,17 @@ from chat.wording.briefings import BRIEFINGS
 from chat.wording.commands import MESSAGES
 from chat.wording.guidance import GUIDANCE
 from chat.wording.market import MARKET
+from chat.wording.sources import SOURCES
 
 LANGUAGES = ("en", "fr")
-CATALOG: dict[str, dict[str, str]] = {**MESSAGES, **BRIEFINGS, **ADAPTERS, **MARKET, **GUIDANCE}
+CATALOG: dict[str, dict[str, str]] = {
+    **MESSAGES,
+    **BRIEFINGS,
+    **ADAPTERS,
+    **MARKET,
+    **GUIDANCE,
+    **SOURCES,
+}
 
 
 def say(key: str, lang: str, **values: object) -> str:
