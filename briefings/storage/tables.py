@@ -73,7 +73,7 @@ deliveries = sa.Table(
     sa.UniqueConstraint("subscription_id", "local_date", name="uq_delivery_day"),
 )
 
-channel_market = sa.Table(  # a channel's own peers, benchmark and move alerts (migration 0007)
+channel_market = sa.Table(  # a channel's own peers, benchmark and move alerts (migration 0005)
     "channel_market",
     metadata,
     sa.Column("platform", sa.String(20), primary_key=True),

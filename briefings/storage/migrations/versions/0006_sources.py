@@ -1,15 +1,15 @@
 """Sources added at run time and the articles read from them (deduplicated by canonical URL),
 and the company's headlines.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0006
+Revises: 0005
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0006"
+down_revision = "0005"
 
 
 def upgrade() -> None:
