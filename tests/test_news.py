@@ -111,3 +111,30 @@ def test_the_briefing_has_in_the_news_from_yahoo(settings, tmp_path):
     assert "Meta shares rise after Llama 4 launch (Reuters, 27 Nov 2026 12:30 UTC)" in text
     assert "as of" not in text.split("In the news")[1].split("Data:")[0]  # fresh, not stored
     assert reply.data["news"][0]["title"] == "Meta shares rise after Llama 4 launch"
+
+
+def test_the_weekly_digest_lists_the_weeks_headlines_and_the_briefing_todays(settings, tmp_path):
+    from tests.harness.clock import FakeClock
+    from tests.harness.delivery import deliveries, subscribe, utc
+    from tests.harness.yahoo import FakeYahoo
+
+    clock = FakeClock(utc(2026, 11, 30, 7, 31))  # Monday 08:31 in Paris
+    services = Services(settings, clock=clock)
+    subscribe(services, "weekly", "08:30", "Europe/Paris", cadence="weekly-mon")
+    subscribe(services, "daily", "08:30", "Europe/Paris")
+    with yahoo_offline(tmp_path / "yf") as mock:
+        yahoo = FakeYahoo(mock)
+        for symbol in ("META", "QQQ", "GOOGL", "MSFT"):
+            yahoo.set(symbol, "ok")
+        mock.post(NCP, json=STREAM)
+        runner = deliveries(services, settings)
+        asyncio.run(runner.deliver_due(clock.now))
+    out = runner.ports["console"].stream.getvalue()
+    posts = dict(re.findall(r"── post to #(\w+)(.*?)(?=── post to #|\Z)", out, re.S))
+    digest, daily = posts["weekly"], posts["daily"]
+    assert "In the news" in digest and "In the news" in daily
+    for title in ("Llama 4 launch", "a billion users", "capex plans"):  # the week's three
+        assert title in digest
+    assert "Llama 4 launch" in daily  # the last three days' only
+    assert "a billion users" not in daily and "capex plans" not in daily
+    assert "An old story" not in digest

@@ -20,6 +20,7 @@ from briefings.storage.tables import news_headlines
 log = logging.getLogger(__name__)
 FRESH_FOR = dt.timedelta(minutes=15)  # a fetch is reused this long
 RECENT = dt.timedelta(days=3)  # headlines older than this are not "in the news"
+WEEK = dt.timedelta(days=7)  # the weekly digest's headlines: the week's
 
 
 @dataclass(frozen=True)
@@ -105,29 +106,30 @@ class NewsService:
         self.timeout = timeout
         self.session = session
         self._fetched: dict[str, tuple[dt.datetime, tuple[Headline, ...]]] = {}
-        self._last: dict[str, News] = {}
+        self._last: dict[tuple[str, dt.timedelta], News] = {}
 
-    def last(self, symbol: str) -> News | None:
-        """What `latest` last gave for `symbol` (a fan-out warms it once per pass)."""
-        return self._last.get(symbol)
+    def last(self, symbol: str, within: dt.timedelta = RECENT) -> News | None:
+        """What `latest` last gave for `symbol` and `within` (a fan-out warms it once a pass)."""
+        return self._last.get((symbol, within))
 
-    async def latest(self, symbol: str, limit: int = 3) -> News:
-        self._last[symbol] = news = await self._latest(symbol, limit)
+    async def latest(self, symbol: str, limit: int = 3, within: dt.timedelta = RECENT) -> News:
+        """Up to `limit` headlines published within `within` of now, newest first."""
+        self._last[(symbol, within)] = news = await self._latest(symbol, limit, within)
         return news
 
-    async def _latest(self, symbol: str, limit: int) -> News:
+    async def _latest(self, symbol: str, limit: int, within: dt.timedelta) -> News:
         now = self.clock()
         recent = self._fetched.get(symbol)
         if recent and now - recent[0] < FRESH_FOR:
-            return News(_fresh(recent[1], now, limit))
+            return News(_fresh(recent[1], now, limit, within))
         try:
             headlines = await asyncio.to_thread(fetch_news, symbol, self.timeout, self.session)
         except Exception as error:
             log.info("news: Yahoo headlines for %s unavailable (%s)", symbol, type(error).__name__)
-            return await asyncio.to_thread(self._stored, symbol, now, limit)
+            return await asyncio.to_thread(self._stored, symbol, now, limit, within)
         self._fetched[symbol] = (now, tuple(headlines))
         await asyncio.to_thread(self._store, symbol, headlines, now)
-        return News(_fresh(headlines, now, limit))
+        return News(_fresh(headlines, now, limit, within))
 
     def _store(self, symbol: str, headlines: list[Headline], now: dt.datetime) -> None:
         with self._engine().begin() as conn:
@@ -148,7 +150,7 @@ class NewsService:
                     )
                 )
 
-    def _stored(self, symbol: str, now: dt.datetime, limit: int) -> News:
+    def _stored(self, symbol: str, now: dt.datetime, limit: int, within: dt.timedelta) -> News:
         query = (
             sa.select(news_headlines)
             .where(news_headlines.c.symbol == symbol)
@@ -161,11 +163,13 @@ class NewsService:
             return News(())
         headlines = tuple(Headline(r.title, r.url, _utc(r.published), r.publisher) for r in rows)
         as_of = max(_utc(r.fetched_at) for r in rows)
-        return News(_fresh(headlines, as_of, limit), as_of)
+        return News(_fresh(headlines, as_of, limit, within), as_of)
 
 
-def _fresh(headlines: Any, now: dt.datetime, limit: int) -> tuple[Headline, ...]:
-    return tuple(h for h in headlines if now - h.published <= RECENT)[:limit]
+def _fresh(
+    headlines: Any, now: dt.datetime, limit: int, within: dt.timedelta = RECENT
+) -> tuple[Headline, ...]:
+    return tuple(h for h in headlines if now - h.published <= within)[:limit]
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
