@@ -17,22 +17,23 @@ development part of tests/data/eval_questions.jsonl (see README, "How `ask` find
 from __future__ import annotations
 
 import logging
-import math
 import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING
-
-import bm25s
-import Stemmer
-from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_FRENCH
 
 from briefings.knowledge.articles import Passage
 from briefings.knowledge.excerpts import choose, split_sentences
 from briefings.knowledge.facts import asked_kinds, holds
-from briefings.knowledge.language import QUESTION_WORDS
+from briefings.knowledge.lexical import (
+    Lexical,
+    analyze,
+    definition_asked,
+    looks_like_name,
+    stemmer,
+    words,
+)
 from briefings.knowledge.phrasing import Speller, clean_question, fold
 
 if TYPE_CHECKING:
@@ -41,8 +42,6 @@ if TYPE_CHECKING:
     from briefings.knowledge.embeddings import Embedder, VectorCache
 
 log = logging.getLogger(__name__)
-_STEMMERS = {"en": "english", "fr": "french"}
-_WORD = re.compile(r"[a-z0-9]+(?:\+)?")
 LEXICAL_CANDIDATES = 2  # best BM25 passages always considered too
 CANDIDATES = 3  # fused passages considered when the best lacks the kind of fact asked
 # Fusion: a passage's score is a weighted sum of its best sentence's cosine, the whole
@@ -64,62 +63,7 @@ EXCERPT_WORDS = 0.1  # a sentence's word weight (IDF sum) counts this much per c
 RETRY_EMBEDDINGS_AFTER = 300.0  # seconds before a failed back-end is tried again
 
 
-__all__ = ["Hit", "PassageIndex", "analyze", "fold", "split_sentences"]
-
-
-@cache
-def _stopwords(lang: str) -> frozenset[str]:
-    base = STOPWORDS_EN_PLUS if lang == "en" else STOPWORDS_FRENCH
-    words = set(base) | QUESTION_WORDS[lang]
-    words.discard("ai")  # "Meta AI" is a name, not the French verb
-    return frozenset(fold(w) for w in words)
-
-
-@cache
-def _stemmer(lang: str) -> Stemmer.Stemmer:
-    return Stemmer.Stemmer(_STEMMERS[lang])
-
-
-def words(text: str) -> list[str]:
-    """Folded words of `text`."""
-    return _WORD.findall(fold(text).replace("’", "'"))
-
-
-def analyze(text: str, lang: str) -> list[str]:
-    """Tokens of `text` as the index sees them: folded, without stopwords, stemmed."""
-    kept = [w for w in words(text) if w not in _stopwords(lang) and len(w) > 1]
-    return _stemmer(lang).stemWords(kept)
-
-
-# "What does X stand for?", "Que signifie X ?": asks for the meaning of a term.
-_DEFINITION_CUES = re.compile(
-    r"\b(stands? for|acronym|abbreviation|meaning|mean|define|definition|signifie|signification|"
-    r"veut dire|acronyme|sigle|definition)\b"
-)
-# "What is X?", "Qu'est-ce que X ?" about a single term.
-_WHAT_IS = re.compile(
-    r"^(?:what is|what's|whats|what are|qu'est-ce que|qu'est ce que|c'est quoi|c est quoi|"
-    r"que sont)\s+(?:an?\s+|the\s+|le\s+|la\s+|les\s+|l')?([\w+-]+)\s*\??$"
-)
-# "LLaMA (Large Language Model Meta AI)" or "intelligence artificielle (IA)"
-_DEFINED = re.compile(r"([\w+-]{2,})\s*\(([^()]{2,80})\)")
-
-
-def _definitions(text: str) -> dict[str, str]:
-    """Terms that `text` defines, folded: the word before a bracket, or a bracketed acronym."""
-    found = {}
-    for term, inside in _DEFINED.findall(text):
-        inside_words = inside.split()
-        if len(inside_words) == 1 and inside.isupper():
-            found[fold(inside)] = inside
-        elif len(inside_words) > 1 and any(c.isupper() for c in term[1:]):
-            found[fold(term)] = term
-    return found
-
-
-def _looks_like_name(word: str) -> bool:
-    """A capitalised word, an acronym or a number: something a passage would have to name."""
-    return word[:1].isupper() or word[:1].isdigit() or (len(word) > 1 and word.isupper())
+__all__ = ["Hit", "PassageIndex", "analyze", "fold", "split_sentences", "words"]
 
 
 @dataclass(frozen=True)
@@ -142,9 +86,9 @@ class Evidence:
     lang: str
     kinds: frozenset[str]
     hits: tuple[Hit, ...]  # fused order, best first
-    cosines: np.ndarray | None = None  # per unit of the index (see `_Lexical.units`), or None
+    cosines: np.ndarray | None = None  # per unit of the index (see `Lexical.units`), or None
     calibrated: bool = False  # whether the thresholds were calibrated for this model
-    index: _Lexical | None = None  # the index it was measured on
+    index: Lexical | None = None  # the index it was measured on
 
 
 @dataclass(frozen=True)
@@ -155,118 +99,6 @@ class Found:
     question: str
     hits: list[Hit]
     excerpt: str
-
-
-@dataclass(frozen=True, eq=False)
-class _Lexical:
-    """The index of a set of passages, built at once and replaced whole when passages are added
-    (so a question being answered never sees half of it)."""
-
-    passages: tuple[Passage, ...]
-    positions: dict[str, int]  # passage id -> index
-    doc_terms: tuple[dict[str, set[str]], ...]  # terms of each passage per language
-    # What is embedded, in this order: each sentence of each passage in each language, and
-    # each whole passage in each language: (passage index, language, text, whole passage).
-    units: tuple[tuple[int, str, str, bool], ...]
-    retriever: bm25s.BM25
-    idf: dict[str, float]
-    speller: Speller
-    defines: dict[str, int]
-    vocabulary: dict[str, frozenset[str]]  # folded words of the passages, per language
-
-    @classmethod
-    def build(cls, passages: Sequence[Passage]) -> _Lexical:
-        import numpy as np
-
-        doc_terms = []
-        corpus = []
-        vocabulary: set[str] = set()
-        per_language: dict[str, set[str]] = {lang: set() for lang in _STEMMERS}
-        units: list[tuple[int, str, str, bool]] = []
-        defines: dict[str, int] = {}
-        for i, passage in enumerate(passages):
-            per_lang = {}
-            for lang in _STEMMERS:
-                text = f"{passage.text_in(lang)} {passage.section_in(lang)}"
-                vocabulary.update(words(text))
-                if lang in passage.text:
-                    per_language[lang].update(words(text))
-                per_lang[lang] = analyze(text, lang)
-            # A question is judged against the passage in its own language, so that French
-            # "faire" never counts as English "fairness".
-            tokens = [t for lang in _STEMMERS if lang in passage.text for t in per_lang[lang]]
-            corpus.append(tokens or ["<empty>"])
-            doc_terms.append({lang: set(terms) for lang, terms in per_lang.items()})
-            for lang in _STEMMERS:
-                if lang in passage.text:
-                    units += [(i, lang, s, False) for s in split_sentences(passage.text[lang])]
-                    units.append((i, lang, passage.text[lang], True))
-                    for term in _definitions(passage.text[lang]):
-                        defines.setdefault(term, i)
-        retriever = bm25s.BM25()
-        if corpus:
-            retriever.index(corpus, show_progress=False)
-        doc_freq: dict[str, int] = {}
-        for terms_by_lang in doc_terms:
-            for term in set().union(*terms_by_lang.values()):
-                doc_freq[term] = doc_freq.get(term, 0) + 1
-        n = len(corpus)
-        idf = {t: math.log(1 + (n - df + 0.5) / (df + 0.5)) for t, df in doc_freq.items()}
-        index = cls(
-            tuple(passages),
-            {p.id: i for i, p in enumerate(passages)},
-            tuple(doc_terms),
-            tuple(units),
-            retriever,
-            idf,
-            Speller(vocabulary, known=_stopwords("en") | _stopwords("fr")),
-            defines,
-            {lang: frozenset(found) for lang, found in per_language.items()},
-        )
-        object.__setattr__(index, "_owners", np.array([u[0] for u in units], dtype=np.intp))
-        object.__setattr__(index, "_whole", np.array([u[3] for u in units], dtype=bool))
-        return index
-
-    def terms(self, question: str, lang: str) -> list[tuple[str, str]]:
-        """The question's terms as (stem, language): stemmed in its language, except a word
-        only the other language's text uses ("revenue" in a French question)."""
-        found = []
-        for word in words(question):
-            if word in _stopwords(lang) or len(word) < 2:
-                continue
-            word_lang = lang
-            if word not in self.vocabulary[lang]:
-                word_lang = next(
-                    (other for other in _STEMMERS if word in self.vocabulary[other]), lang
-                )
-            found.append((_stemmer(word_lang).stemWord(word), word_lang))
-        return list(dict.fromkeys(found))
-
-    def bm25(self, terms: list[str]) -> np.ndarray:
-        import numpy as np
-
-        known = [t for t in terms if t in self.idf]
-        if not known or not self.passages:
-            return np.zeros(len(self.passages))
-        return np.asarray(self.retriever.get_scores(known), dtype=float)
-
-    def best_per_passage(self, cosines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Each passage's best sentence cosine and best whole-passage cosine (either language)."""
-        import numpy as np
-
-        owners, whole = self._owners, self._whole  # type: ignore[attr-defined]
-        n = len(self.passages)
-        sentence, passage = np.full(n, -1.0), np.full(n, -1.0)
-        np.maximum.at(sentence, owners[~whole], cosines[~whole])
-        np.maximum.at(passage, owners[whole], cosines[whole])
-        return sentence, passage
-
-    def unknown_idf(self, name: bool) -> float:
-        """A word the articles never use weighs like an average word; a name they never use
-        (a capitalised word, an acronym, a number) like their rarest word."""
-        if name:
-            return max(self.idf.values(), default=1.0)
-        return sum(self.idf.values()) / max(len(self.idf), 1)
 
 
 class PassageIndex:
@@ -287,7 +119,7 @@ class PassageIndex:
         self._lock = threading.Lock()
         # The lexical index and the vectors of its units (None: not yet computed), swapped
         # together.
-        self._state: tuple[_Lexical, np.ndarray | None] = (_Lexical.build(list(passages)), None)
+        self._state: tuple[Lexical, np.ndarray | None] = (Lexical.build(list(passages)), None)
 
     @property
     def passages(self) -> list[Passage]:
@@ -305,7 +137,7 @@ class PassageIndex:
         with self._lock:
             old, vectors = self._state
             known = set(old.positions)
-            lexical = _Lexical.build([*old.passages, *(p for p in passages if p.id not in known)])
+            lexical = Lexical.build([*old.passages, *(p for p in passages if p.id not in known)])
             if vectors is not None and self.embedder is not None:
                 import numpy as np
 
@@ -323,7 +155,7 @@ class PassageIndex:
 
     # ---- semantic side -------------------------------------------------------------------
 
-    def _unit_vectors(self) -> tuple[_Lexical, np.ndarray | None]:
+    def _unit_vectors(self) -> tuple[Lexical, np.ndarray | None]:
         """The lexical index and one vector per unit of it (sentences and whole passages, in
         both languages), computed or read once; None when the back-end is unavailable."""
         import time
@@ -398,18 +230,18 @@ class PassageIndex:
         lexical, vectors = self._unit_vectors()
         asked = lexical.speller.correct_text(clean_question(question))
         kinds = frozenset(asked_kinds(asked))
-        definition = _definition_asked(asked, lexical.defines)
+        definition = definition_asked(asked, lexical.defines)
         if definition is not None:
             hit = Hit(lexical.passages[definition], float("inf"), 1.0, 1.0)
             return Evidence(asked, lang, kinds, (hit,))
         raw_words = re.findall(r"[\w+’'-]+", clean_question(question))
-        names = {fold(w) for w in raw_words[1:] if _looks_like_name(w)}
+        names = {fold(w) for w in raw_words[1:] if looks_like_name(w)}
         pairs = lexical.terms(asked, lang)
         terms = list(dict.fromkeys(stem for stem, _ in pairs))
         n = len(lexical.passages)
         bm25 = lexical.bm25(terms)
         cosines = self._cosines(asked, vectors)
-        term_names = {t: any(_stemmer(tl).stemWord(nm) == t for nm in names) for t, tl in pairs}
+        term_names = {t: any(stemmer(tl).stemWord(nm) == t for nm in names) for t, tl in pairs}
         weights = {t: lexical.idf.get(t, lexical.unknown_idf(term_names[t])) for t in terms}
         weight = sum(weights.values()) or 1.0
         coverage = np.zeros(n)
@@ -505,19 +337,6 @@ class PassageIndex:
                 if len(theirs) == len(best):
                     best = [max(a, b) for a, b in zip(best, theirs, strict=True)]
         return choose(text, best)
-
-
-def _definition_asked(question: str, defines: dict[str, int]) -> int | None:
-    """The passage defining the term a "what does X mean" question asks about, if any."""
-    folded = fold(question).replace("’", "'")
-    if match := _WHAT_IS.match(folded):
-        return defines.get(match.group(1))
-    if not _DEFINITION_CUES.search(folded):
-        return None
-    for word in _WORD.findall(folded):
-        if word in defines:
-            return defines[word]
-    return None
 
 
 def answers(hit: Hit, semantic: bool = True) -> bool:
