@@ -152,6 +152,14 @@ class Lexical:
         )
         object.__setattr__(index, "_owners", np.array([u[0] for u in units], dtype=np.intp))
         object.__setattr__(index, "_whole", np.array([u[3] for u in units], dtype=bool))
+        postings: dict[tuple[str, str], list[int]] = {}
+        for i, terms_by_lang in enumerate(doc_terms):
+            for lang, terms in terms_by_lang.items():
+                for term in terms:
+                    postings.setdefault((term, lang), []).append(i)
+        object.__setattr__(
+            index, "_postings", {key: np.array(ids, dtype=np.intp) for key, ids in postings.items()}
+        )
         return index
 
     def terms(self, question: str, lang: str) -> list[tuple[str, str]]:
@@ -168,6 +176,13 @@ class Lexical:
                 )
             found.append((stemmer(word_lang).stemWord(word), word_lang))
         return list(dict.fromkeys(found))
+
+    def holding(self, term: str, lang: str) -> np.ndarray:
+        """The indexes of the passages whose `lang` text holds the stemmed `term`."""
+        import numpy as np
+
+        postings = self._postings  # type: ignore[attr-defined]
+        return postings.get((term, lang), np.zeros(0, dtype=np.intp))
 
     def bm25(self, terms: list[str]) -> np.ndarray:
         import numpy as np

@@ -244,12 +244,12 @@ class PassageIndex:
         term_names = {t: any(stemmer(tl).stemWord(nm) == t for nm in names) for t, tl in pairs}
         weights = {t: lexical.idf.get(t, lexical.unknown_idf(term_names[t])) for t in terms}
         weight = sum(weights.values()) or 1.0
-        coverage = np.zeros(n)
-        found = np.zeros(n, dtype=int)
-        for i in range(n):
-            held = {t for t, tl in pairs if t in lexical.doc_terms[i][tl]}
-            coverage[i] = sum(weights[t] for t in held) / weight if terms else 0.0
-            found[i] = len(held)
+        holds_term: dict[str, np.ndarray] = {}
+        for t, tl in pairs:  # a stem asked in both languages counts once per passage
+            mask = holds_term.setdefault(t, np.zeros(n, dtype=bool))
+            mask[lexical.holding(t, tl)] = True
+        coverage = sum((weights[t] * m for t, m in holds_term.items()), np.zeros(n)) / weight
+        found = sum((m.astype(int) for m in holds_term.values()), np.zeros(n, dtype=int))
         top_bm25 = float(bm25.max()) if n else 0.0
         if cosines is not None:
             sentence, whole = lexical.best_per_passage(cosines)
