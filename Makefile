@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test check lint bench clean postgres
+.PHONY: run test check lint bench vectors clean postgres
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ postgres:
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench
+
+# The bundled articles' vectors shipped in the package: rerun after changing briefings/articles/
+vectors: $(VENV)/.installed-dev
+	$(BIN)/python -m briefings.knowledge.shipped
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .import_linter_cache

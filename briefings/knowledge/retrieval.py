@@ -141,9 +141,11 @@ class PassageIndex:
             if vectors is not None and self.embedder is not None:
                 import numpy as np
 
+                from briefings.knowledge.shipped import passage_vectors
+
                 texts = [u[2] for u in lexical.units[len(old.units) :]]
                 try:
-                    new = self.embedder.passages(texts) if texts else vectors[:0]
+                    new = passage_vectors(self.embedder, texts)[0] if texts else vectors[:0]
                     vectors = np.concatenate([vectors, new]) if texts else vectors
                 except EmbeddingsUnavailable as error:
                     log.warning(
@@ -175,10 +177,14 @@ class PassageIndex:
             texts = [u[2] for u in lexical.units]
 
             def compute() -> np.ndarray:
+                from briefings.knowledge.shipped import passage_vectors
+
                 started = time.perf_counter()
-                vectors = embedder.passages(texts)
+                vectors, embedded = passage_vectors(embedder, texts)
                 log.info(
-                    "embeddings: %d sentences and passages embedded with %s in %.1f s",
+                    "embeddings: %d of %d sentences and passages embedded with %s in %.1f s "
+                    "(the others shipped)",
+                    embedded,
                     len(texts),
                     embedder.name,
                     time.perf_counter() - started,
