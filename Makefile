@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test check lint bench clean postgres
+.PHONY: run test check lint bench vectors clean postgres
 
 # pip's own lines, filtered to what it is fetching and installing (its exit status kept);
 # setuptools' notice about editable installs is not for the person running `make run`.
@@ -63,6 +63,10 @@ postgres:
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench
+
+# The bundled articles' vectors shipped in the package: rerun after changing briefings/articles/
+vectors: $(VENV)/.installed-dev
+	$(BIN)/python -m briefings.knowledge.shipped
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .import_linter_cache

@@ -6,7 +6,7 @@ import sys
 import time
 import traceback
 
-from bench import db_lock, fanout, memory, quotes, retrieval, serve, slash, startup
+from bench import ask_slack, db_lock, fanout, memory, quotes, retrieval, serve, slash, startup
 
 BENCHMARKS = (
     ("start-up of `python -m bot ask`", startup.main),
@@ -17,6 +17,7 @@ BENCHMARKS = (
     ("`ask` retrieval", retrieval.main),
     ("slash commands while SQLite is locked", db_lock.main),
     ("memory of `python -m bot run`", memory.main),
+    ("`/meta ask` over Slack HTTP mode, distinct questions", ask_slack.main),
 )
 
 if __name__ == "__main__":

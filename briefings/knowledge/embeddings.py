@@ -7,7 +7,8 @@
 - none (`embedder_for` returns None and a reason): retrieval is lexical only.
 
 Vectors are L2-normalised float32 rows, so a dot product is the cosine similarity. Passage
-vectors are kept in a `.npy` file under DATA_DIR per (articles' version, model).
+vectors are kept in a `.npy` file under DATA_DIR per (articles' version, model); those of the
+bundled articles ship in the package (`shipped`).
 """
 
 from __future__ import annotations

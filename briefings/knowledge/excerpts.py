@@ -1,0 +1,52 @@
+"""The short answer inside a passage: its sentences, and the one to three that answer best.
+
+A sentence is scored by its cosine with the question (when there is a semantic side) and by
+the weight of the question's words it holds; a short sentence, or one that points back ("These
+results..."), takes its neighbour along.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+MAX_EXCERPT_CHARS = 600  # a short answer: one to three sentences, at most this long
+SHORT_SENTENCE_CHARS = 280  # a shorter answer takes the next sentence too
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý0-9«“‘'\"])")
+_POINTS_BACK = re.compile(
+    r"^(these|this|those|it|they|such|ces|cette|cet|ce|cela|ceci|il|elle|ils|elles)\b", re.I
+)
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of a passage ("Hyper-Personalization: ..." bullets stay one sentence)."""
+    return [s.strip() for s in _SENTENCE.split(text) if s.strip()]
+
+
+def choose(text: str, scores: Sequence[float]) -> str:
+    """The one to three sentences of `text` that answer best (`scores`: one per sentence of
+    `split_sentences(text)`, higher is better), at most MAX_EXCERPT_CHARS."""
+    sentences = split_sentences(text)
+    if len(sentences) <= 1 and len(text) <= MAX_EXCERPT_CHARS:
+        return text
+
+    def score(k: int) -> float:
+        return scores[k] if k < len(scores) else 0.0
+
+    best = max(range(len(sentences)), key=score)
+    chosen = [best]
+    while (
+        chosen[-1] + 1 < len(sentences)
+        and len(chosen) < 3
+        and len(" ".join(sentences[k] for k in chosen)) < SHORT_SENTENCE_CHARS
+    ):
+        chosen.append(chosen[-1] + 1)
+    if best > 0 and _POINTS_BACK.match(sentences[best]):
+        chosen.insert(0, best - 1)
+    while len(" ".join(sentences[k] for k in chosen)) > MAX_EXCERPT_CHARS and len(chosen) > 1:
+        chosen.remove(max(chosen, key=lambda k: abs(k - best)))
+    answer = " ".join(sentences[k] for k in chosen)
+    if len(answer) > MAX_EXCERPT_CHARS:
+        answer = answer[: MAX_EXCERPT_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return answer

@@ -1,0 +1,224 @@
+"""The lexical side of retrieval: words folded and stemmed per language (Snowball through
+PyStemmer, bm25s's stopword lists and the question words of `language`), BM25 over every
+passage in both languages, the terms each passage defines, and the units (sentences and whole
+passages) that the semantic side embeds.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+import bm25s
+import Stemmer
+from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_FRENCH
+
+from briefings.knowledge.articles import Passage
+from briefings.knowledge.excerpts import split_sentences
+from briefings.knowledge.language import QUESTION_WORDS
+from briefings.knowledge.phrasing import Speller, fold
+
+if TYPE_CHECKING:
+    import numpy as np
+
+STEMMERS = {"en": "english", "fr": "french"}
+_WORD = re.compile(r"[a-z0-9]+(?:\+)?")
+
+
+@cache
+def stopwords(lang: str) -> frozenset[str]:
+    base = STOPWORDS_EN_PLUS if lang == "en" else STOPWORDS_FRENCH
+    words = set(base) | QUESTION_WORDS[lang]
+    words.discard("ai")  # "Meta AI" is a name, not the French verb
+    return frozenset(fold(w) for w in words)
+
+
+@cache
+def stemmer(lang: str) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer(STEMMERS[lang])
+
+
+def words(text: str) -> list[str]:
+    """Folded words of `text`."""
+    return _WORD.findall(fold(text).replace("’", "'"))
+
+
+def analyze(text: str, lang: str) -> list[str]:
+    """Tokens of `text` as the index sees them: folded, without stopwords, stemmed."""
+    kept = [w for w in words(text) if w not in stopwords(lang) and len(w) > 1]
+    return stemmer(lang).stemWords(kept)
+
+
+# "What does X stand for?", "Que signifie X ?": asks for the meaning of a term.
+_DEFINITION_CUES = re.compile(
+    r"\b(stands? for|acronym|abbreviation|meaning|mean|define|definition|signifie|signification|"
+    r"veut dire|acronyme|sigle|definition)\b"
+)
+# "What is X?", "Qu'est-ce que X ?" about a single term.
+_WHAT_IS = re.compile(
+    r"^(?:what is|what's|whats|what are|qu'est-ce que|qu'est ce que|c'est quoi|c est quoi|"
+    r"que sont)\s+(?:an?\s+|the\s+|le\s+|la\s+|les\s+|l')?([\w+-]+)\s*\??$"
+)
+# "LLaMA (Large Language Model Meta AI)" or "intelligence artificielle (IA)"
+_DEFINED = re.compile(r"([\w+-]{2,})\s*\(([^()]{2,80})\)")
+
+
+def _definitions(text: str) -> dict[str, str]:
+    """Terms that `text` defines, folded: the word before a bracket, or a bracketed acronym."""
+    found = {}
+    for term, inside in _DEFINED.findall(text):
+        inside_words = inside.split()
+        if len(inside_words) == 1 and inside.isupper():
+            found[fold(inside)] = inside
+        elif len(inside_words) > 1 and any(c.isupper() for c in term[1:]):
+            found[fold(term)] = term
+    return found
+
+
+def looks_like_name(word: str) -> bool:
+    """A capitalised word, an acronym or a number: something a passage would have to name."""
+    return word[:1].isupper() or word[:1].isdigit() or (len(word) > 1 and word.isupper())
+
+
+@dataclass(frozen=True, eq=False)
+class Lexical:
+    """The index of a set of passages, built at once and replaced whole when passages are added
+    (so a question being answered never sees half of it)."""
+
+    passages: tuple[Passage, ...]
+    positions: dict[str, int]  # passage id -> index
+    doc_terms: tuple[dict[str, set[str]], ...]  # terms of each passage per language
+    # What is embedded, in this order: each sentence of each passage in each language, and
+    # each whole passage in each language: (passage index, language, text, whole passage).
+    units: tuple[tuple[int, str, str, bool], ...]
+    retriever: bm25s.BM25
+    idf: dict[str, float]
+    speller: Speller
+    defines: dict[str, int]
+    vocabulary: dict[str, frozenset[str]]  # folded words of the passages, per language
+
+    @classmethod
+    def build(cls, passages: Sequence[Passage]) -> Lexical:
+        import numpy as np
+
+        doc_terms = []
+        corpus = []
+        vocabulary: set[str] = set()
+        per_language: dict[str, set[str]] = {lang: set() for lang in STEMMERS}
+        units: list[tuple[int, str, str, bool]] = []
+        defines: dict[str, int] = {}
+        for i, passage in enumerate(passages):
+            per_lang = {}
+            for lang in STEMMERS:
+                text = f"{passage.text_in(lang)} {passage.section_in(lang)}"
+                vocabulary.update(words(text))
+                if lang in passage.text:
+                    per_language[lang].update(words(text))
+                per_lang[lang] = analyze(text, lang)
+            # A question is judged against the passage in its own language, so that French
+            # "faire" never counts as English "fairness".
+            tokens = [t for lang in STEMMERS if lang in passage.text for t in per_lang[lang]]
+            corpus.append(tokens or ["<empty>"])
+            doc_terms.append({lang: set(terms) for lang, terms in per_lang.items()})
+            for lang in STEMMERS:
+                if lang in passage.text:
+                    units += [(i, lang, s, False) for s in split_sentences(passage.text[lang])]
+                    units.append((i, lang, passage.text[lang], True))
+                    for term in _definitions(passage.text[lang]):
+                        defines.setdefault(term, i)
+        retriever = bm25s.BM25()
+        if corpus:
+            retriever.index(corpus, show_progress=False)
+        doc_freq: dict[str, int] = {}
+        for terms_by_lang in doc_terms:
+            for term in set().union(*terms_by_lang.values()):
+                doc_freq[term] = doc_freq.get(term, 0) + 1
+        n = len(corpus)
+        idf = {t: math.log(1 + (n - df + 0.5) / (df + 0.5)) for t, df in doc_freq.items()}
+        index = cls(
+            tuple(passages),
+            {p.id: i for i, p in enumerate(passages)},
+            tuple(doc_terms),
+            tuple(units),
+            retriever,
+            idf,
+            Speller(vocabulary, known=stopwords("en") | stopwords("fr")),
+            defines,
+            {lang: frozenset(found) for lang, found in per_language.items()},
+        )
+        object.__setattr__(index, "_owners", np.array([u[0] for u in units], dtype=np.intp))
+        object.__setattr__(index, "_whole", np.array([u[3] for u in units], dtype=bool))
+        postings: dict[tuple[str, str], list[int]] = {}
+        for i, terms_by_lang in enumerate(doc_terms):
+            for lang, terms in terms_by_lang.items():
+                for term in terms:
+                    postings.setdefault((term, lang), []).append(i)
+        object.__setattr__(
+            index, "_postings", {key: np.array(ids, dtype=np.intp) for key, ids in postings.items()}
+        )
+        return index
+
+    def terms(self, question: str, lang: str) -> list[tuple[str, str]]:
+        """The question's terms as (stem, language): stemmed in its language, except a word
+        only the other language's text uses ("revenue" in a French question)."""
+        found = []
+        for word in words(question):
+            if word in stopwords(lang) or len(word) < 2:
+                continue
+            word_lang = lang
+            if word not in self.vocabulary[lang]:
+                word_lang = next(
+                    (other for other in STEMMERS if word in self.vocabulary[other]), lang
+                )
+            found.append((stemmer(word_lang).stemWord(word), word_lang))
+        return list(dict.fromkeys(found))
+
+    def holding(self, term: str, lang: str) -> np.ndarray:
+        """The indexes of the passages whose `lang` text holds the stemmed `term`."""
+        import numpy as np
+
+        postings = self._postings  # type: ignore[attr-defined]
+        return postings.get((term, lang), np.zeros(0, dtype=np.intp))
+
+    def bm25(self, terms: list[str]) -> np.ndarray:
+        import numpy as np
+
+        known = [t for t in terms if t in self.idf]
+        if not known or not self.passages:
+            return np.zeros(len(self.passages))
+        return np.asarray(self.retriever.get_scores(known), dtype=float)
+
+    def best_per_passage(self, cosines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each passage's best sentence cosine and best whole-passage cosine (either language)."""
+        import numpy as np
+
+        owners, whole = self._owners, self._whole  # type: ignore[attr-defined]
+        n = len(self.passages)
+        sentence, passage = np.full(n, -1.0), np.full(n, -1.0)
+        np.maximum.at(sentence, owners[~whole], cosines[~whole])
+        np.maximum.at(passage, owners[whole], cosines[whole])
+        return sentence, passage
+
+    def unknown_idf(self, name: bool) -> float:
+        """A word the articles never use weighs like an average word; a name they never use
+        (a capitalised word, an acronym, a number) like their rarest word."""
+        if name:
+            return max(self.idf.values(), default=1.0)
+        return sum(self.idf.values()) / max(len(self.idf), 1)
+
+
+def definition_asked(question: str, defines: dict[str, int]) -> int | None:
+    """The passage defining the term a "what does X mean" question asks about, if any."""
+    folded = fold(question).replace("’", "'")
+    if match := _WHAT_IS.match(folded):
+        return defines.get(match.group(1))
+    if not _DEFINITION_CUES.search(folded):
+        return None
+    for word in _WORD.findall(folded):
+        if word in defines:
+            return defines[word]
+    return None
