@@ -17,6 +17,7 @@ from chat.reply import Reply
 from chat.request import Request
 from chat.wording import say
 from commands import Command, CommandError, all_commands
+from commands.actions import with_actions
 from commands.base import reply_language
 from commands.services import Services
 
@@ -82,7 +83,7 @@ class Router:
                 lang = reply_language(request, self.services, command)
                 return Reply.error(exc.in_lang(lang), command.usage_line(lang))
             outcome = "ok" if reply.ok else "refused"
-            return reply
+            return with_actions(request, reply)
         except Exception:
             outcome = "error"
             log.exception(

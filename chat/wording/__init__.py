@@ -15,9 +15,10 @@ from collections.abc import Mapping
 from chat.wording.adapters import ADAPTERS
 from chat.wording.briefings import BRIEFINGS
 from chat.wording.commands import MESSAGES
+from chat.wording.interactive import INTERACTIVE
 
 LANGUAGES = ("en", "fr")
-CATALOG: dict[str, dict[str, str]] = {**MESSAGES, **BRIEFINGS, **ADAPTERS}
+CATALOG: dict[str, dict[str, str]] = {**MESSAGES, **BRIEFINGS, **ADAPTERS, **INTERACTIVE}
 
 
 def say(key: str, lang: str, **values: object) -> str:
