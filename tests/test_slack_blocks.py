@@ -18,7 +18,18 @@ from bot.adapters.slack.blocks import (
     share_value,
 )
 from bot.adapters.slack.manifest import manifest, manifest_yaml
-from chat.reply import BulletList, Context, Fields, Heading, Image, Paragraph, Quote, Reply
+from chat.reply import (
+    Actions,
+    BulletList,
+    Button,
+    Context,
+    Fields,
+    Heading,
+    Image,
+    Paragraph,
+    Quote,
+    Reply,
+)
 from chat.request import Request
 from commands import all_commands
 from commands.router import Router
@@ -95,7 +106,11 @@ def test_the_share_button_carries_the_request_safely() -> None:
 
 
 def test_an_ephemeral_chart_reply_says_the_chart_comes_with_share() -> None:
-    reply = Reply((Heading("META"), Image(b"png", "chart")), data={"lang": "fr"})
+    share = Button("share", "Partager", "--lang fr stock 1y")
+    reply = Reply(
+        (Heading("META"), Image(b"png", "chart"), Actions((share,), "--lang fr stock 1y")),
+        data={"lang": "fr"},
+    )
     message = ephemeral_message(
         reply, Request("stock", text="1y", can_manage_channel=True), "fr", "stock 1y share"
     )

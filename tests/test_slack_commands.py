@@ -18,6 +18,7 @@ import aiohttp
 import pytest
 
 from bot.adapters.slack import SlackAdapter
+from bot.adapters.slack.blocks import unescape
 from bot.app import BotRunner
 from bot.web import health_app
 from chat.reply import Reply
@@ -100,9 +101,9 @@ async def test_ask_in_english_is_answered_in_the_ack(slack: SlackUser, api: Fake
     assert ack.ephemeral
     assert "LLaMA" in ack.text and "Source: " in ack.text
     assert ack.json is not None and "LLaMA" in ack.json["text"]  # plain fallback text
-    (share,) = buttons(ack.json)
-    assert share["action_id"] == "share_reply"
-    assert json.loads(share["value"]) == {"c": "ask", "t": "How does LLaMA make money?"}
+    share = buttons(ack.json)[-1]
+    assert share["action_id"] == "meta_share"
+    assert share["value"] == "--lang en ask How does LLaMA make money?"
     assert [c.method for c in api.calls] == ["auth.test"]  # nothing posted anywhere
 
 
@@ -228,7 +229,7 @@ async def test_brief_is_acknowledged_at_once_then_answered(
     text = visible_text(answer)
     assert "Insight of the day" in text
     assert "The chart comes with `share`: `/meta brief share` posts it in the channel." in text
-    assert buttons(answer)[0]["action_id"] == "share_reply"
+    assert buttons(answer)[-1]["action_id"] == "meta_share"
     assert api.calls_to("chat.postMessage") == []  # ephemeral: nothing in the channel
 
 
@@ -242,7 +243,7 @@ async def test_brief_share_posts_in_the_channel_with_the_chart_in_its_thread(
     assert post.params["channel"] == "C0GENERAL1"
     assert "link_names" not in post.params
     assert post.params["text"].startswith("META briefing · Wednesday 31 July 2024")
-    assert not buttons(post.params)
+    assert "meta_share" not in [b["action_id"] for b in buttons(post.params)]  # shared already
     assert "Chart in the thread. · Shared by <@U0ALICE001>" in visible_text(post.params)
 
     (url_call,) = api.calls_to("files.getUploadURLExternal")
@@ -275,7 +276,7 @@ async def test_the_share_button_posts_the_answer_for_everyone(bot: tuple, api: F
     alice = SlackUser(bot[1] + "/slack/events", api)
     bob = SlackUser(bot[1] + "/slack/events", api, user_id="U0BOB00001")
     ack = await alice.command("/meta ask How does LLaMA make money?")
-    (share,) = buttons(ack.json or {})
+    share = buttons(ack.json or {})[-1]
 
     pressed = await bob.press(share)
     assert pressed.status == 200 and pressed.body == ""
@@ -284,14 +285,14 @@ async def test_the_share_button_posts_the_answer_for_everyone(bot: tuple, api: F
     assert shown.startswith(ack.text.split("\n")[0])  # the same answer
     assert shown.endswith("Shared by <@U0BOB00001>")  # who pressed, from Slack's payload
     assert post.params["text"].endswith("Shared by <@U0BOB00001>")
-    assert not buttons(post.params)
+    assert "meta_share" not in [b["action_id"] for b in buttons(post.params)]
 
 
 async def test_sharing_a_stock_answer_brings_its_chart(slack: SlackUser, api: FakeSlack) -> None:
     await slack.command("/meta stock 1y")
     (answer,) = [c.params for c in await api.wait_for("response")]
     assert "The chart comes with `share`: `/meta stock 1y share`" in visible_text(answer)
-    await slack.press(buttons(answer)[0])
+    await slack.press(buttons(answer)[-1])  # Share
     (post,) = await api.wait_for("chat.postMessage")
     assert post.params["blocks"][0]["text"]["text"].startswith("META · 1 year: +42.3%")
     (upload,) = await api.wait_for("upload")
@@ -325,12 +326,12 @@ async def test_mentions_in_what_people_type_are_escaped(slack: SlackUser, api: F
     assert "“&lt;!channel&gt; &amp; co”" in entities.text
 
     asked = await slack.command("/meta ask <!channel> <@U123> what is llama")
-    await slack.press(buttons(asked.json or {})[0])
+    await slack.press(buttons(asked.json or {})[-1])
     await api.wait_for("chat.postMessage")
     for raw in (echoed.body, unknown.body, entities.body, asked.body, api.sent_text()):
         assert "<!channel>" not in raw and "<!here>" not in raw and "<@U123>" not in raw
-    share_value = json.loads(buttons(asked.json or {})[0]["value"])
-    assert share_value["t"] == "<!channel> <@U123> what is llama"  # decodes to what was typed
+    share_value = unescape(buttons(asked.json or {})[-1]["value"])
+    assert share_value.endswith("ask <!channel> <@U123> what is llama")  # what was typed
 
 
 # ---- the web server --------------------------------------------------------------------------

@@ -147,6 +147,10 @@ class FakeSlack:
         self.tokens = {token}  # bot tokens the fake accepts (one per installed workspace)
         self.oauth_grants: dict[str, dict[str, Any]] = {}  # OAuth code -> oauth.v2.access body
         self._held: list[Scripted] = []
+        # response_url name -> the message (ts) whose button made it; ts -> what replaced it
+        self.pressed_on: dict[str, str] = {}
+        self.replaced: dict[str, dict[str, Any]] = {}
+        self.views: dict[str, dict[str, Any]] = {}  # user id -> published Home tab view
 
     # ---- lifecycle ------------------------------------------------------------------------
 
@@ -338,6 +342,12 @@ class FakeSlack:
                 message["thread_ts"] = params["thread_ts"]
             self.messages[channel].insert(0, message)
             return ok | {"channel": channel, "ts": ts, "message": message}
+        if method == "chat.update":
+            return self._update(params)
+        if method == "conversations.replies":
+            return self._replies(params)
+        if method == "views.publish":
+            return self._publish(params)
         if method == "files.getUploadURLExternal":
             file_id = f"F{next(self._ids):09d}"
             return ok | {"upload_url": f"{self.url}upload/{file_id}", "file_id": file_id}
@@ -367,6 +377,55 @@ class FakeSlack:
             }
         return {"ok": False, "error": "unknown_method"}
 
+    def add_message(
+        self, channel: str, user: str, text: str, thread_ts: str | None = None
+    ) -> dict[str, Any]:
+        """A message a person wrote (Slack keeps it: `conversations.replies` returns it)."""
+        ts = f"{int(time.time())}.{next(self._ts):06d}"
+        message = {"type": "message", "user": user, "ts": ts, "text": text}
+        if thread_ts:
+            message["thread_ts"] = thread_ts
+        self.messages[channel].insert(0, message)
+        return message
+
+    def message(self, channel: str, ts: str) -> dict[str, Any] | None:
+        return next((m for m in self.messages.get(channel, []) if m["ts"] == ts), None)
+
+    def _update(self, params: dict[str, Any]) -> dict[str, Any]:
+        """`chat.update`: only a message the bot posted, found by channel and ts."""
+        channel, ts = str(params.get("channel", "")), str(params.get("ts", ""))
+        message = self.message(channel, ts)
+        if message is None:
+            return {"ok": False, "error": "message_not_found"}
+        if message.get("user") != BOT_USER_ID:
+            return {"ok": False, "error": "cant_update_message"}
+        if not params.get("text") and not params.get("blocks"):
+            return {"ok": False, "error": "no_text"}
+        message.update(text=params.get("text", ""), blocks=params.get("blocks", []))
+        message["edited"] = {"user": BOT_USER_ID, "ts": f"{time.time():.6f}"}
+        return {"ok": True, "channel": channel, "ts": ts, "text": message["text"]}
+
+    def _replies(self, params: dict[str, Any]) -> dict[str, Any]:
+        """`conversations.replies`: a thread's parent then its replies, oldest first."""
+        channel, ts = str(params.get("channel", "")), str(params.get("ts", ""))
+        thread = [
+            m for m in self.messages.get(channel, []) if m["ts"] == ts or m.get("thread_ts") == ts
+        ]
+        if not thread:
+            return {"ok": False, "error": "thread_not_found"}
+        return {"ok": True, "messages": sorted(thread, key=lambda m: float(m["ts"]))}
+
+    def _publish(self, params: dict[str, Any]) -> dict[str, Any]:
+        """`views.publish`: a Home tab view for one user, within Slack's 100 blocks."""
+        view = params.get("view")
+        user = str(params.get("user_id", ""))
+        if not user or not isinstance(view, dict) or view.get("type") != "home":
+            return {"ok": False, "error": "invalid_arguments"}
+        if len(view.get("blocks") or []) > 100:
+            return {"ok": False, "error": "invalid_blocks"}
+        self.views[user] = view
+        return {"ok": True, "view": {"id": f"V{next(self._ids):09d}", **view}}
+
     async def _upload(self, request: web.Request) -> web.Response:
         raw = await request.read()  # raw bytes, whatever the Content-Type says
         scripted = self._answer("upload")
@@ -382,6 +441,9 @@ class FakeSlack:
         scripted = self._answer("response")
         await scripted.wait()
         params = json.loads(raw) if raw else {}
+        name = request.match_info["id"]
+        if scripted.status == 200 and params.get("replace_original") and name in self.pressed_on:
+            self.replaced[self.pressed_on[name]] = params  # the pressed message, changed
         await self._record(
             Call("response", params, raw, dict(request.headers), scripted.status, request.path)
         )
@@ -514,10 +576,28 @@ class SlackUser:
         """Type `line` (e.g. `/meta ask Who?`) in the channel; return the bot's acknowledgement."""
         return await self.post(self.command_body(line), **signing)
 
-    async def press(self, button: dict[str, Any], message_ts: str = "1700000000.000100") -> Ack:
-        """Press a button of an (ephemeral) message: a signed `block_actions` payload."""
+    async def press(
+        self,
+        button: dict[str, Any],
+        message_ts: str = "1700000000.000100",
+        *,
+        message: dict[str, Any] | None = None,
+        ephemeral: bool = True,
+    ) -> Ack:
+        """Press a button of an (ephemeral) message: a signed `block_actions` payload. With
+        `message` (the one the button is on), its actions block's block_id is sent, as Slack
+        does; `ephemeral=False` is a press on a channel message (`message_ts` its ts)."""
         n = next(self._ids)
         self.last_response_name = f"action{n}"
+        self.api.pressed_on[self.last_response_name] = message_ts
+        block_id = next(
+            (
+                b.get("block_id", "b1")
+                for b in (message or {}).get("blocks") or []
+                if b.get("type") == "actions" and button in b.get("elements", [])
+            ),
+            "b1",
+        )
         payload = {
             "type": "block_actions",
             "user": {
@@ -532,7 +612,7 @@ class SlackUser:
                 "type": "message",
                 "message_ts": message_ts,
                 "channel_id": self.channel_id,
-                "is_ephemeral": True,
+                "is_ephemeral": ephemeral,
             },
             "trigger_id": f"{n}.{n}.abcdef",
             "team": {"id": self.team_id, "domain": "example"},
@@ -544,7 +624,7 @@ class SlackUser:
             "actions": [
                 {
                     "action_id": button["action_id"],
-                    "block_id": "b1",
+                    "block_id": block_id,
                     "text": button["text"],
                     "value": button.get("value", ""),
                     "type": "button",
@@ -552,6 +632,8 @@ class SlackUser:
                 }
             ],
         }
+        if message is not None and not ephemeral:
+            payload["message"] = message
         return await self.post(urllib.parse.urlencode({"payload": json.dumps(payload)}))
 
 

@@ -1,0 +1,148 @@
+"""Slack buttons: `meta_range`, `meta_refresh`, `meta_share`, `meta_more` (`block_actions`).
+
+Each press is acknowledged at once (Slack wants an HTTP 200 within 3 s), then answered by
+changing the same message in place: an ephemeral message through the press's `response_url`
+with `replace_original`, a channel message with `chat.update` (its new chart in its thread).
+Share posts the reply in the channel, as `/meta ... share` does. The request a button acts on
+travels in the actions block's `block_id` (Slack sends a press on an ephemeral message without
+the message itself).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack.blocks import (
+    BLOCK_ID_PREFIX,
+    ephemeral_message,
+    plain_message,
+    public_message,
+    reply_lang,
+    unescape,
+)
+from chat.reply import ACTIONS, Reply
+from chat.request import Request
+from chat.wording import say
+from commands.actions import Press, read_line
+from commands.buttons import press, pressed_request
+
+if TYPE_CHECKING:
+    from bot.adapters.slack.adapter import SlackAdapter
+
+log = logging.getLogger(__name__)
+
+
+def register(adapter: SlackAdapter) -> None:
+    """Listen for every button of `chat.reply.ACTIONS` on the adapter's Bolt app."""
+
+    async def on_press(
+        ack: Any, body: dict[str, Any], respond: Any, client: AsyncWebClient
+    ) -> None:
+        await ack()
+        await _pressed(adapter, body, respond, client)
+
+    for action in ACTIONS:
+        adapter.app.action(f"meta_{action}")(on_press)
+
+
+def where(body: dict[str, Any]) -> tuple[str, str, str]:
+    """(team, channel, user) of an interaction payload."""
+    user = body.get("user") or {}
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
+        "channel_id"
+    )
+    team = (body.get("team") or {}).get("id") or user.get("team_id")
+    return str(team or ""), str(channel or ""), str(user.get("id") or "")
+
+
+async def _pressed(
+    adapter: SlackAdapter, body: dict[str, Any], respond: Any, client: AsyncWebClient
+) -> None:
+    action: dict[str, Any] = (body.get("actions") or [{}])[0]
+    name = str(action.get("action_id") or "").removeprefix("meta_")
+    block_id = str(action.get("block_id") or "")
+    context = (
+        unescape(block_id.removeprefix(BLOCK_ID_PREFIX))
+        if block_id.startswith(BLOCK_ID_PREFIX)
+        else ""
+    )
+    pressed = Press(name, unescape(str(action.get("value") or "")), context)
+    team, channel, user = where(body)
+    read = read_line(context)
+    lang = read[2] if read else adapter.settings.default_language
+    if not channel or not user:
+        log.warning("slack: ignored a %s press without a channel or a user", name[:20])
+        return
+    origin = Request(
+        "", platform="slack", workspace=team, channel=channel, user=user, can_manage_channel=True
+    )
+    container = body.get("container") or {}
+    work = (
+        _share(adapter, pressed, origin, respond, client)
+        if name == "share"
+        else _replace(adapter, pressed, origin, respond, client, container)
+    )
+    adapter._spawn(work, f"button {name}", respond, lang)
+
+
+async def _share(
+    adapter: SlackAdapter, pressed: Press, origin: Request, respond: Any, client: AsyncWebClient
+) -> None:
+    request = pressed_request(pressed, origin)
+    if request is None:
+        await respond(_expired(adapter, pressed))
+        return
+    work = asyncio.ensure_future(adapter.router.handle(request))
+    await adapter._answer(request, work, respond, client, shared_by=origin.user)
+
+
+async def _replace(
+    adapter: SlackAdapter,
+    pressed: Press,
+    origin: Request,
+    respond: Any,
+    client: AsyncWebClient,
+    container: dict[str, Any],
+) -> None:
+    reply = await press(adapter.router, pressed, origin)
+    if reply is None:
+        await respond(_expired(adapter, pressed))
+        return
+    request = pressed_request(pressed, origin)
+    lang = reply_lang(reply, request, adapter.settings.default_language)
+    if not reply.ok:  # the message stays as it was; the reason goes to the presser alone
+        await respond({**adapter._ephemeral(reply, request or origin), "replace_original": False})
+        return
+    ts = str(container.get("message_ts") or "")
+    if container.get("is_ephemeral") or not ts:
+        message = (
+            adapter._ephemeral(reply, request) if request else ephemeral_message(reply, None, lang)
+        )
+        await respond({**message, "replace_original": True})
+        return
+    await update(client, origin.channel, ts, reply, lang)
+
+
+async def update(client: AsyncWebClient, channel: str, ts: str, reply: Reply, lang: str) -> None:
+    """Change a channel message in place (`chat.update`); its new chart goes in its thread."""
+    message = public_message(reply, lang)
+    await client.chat_update(channel=channel, ts=ts, text=message["text"], blocks=message["blocks"])
+    for image in reply.images:
+        await client.files_upload_v2(
+            channel=channel,
+            file=image.png,
+            filename=image.filename,
+            title=image.alt,
+            alt_txt=image.alt,
+            thread_ts=ts,
+        )
+
+
+def _expired(adapter: SlackAdapter, pressed: Press) -> dict[str, Any]:
+    read = read_line(pressed.context)
+    lang = read[2] if read else adapter.settings.default_language
+    return {**plain_message(say("button.expired", lang)), "replace_original": False}
