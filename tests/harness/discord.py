@@ -131,6 +131,7 @@ def message_object(
             for f in files
         ],
         "embeds": payload.get("embeds") or [],
+        "components": payload.get("components") or [],
         "pinned": False,
         "type": 0,
         "flags": payload.get("flags", 0),
@@ -159,6 +160,8 @@ class FakeDiscord:
         self.gateway_frames: list[dict[str, Any]] = []  # what the client sent on the gateway
         self._sockets: list[web.WebSocketResponse] = []
         self._sequence = itertools.count(1)
+        self.messages: dict[str, dict[str, Any]] = {}  # id -> the message as it is now
+        self.originals: dict[str, str] = {}  # interaction token -> the message it acts on
 
     # ---- scripting and inspection ------------------------------------------------------------
 
@@ -300,10 +303,56 @@ class FakeDiscord:
         else:
             scripted = self._always.get(key) or self._route(call)
         call.status = scripted.status
+        self._keep(call, scripted)
         async with self._changed:
             self.calls.append(call)
             self._changed.notify_all()
         return self._json(scripted.status, scripted.body, scripted.headers)
+
+    def _keep(self, call: Call, scripted: Scripted) -> None:
+        """Remember every message made, and change the one an UPDATE_MESSAGE (type 7) or an
+        edit of `@original` after a deferred update (type 6) is about."""
+        if scripted.status != 200 or not isinstance(scripted.body, dict):
+            return
+        made = scripted.body.get("resource", {}).get("message") or (
+            scripted.body if "channel_id" in scripted.body else None
+        )
+        if made and "id" in made:
+            self.messages.setdefault(made["id"], made)
+
+    def _edit(self, token: str, data: dict[str, Any], files: list[UploadedFile]) -> Scripted:
+        """The message a component interaction came from, changed as asked."""
+        message = self.messages.get(self.originals.get(token, ""))
+        if message is None:
+            return error(404, 10008, "Unknown Message")
+        for key in ("content", "embeds", "components"):
+            if key in data:
+                message[key] = data[key] or ([] if key != "content" else "")
+        if "attachments" in data or files:
+            message["attachments"] = [
+                {"id": snowflake(), "filename": f.filename, "size": len(f.data)} for f in files
+            ]
+        message["edited_timestamp"] = dt.datetime.now(dt.UTC).isoformat()
+        return Scripted(200, message)
+
+    def component_payload(
+        self,
+        message: dict[str, Any],
+        custom_id: str,
+        *,
+        permissions: int | None = None,
+        locale: str = "en-US",
+    ) -> dict[str, Any]:
+        """A press of the button `custom_id` on `message` (a component interaction, type 3),
+        as Discord sends it; the fake remembers which message it is about."""
+        payload = interaction_payload(
+            "x", locale=locale, **({"permissions": permissions} if permissions else {})
+        )
+        payload["type"] = 3
+        payload["data"] = {"custom_id": custom_id, "component_type": 2}
+        payload["message"] = message
+        self.originals[payload["token"]] = message["id"]
+        return payload
 
     def _route(self, call: Call) -> Scripted:
         method, path, body = call.method, call.path, call.json
@@ -372,6 +421,11 @@ class FakeDiscord:
                     "response_message_ephemeral": bool(data.get("flags", 0) & 64),
                 }
             }
+            if kind == 7:
+                edited = self._edit(m.group(2), data, call.files)
+                if edited.status != 200:
+                    return edited
+                result["resource"] = {"type": 7, "message": edited.body}
             if kind in (4, 5):
                 message = message_object(CHANNEL_ID, data, call.files, webhook=True)
                 result["interaction"]["response_message_id"] = message["id"]
@@ -380,6 +434,9 @@ class FakeDiscord:
         if m := re.fullmatch(r"/webhooks/(\d+)/([^/]+)(/messages/[^/]+)?", path):
             if method == "DELETE":
                 return Scripted(204, None)
+            edits_original = method == "PATCH" and m.group(3) == "/messages/@original"
+            if edits_original and m.group(2) in self.originals:  # after a deferred update
+                return self._edit(m.group(2), body or {}, call.files)
             if method == "POST" and call.query.get("wait") not in ("1", "true"):
                 return Scripted(204, None)
             return Scripted(200, message_object(CHANNEL_ID, body, call.files, webhook=True))

@@ -111,6 +111,9 @@ class DiscordAdapter(ChatAdapter):
         for command in self.router.commands.values():
             self.group.add_command(self._slash_command(command))
         self.tree.add_command(self.group)
+        from bot.adapters.discord.components import Components
+
+        self.components = Components(self)
 
     async def _shard_if_large(self) -> None:
         """DISCORD_SHARDED=auto: switch to AutoShardedClient once the bot is in many guilds."""
@@ -337,13 +340,17 @@ class DiscordAdapter(ChatAdapter):
         if command.is_slow(self.settings):
             await interaction.followup.send(
                 **rendered.send_kwargs(),
+                **self.components.send_extra(reply, public=shared),
                 ephemeral=not shared,
                 allowed_mentions=NO_MENTIONS,
                 wait=True,
             )
         else:
             await interaction.response.send_message(
-                **rendered.send_kwargs(), ephemeral=not reply.public, allowed_mentions=NO_MENTIONS
+                **rendered.send_kwargs(),
+                **self.components.send_extra(reply, public=reply.public),
+                ephemeral=not reply.public,
+                allowed_mentions=NO_MENTIONS,
             )
 
     async def _refuse(
