@@ -637,6 +637,54 @@ class SlackUser:
         return await self.post(urllib.parse.urlencode({"payload": json.dumps(payload)}))
 
 
+async def send_event(user: SlackUser, event: dict[str, Any]) -> Ack:
+    """An Events API `event_callback` carrying `event`, signed, as Slack POSTs it (JSON)."""
+    body = {
+        "token": "deprecated-verification-token",
+        "team_id": user.team_id,
+        "api_app_id": "A0METABOT1",
+        "event": event,
+        "type": "event_callback",
+        "event_id": f"Ev{next(user._ids):08d}",
+        "event_time": int(time.time()),
+        "authorizations": [{"team_id": user.team_id, "user_id": BOT_USER_ID, "is_bot": True}],
+    }
+    return await user.post(json.dumps(body), content_type="application/json")
+
+
+async def mention(user: SlackUser, text: str, thread_ts: str | None = None) -> dict[str, Any]:
+    """`@meta-briefings <text>` in the user's channel (a thread reply with `thread_ts`): the
+    message is kept by the fake, and the `app_mention` event sent; returns the message."""
+    message = user.api.add_message(user.channel_id, user.user_id, text, thread_ts)
+    event = {
+        "type": "app_mention",
+        "user": user.user_id,
+        "text": text,
+        "ts": message["ts"],
+        "channel": user.channel_id,
+        "event_ts": message["ts"],
+        **({"thread_ts": thread_ts} if thread_ts else {}),
+    }
+    await send_event(user, event)
+    return message
+
+
+async def direct_message(user: SlackUser, text: str, dm: str = "D0ALICEDM1") -> dict[str, Any]:
+    """A direct message to the bot (a `message` event with `channel_type: im`)."""
+    message = user.api.add_message(dm, user.user_id, text)
+    event = {
+        "type": "message",
+        "channel_type": "im",
+        "user": user.user_id,
+        "text": text,
+        "ts": message["ts"],
+        "channel": dm,
+        "event_ts": message["ts"],
+    }
+    await send_event(user, event)
+    return message
+
+
 async def serve(app: web.Application) -> tuple[web.AppRunner, str]:
     """Serve an aiohttp app on 127.0.0.1 (a free port); return its runner and base URL."""
     runner = web.AppRunner(app, access_log=None)
