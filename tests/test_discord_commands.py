@@ -423,7 +423,7 @@ async def test_start_syncs_connects_without_privileged_intents_and_serves_comman
         await fake.wait_for(lambda f: any(m["op"] == 2 for m in f.gateway_frames))
         identify = next(m["d"] for m in fake.gateway_frames if m["op"] == 2)
         intents = discord.Intents._from_value(identify["intents"])
-        assert intents == discord.Intents(guilds=True)
+        assert intents == discord.Intents(guilds=True, guild_messages=True, dm_messages=True)
         assert not (intents.members or intents.presences or intents.message_content)
         assert len(fake.calls_to("PUT", r"/applications/\d+/guilds/\d+/commands")) == 1
 

@@ -103,6 +103,9 @@ class DiscordAdapter(ChatAdapter):
         how many shards, and the gateway URL comes from its `/gateway/bot` answer."""
         intents = discord.Intents.none()
         intents.guilds = True  # not privileged; keeps discord.py's guild state consistent
+        from bot.adapters.discord import mentions
+
+        intents = mentions.intents(intents)  # mentions and DMs: not privileged either
         client_class = discord.AutoShardedClient if sharded else discord.Client
         self.client = client_class(intents=intents, allowed_mentions=NO_MENTIONS)
         self.tree = app_commands.CommandTree(self.client)
@@ -114,6 +117,7 @@ class DiscordAdapter(ChatAdapter):
         from bot.adapters.discord.components import Components
 
         self.components = Components(self)
+        self.mentions = mentions.Mentions(self)
 
     async def _shard_if_large(self) -> None:
         """DISCORD_SHARDED=auto: switch to AutoShardedClient once the bot is in many guilds."""
