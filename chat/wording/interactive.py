@@ -40,8 +40,8 @@ INTERACTIVE: dict[str, dict[str, str]] = {
         "dans l’un d’eux.",
     },
     "home.subscription": {
-        "en": "<#{channel}> · {time} {zone} · {lang} · {cadence}\nNext post: {next} · Last: {last}",
-        "fr": "<#{channel}> · {time} {zone} · {lang} · {cadence}\nProchain envoi : {next}"
+        "en": "<#{channel}> · {time} {zone} · {language} · {cadence}\nNext post: {next} · Last: {last}",
+        "fr": "<#{channel}> · {time} {zone} · {language} · {cadence}\nProchain envoi : {next}"
         " · Dernier : {last}",
     },
     "home.paused": {"en": "Paused: {reason}", "fr": "En pause : {reason}"},
