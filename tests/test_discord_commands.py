@@ -168,8 +168,9 @@ async def test_commands_sync_once_to_the_guild_and_not_again_when_unchanged(fake
 
     (sync,) = fake.calls_to("PUT", rf"/applications/{APP_ID}/guilds/{GUILD_ID}/commands")
     assert not fake.calls_to("PUT", rf"/applications/{APP_ID}/commands")
-    (group,) = sync.json
+    group, menu = sync.json
     assert group["name"] == "meta"
+    assert (menu["name"], menu["type"]) == ("Check numbers", 3)  # a message context menu
     subs = {o["name"]: o for o in group["options"]}
     assert list(subs) == list(all_commands())
     assert all(o["type"] == 1 for o in subs.values())

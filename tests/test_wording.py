@@ -8,6 +8,7 @@ from chat.wording import CATALOG, LANGUAGES, Phrase, WordedError, say
 from chat.wording.adapters import ADAPTERS
 from chat.wording.briefings import BRIEFINGS
 from chat.wording.commands import MESSAGES
+from chat.wording.interactive import INTERACTIVE
 
 
 def _placeholders(text: str) -> set[str]:
@@ -22,7 +23,7 @@ def test_every_key_has_both_languages_with_the_same_placeholders():
 
 
 def test_no_key_is_defined_twice_across_the_catalog_modules():
-    parts = [MESSAGES, BRIEFINGS, ADAPTERS]
+    parts = [MESSAGES, BRIEFINGS, ADAPTERS, INTERACTIVE]
     assert sum(len(part) for part in parts) == len(CATALOG)
 
 

@@ -77,6 +77,17 @@ INTERACTIVE: dict[str, dict[str, str]] = {
         "en": "“{quote}”: no market data for that date.",
         "fr": "« {quote} » : pas de données de marché pour cette date.",
     },
+    "numbers.ytd": {
+        "en": "Message: {claimed} YTD at {as_of}; {source} data: {actual} (close {start} to "
+        "close {end})",
+        "fr": "Message : {claimed} depuis le 1er janvier au {as_of} ; données {source} : "
+        "{actual} (clôture du {start} à celle du {end})",
+    },
+    "numbers.price": {
+        "en": "Message: {claimed} at {as_of}; {source} data: close {close} on {day} ({gap})",
+        "fr": "Message : {claimed} au {as_of} ; données {source} : clôture {close} le {day} "
+        "({gap})",
+    },
     "numbers.source": {
         "en": "Market data: {source}. Only claims with a date are checked.",
         "fr": "Données de marché : {source}. Seuls les chiffres datés sont vérifiés.",

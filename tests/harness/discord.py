@@ -400,6 +400,7 @@ class FakeDiscord:
             guild = m.group(2)
             stored = [
                 {
+                    "description": "",  # Discord answers "" for a context-menu command
                     **c,
                     "id": snowflake(),
                     "application_id": m.group(1),

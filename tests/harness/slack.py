@@ -637,6 +637,33 @@ class SlackUser:
         return await self.post(urllib.parse.urlencode({"payload": json.dumps(payload)}))
 
 
+async def shortcut(user: SlackUser, callback_id: str, text: str) -> Ack:
+    """A message shortcut (`message_action`) used on a message saying `text`, signed."""
+    n = next(user._ids)
+    user.last_response_name = f"shortcut{n}"
+    payload = {
+        "type": "message_action",
+        "callback_id": callback_id,
+        "trigger_id": f"{n}.{n}.abcdef",
+        "action_ts": f"{time.time():.6f}",
+        "message_ts": "1700000000.000900",
+        "team": {"id": user.team_id, "domain": "example"},
+        "user": {"id": user.user_id, "name": "alice", "team_id": user.team_id},
+        "channel": {"id": user.channel_id, "name": "general"},
+        "message": {
+            "type": "message",
+            "user": "U0BOB00001",
+            "ts": "1700000000.000900",
+            "text": text,
+        },
+        "response_url": user.api.response_url(user.last_response_name),
+        "token": "deprecated-verification-token",
+        "is_enterprise_install": False,
+        "enterprise": None,
+    }
+    return await user.post(urllib.parse.urlencode({"payload": json.dumps(payload)}))
+
+
 async def send_event(user: SlackUser, event: dict[str, Any]) -> Ack:
     """An Events API `event_callback` carrying `event`, signed, as Slack POSTs it (JSON)."""
     body = {

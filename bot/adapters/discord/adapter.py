@@ -117,6 +117,7 @@ class DiscordAdapter(ChatAdapter):
         from bot.adapters.discord.components import Components
 
         self.components = Components(self)
+        self.tree.add_command(self.components.context_menu())
         self.mentions = mentions.Mentions(self)
 
     async def _shard_if_large(self) -> None:

@@ -26,6 +26,7 @@ from chat.request import Request
 from chat.wording import say
 from commands.actions import Press, read_line
 from commands.buttons import press, pressed_request
+from commands.numbers import check_numbers
 
 if TYPE_CHECKING:
     from bot.adapters.discord.adapter import DiscordAdapter
@@ -37,6 +38,7 @@ CUSTOM_ID_MAX = 100
 LABEL_MAX = 80
 ACK_BUDGET = 2.0  # seconds a press may take before it is acknowledged and edited after
 NO_MENTIONS = discord.AllowedMentions.none()
+CHECK_NUMBERS = "Check numbers"  # the message context-menu command
 
 OnPress = Callable[[discord.Interaction, str, str], Awaitable[None]]
 
@@ -78,6 +80,27 @@ class Components:
         self.adapter = adapter
         self.button: Any = button_class(self.on_press)
         adapter.client.add_dynamic_items(self.button)
+
+    def context_menu(self) -> discord.app_commands.ContextMenu:
+        """ "Check numbers" on any message: its figures checked, answered privately."""
+
+        async def callback(interaction: discord.Interaction, message: discord.Message) -> None:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            origin = Request(
+                "check",
+                platform="discord",
+                workspace=str(interaction.guild_id or "dm"),
+                channel=str(interaction.channel_id),
+                user=str(interaction.user.id),
+                locale=str(interaction.locale),
+                can_manage_channel=interaction.permissions.manage_channels,
+            )
+            reply = await check_numbers(message.content, origin, self.adapter.router.services)
+            await interaction.followup.send(
+                **render(reply).send_kwargs(), ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+
+        return discord.app_commands.ContextMenu(name=CHECK_NUMBERS, callback=callback)
 
     def view(self, reply: Reply, public: bool = False) -> discord.ui.View | None:
         """The reply's buttons (no Share on a message everyone sees already)."""

@@ -1,4 +1,5 @@
-"""Slack buttons: `meta_range`, `meta_refresh`, `meta_share`, `meta_more` (`block_actions`).
+"""Slack buttons: `meta_range`, `meta_refresh`, `meta_share`, `meta_more` (`block_actions`),
+and the "Check numbers" message shortcut (`meta_check_numbers`, answered privately).
 
 Each press is acknowledged at once (Slack wants an HTTP 200 within 3 s), then answered by
 changing the same message in place: an ephemeral message through the press's `response_url`
@@ -29,11 +30,14 @@ from chat.request import Request
 from chat.wording import say
 from commands.actions import Press, read_line
 from commands.buttons import press, pressed_request
+from commands.numbers import check_numbers
 
 if TYPE_CHECKING:
     from bot.adapters.slack.adapter import SlackAdapter
 
 log = logging.getLogger(__name__)
+
+CHECK_NUMBERS = "meta_check_numbers"  # the message shortcut's callback id
 
 
 def register(adapter: SlackAdapter) -> None:
@@ -47,6 +51,30 @@ def register(adapter: SlackAdapter) -> None:
 
     for action in ACTIONS:
         adapter.app.action(f"meta_{action}")(on_press)
+
+    async def on_check_numbers(ack: Any, body: dict[str, Any], respond: Any) -> None:
+        await ack()
+        lang = adapter.settings.default_language
+        adapter._spawn(_check_numbers(adapter, body, respond), "check numbers", respond, lang)
+
+    adapter.app.shortcut(CHECK_NUMBERS)(on_check_numbers)
+
+
+async def _check_numbers(adapter: SlackAdapter, body: dict[str, Any], respond: Any) -> None:
+    """The message shortcut: the message's figures checked, answered to the presser alone."""
+    team, channel, user = where(body)
+    text = unescape(str((body.get("message") or {}).get("text") or ""))
+    origin = Request(
+        "check",
+        platform="slack",
+        workspace=team,
+        channel=channel,
+        user=user,
+        can_manage_channel=True,
+    )
+    reply = await check_numbers(text, origin, adapter.router.services)
+    lang = reply_lang(reply, None, adapter.settings.default_language)
+    await respond({**ephemeral_message(reply, None, lang), "replace_original": False})
 
 
 def where(body: dict[str, Any]) -> tuple[str, str, str]:
