@@ -5,17 +5,28 @@ BIN := $(VENV)/bin
 
 .PHONY: run test check lint bench clean postgres
 
+# pip's own lines, filtered to what it is fetching and installing (its exit status kept);
+# setuptools' notice about editable installs is not for the person running `make run`.
+PIP_INSTALL = { PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install \
+  --progress-bar off $(1) 2>&1; echo $$? > $(VENV)/.pip-status; } | \
+  grep -E --line-buffered '^(Collecting|Installing collected|Successfully installed|ERROR|error)'; \
+  exit $$(cat $(VENV)/.pip-status)
+
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	@echo "Creating $(VENV) with $$($(PYTHON) --version)"
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
-	touch $@
+	@echo "Installing the bot and its libraries into $(VENV) (a minute or two the first time)"
+	@$(call PIP_INSTALL,-e .)
+	@touch $@
+	@echo "Installed: $(BIN)/meta-bot (the same as $(BIN)/python -m bot)"
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $@ $(VENV)/.installed-run
+	@echo "Installing the bot, its libraries and the test tools into $(VENV)"
+	@$(call PIP_INSTALL,-e '.[dev]')
+	@touch $@ $(VENV)/.installed-run
 
 run: $(VENV)/.installed-run
 	$(BIN)/python -m bot run

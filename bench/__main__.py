@@ -6,7 +6,7 @@ import sys
 import time
 import traceback
 
-from bench import fanout, quotes, retrieval, serve, slash, startup
+from bench import db_lock, fanout, memory, quotes, retrieval, serve, slash, startup
 
 BENCHMARKS = (
     ("start-up of `python -m bot ask`", startup.main),
@@ -15,6 +15,8 @@ BENCHMARKS = (
     ("fan-out of 1,000 subscriptions", fanout.main),
     ("start-up and memory of `python -m bot run`", serve.main),
     ("`ask` retrieval", retrieval.main),
+    ("slash commands while SQLite is locked", db_lock.main),
+    ("memory of `python -m bot run`", memory.main),
 )
 
 if __name__ == "__main__":

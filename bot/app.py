@@ -15,7 +15,7 @@ from aiohttp import web
 
 from bot.adapters import registry
 from bot.adapters.console import ConsoleAdapter
-from bot.web import GuardedRunner, health_app, raise_open_files_limit
+from bot.web import GuardedRunner, health_app, metrics_app, raise_open_files_limit
 from commands.router import Router
 from commands.services import Services
 from config import Settings
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from scheduling.scheduler import BriefingScheduler
 
 log = logging.getLogger(__name__)
+HEALTH_CHECK_SECONDS = 1.0
 
 
 def build_adapters(
@@ -60,6 +61,7 @@ class BotRunner:
         self.started = time.monotonic()
         self._stop = asyncio.Event()
         self._web: web.AppRunner | None = None
+        self._metrics_web: web.AppRunner | None = None
         self.scheduler: BriefingScheduler | None = None
 
     def status(self) -> dict[str, object]:
@@ -70,18 +72,38 @@ class BotRunner:
             "uptime_s": round(time.monotonic() - self.started, 1),
         }
 
+    async def health(self) -> dict[str, object]:
+        """`status()` and the database's state ("ok", or the line naming the file and the fix),
+        checked in a thread without SQL, so a locked or hung database cannot stall `/healthz`."""
+        body = self.status()
+        try:
+            fault = await asyncio.wait_for(
+                asyncio.to_thread(self.services.database.health), HEALTH_CHECK_SECONDS
+            )
+            body["storage"] = fault.line() if fault else "ok"
+        except TimeoutError:
+            body["storage"] = f"no answer from the database's file within {HEALTH_CHECK_SECONDS} s"
+        return body
+
     def ports(self) -> dict[str, DeliveryPort]:
         return {adapter.platform: adapter for adapter in self.adapters}
 
     async def start(self) -> None:
         await asyncio.to_thread(lambda: self.services.knowledge.index)  # first `ask` stays fast
-        app = health_app(self.status, self.metrics.exposition, accepting=lambda: self.ready)
+        # METRICS_PORT: unset serves /metrics on PORT; off serves it nowhere; else its own port.
+        here = self.metrics.exposition if self.settings.metrics_port is None else None
+        app = health_app(self.health, here, accepting=lambda: self.ready)
         for adapter in self.adapters:
             adapter.add_routes(app)
         raise_open_files_limit()
         self._web = GuardedRunner(app)
         await self._web.setup()
         await web.TCPSite(self._web, "0.0.0.0", self.settings.port).start()
+        if (address := self.settings.metrics_address) is not None:
+            self._metrics_web = GuardedRunner(metrics_app(self.metrics.exposition))
+            await self._metrics_web.setup()
+            await web.TCPSite(self._metrics_web, *address).start()
+            log.info("metrics on %s port %s", *address)
         for adapter in self.adapters:
             await adapter.start()
             log.info("%s adapter started", adapter.platform)
@@ -114,6 +136,8 @@ class BotRunner:
                 log.exception("stopping the %s adapter failed", adapter.platform)
         if self._web is not None:
             await self._web.cleanup()
+        if self._metrics_web is not None:
+            await self._metrics_web.cleanup()
 
     async def run_until_stopped(self) -> None:
         loop = asyncio.get_running_loop()
@@ -127,11 +151,18 @@ class BotRunner:
             await self.stop()
 
 
+def open_storage(services: Services) -> None:
+    """Migrate the database and build the stores (blocking: run it in a thread)."""
+    services.database.ready()
+    _ = services.subscriptions, services.rotation
+
+
 async def start_scheduler(services: Services, ports: dict[str, DeliveryPort]) -> BriefingScheduler:
     """The delivery scheduler, started inside the running loop."""
     from scheduling.fanout import Deliveries
     from scheduling.scheduler import BriefingScheduler
 
+    await asyncio.to_thread(open_storage, services)
     scheduler = BriefingScheduler(
         Deliveries(services, ports), services.settings.delivery.scheduler_sweep_seconds
     )

@@ -8,6 +8,7 @@ import asyncio
 import datetime as dt
 import json
 import logging
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,19 +16,41 @@ from typing import Any
 
 from bot.adapters import registry
 from bot.adapters.console import render
+from bot.terminal import json_safe, terminal_safe
 from chat.reply import Reply
 from chat.request import Request
 from config import Settings, SettingsError, load_settings
 
 log = logging.getLogger(__name__)
-PROG = "python -m bot"
+# As it was started: `meta-bot` (the installed command) or `python -m bot`.
+PROG = "meta-bot" if Path(sys.argv[0]).name == "meta-bot" else "python -m bot"
 
 
 class Parser(argparse.ArgumentParser):
     """argparse with one-line errors and exit code 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+        self.exit(
+            2,
+            terminal_safe(
+                f"{self.prog}: error: {_with_suggestion(message)} (see '{self.prog} --help')\n"
+            ),
+        )
+
+
+_INVALID_CHOICE = re.compile(r"invalid choice: '([^']*)' \(choose from (.*)\)$")
+
+
+def _with_suggestion(message: str) -> str:
+    """argparse's "invalid choice: 'stok'" with the nearest choice: "did you mean 'stock'?"."""
+    match = _INVALID_CHOICE.search(message)
+    if not match:
+        return message
+    from commands.suggest import nearest
+
+    choices = [c.strip().strip("'") for c in match.group(2).split(",")]
+    suggestion = nearest(match.group(1), choices)
+    return f"{message}; did you mean '{suggestion}'?" if suggestion else message
 
 
 def _lang(value: str) -> str:
@@ -55,6 +78,13 @@ def _market_flags(parser: argparse.ArgumentParser) -> None:
         metavar="[SYMBOL=]FILE",
         help="daily bars CSV (yfinance export); FILE alone is the company symbol; "
         "repeatable; with files, Yahoo is not used",
+    )
+    parser.add_argument(
+        "--earnings",
+        type=Path,
+        metavar="FILE",
+        help="earnings dates CSV (get_earnings_dates() export: "
+        "Earnings Date,EPS Estimate,Reported EPS,Surprise(%%)) instead of Yahoo's",
     )
     parser.add_argument("--date", type=_date, help="as of that day's close (YYYY-MM-DD)")
     parser.add_argument("--lang", type=_lang, help="en or fr")
@@ -94,6 +124,9 @@ def build_parser() -> Parser:
     stock.add_argument("--chart", type=Path, metavar="OUT.png", help="also write the chart there")
 
     brief = sub.add_parser("brief", help="today's briefing (or a past day's with --date)")
+    brief.add_argument(
+        "words", nargs="*", metavar="en|fr|share", help="as in chat: `brief fr` is --lang fr"
+    )
     _market_flags(brief)
     brief.add_argument("--chart", type=Path, metavar="OUT.png", help="also write the chart there")
 
@@ -114,10 +147,10 @@ def build_parser() -> Parser:
 
 def _print_reply(reply: Reply, as_json: bool, chart: Path | None = None) -> int:
     if not reply.ok:
-        print(f"{PROG}: error: {reply.message}", file=sys.stderr)
+        print(f"{PROG}: error: {terminal_safe(reply.message)}", file=sys.stderr)
         return 1 if reply.internal_error else 2
     if as_json:
-        print(json.dumps(dict(reply.data), ensure_ascii=False))
+        print(json_safe(json.dumps(dict(reply.data), ensure_ascii=False)))
     else:
         print(render(reply))
     if chart is not None:
@@ -135,11 +168,12 @@ def _handle(
     as_json: bool,
     price_files: dict[str, Path] | None = None,
     chart: Path | None = None,
+    earnings: Path | None = None,
 ) -> int:
     from commands.router import Router
     from commands.services import Services
 
-    services = Services(settings, price_files=price_files)
+    services = Services(settings, price_files=price_files, earnings_file=earnings)
     reply = asyncio.run(Router(services).handle(request))
     return _print_reply(reply, as_json, chart)
 
@@ -159,6 +193,32 @@ def _price_files(values: list[str], company: str) -> dict[str, Path] | None:
     return files
 
 
+def _migrate_in_a_child(settings: Settings) -> None:
+    """A fresh database is migrated by a short-lived `python -m bot migrate`: Alembic, its
+    templates and the Slack stores it builds tables from are about 15 MB that a long-running
+    process would keep for nothing. On failure the process migrates itself and says why."""
+    import subprocess
+
+    from briefings.storage import Database
+    from briefings.storage.database import HEAD_REVISION
+
+    url = settings.storage.resolved_database_url
+    if url.startswith("sqlite://") and url.removeprefix("sqlite://") in ("", "/", "/:memory:"):
+        return  # an in-memory database lives in this process only
+    database = Database(url)
+    try:
+        if database.current_revision() == HEAD_REVISION:
+            return
+    finally:
+        database.engine.dispose()
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "migrate"], capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        log.warning("migration in a child process failed (%s); migrating here", last[:300])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -172,7 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
     except SettingsError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        print(f"{PROG}: error: {terminal_safe(str(exc))}", file=sys.stderr)
         return 2
     from bot.logs import setup_logging
 
@@ -183,17 +243,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _dispatch(args, settings)
     except SettingsError as exc:  # a platform found its settings incomplete at start
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        print(f"{PROG}: error: {terminal_safe(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # the last guard: log the details, show one line
         log.debug("unexpected failure in %s", args.command, exc_info=True)
+        if _storage_fault_reported(exc, settings):
+            return 1
         message = " ".join(str(exc).split())[:300]
         logging.getLogger("bot").error(
             "%s failed: %s: %s", args.command, exc.__class__.__name__, message
         )
         return 1
+
+
+def _storage_fault_reported(exc: Exception, settings: Settings) -> bool:
+    """A database fault gets its one line, naming the file and the fix (logged at most once,
+    so the database's own report and this one make one line)."""
+    from briefings.storage.faults import BUSY, StorageFault, problem_of
+
+    problem = problem_of(exc)
+    if problem == BUSY:
+        log.error("the database is busy: another process holds its write lock; try again soon")
+        return True
+    if not isinstance(problem, StorageFault):
+        return False
+    from briefings.storage import Database
+    from briefings.storage.guard import report
+
+    if problem.where == "(unknown)":
+        database = Database(settings.storage.resolved_database_url)
+        where = str(database.file) if database.file else database.safe_url
+        problem = type(problem)(problem.kind, where, problem.detail)
+    report(problem)
+    return True
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
@@ -218,17 +302,26 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return _handle(settings, request("topics"), args.json)
     if args.command in ("stock", "brief"):
         from briefings.market.bars import MarketDataError
+        from briefings.market.earnings import read_earnings_csv
 
         try:
             files = _price_files(args.prices, settings.market.company_symbol)
+            if args.earnings is not None:  # one clear line for a bad file, up front
+                read_earnings_csv(args.earnings, settings.market.company_symbol)
         except MarketDataError as exc:
-            print(f"{PROG}: error: {exc}", file=sys.stderr)
+            print(f"{PROG}: error: {terminal_safe(str(exc))}", file=sys.stderr)
             return 2
         options = {"date": args.date or ""}
         if args.command == "stock":
             options["range"] = args.range
+        text = " ".join(args.words) if args.command == "brief" else ""
         return _handle(
-            settings, request(args.command, options=options), args.json, files, args.chart
+            settings,
+            request(args.command, text=text, options=options),
+            args.json,
+            files,
+            args.chart,
+            args.earnings,
         )
     if args.command == "migrate":
         from briefings.storage import Database
@@ -244,12 +337,18 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.operator_cli import subscriptions
 
         return subscriptions(args, settings)
+    if args.command == "alerts":
+        from bot.operator_cli import alerts_check
+
+        return alerts_check(args, settings)
     if args.command == "deliver-due":
         from bot.operator_cli import deliver_due
 
         return deliver_due(args, settings)
     if args.command in ("console", "run"):
         from bot.app import run
+
+        _migrate_in_a_child(settings)
 
         return run(
             settings,

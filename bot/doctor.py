@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -36,19 +37,30 @@ def _database(settings: Settings) -> Check:
     shown = sa.engine.make_url(settings.storage.resolved_database_url).render_as_string(
         hide_password=True
     )
+    database = Database(settings.storage.resolved_database_url)
+    guard_log = logging.getLogger("briefings.storage.guard")
+    level = guard_log.level
+    guard_log.setLevel(logging.CRITICAL)  # a fault is this check's own line, not a log line too
     try:
-        database = Database(settings.storage.resolved_database_url)
         database.migrate()
         with database.engine.connect() as conn:
             revision = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
         return Check("database", True, f"{shown} reachable, migrated to {revision}")
     except Exception as error:
+        from briefings.storage.faults import StorageFault, problem_of
+
+        fault = problem_of(error, str(database.file) if database.file else shown)
+        if isinstance(fault, StorageFault):  # the file is there but unusable: say how to fix it
+            what, _, fix = fault.line().removeprefix("database ").partition(": ")
+            return Check("database", False, what, fix)
         return Check(
             "database",
             False,
             f"{shown} unreachable ({type(error).__name__})",
             "check DATABASE_URL and that the server is up; `python -m bot migrate`",
         )
+    finally:
+        guard_log.setLevel(level)
 
 
 def _yahoo(settings: Settings) -> Check:

@@ -16,6 +16,7 @@ from queue import Queue
 
 from pydantic import BaseModel
 
+from bot.terminal import terminal_safe
 from config import Settings
 
 
@@ -26,7 +27,7 @@ class OneLineFormatter(logging.Formatter):
         message = f"{record.levelname.lower()}: {record.getMessage()}"
         if record.exc_info and record.exc_info[0] is not None:
             message += f" ({record.exc_info[0].__name__}; details in the log file)"
-        return message.replace("\n", " ")
+        return terminal_safe(message.replace("\n", " "))
 
 
 class JsonFormatter(logging.Formatter):

@@ -43,7 +43,7 @@ class _ServiceCollector(Collector):
             states = ClaimStore(self.services.database.ready()).states()
         except Exception:
             states = {}
-        for state in ("claimed", "delivered", "failed", "missed"):
+        for state in ("claimed", "sending", "retrying", "delivered", "failed", "missed"):
             deliveries.add_metric([state], states.get(state, 0))
         yield deliveries
 

@@ -1,4 +1,4 @@
-"""Operator commands of the CLI: `subscriptions add|list|remove` and `deliver-due`."""
+"""Operator commands of the CLI: `subscriptions add|list|remove|import` and `deliver-due`."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.adapters import registry
 from bot.adapters.console import ConsoleDelivery
+from bot.terminal import json_safe, terminal_safe
 from briefings.subscriptions.model import (
     CADENCES,
     DEFAULT_CADENCE,
@@ -21,6 +22,7 @@ from briefings.subscriptions.model import (
     parse_zone,
 )
 from chat.delivery import DeliveryPort
+from commands.channel_rules import EXPECTED, channel_problem
 from commands.services import Services
 from config import Settings
 
@@ -46,10 +48,27 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     remove = actions.add_parser("remove", help="unsubscribe a channel")
     remove.add_argument("--channel", required=True)
     remove.add_argument("--platform", default="console", choices=PLATFORMS)
+    bulk = actions.add_parser(
+        "import",
+        help="subscribe many channels from a CSV file, all rows or none",
+        description="Columns: platform,channel,time,zone,language,cadence and optionally "
+        "workspace. Every row is checked first; one bad row imports nothing. A row already "
+        "in place as written is left alone, so importing the same file twice changes nothing.",
+    )
+    bulk.add_argument("file", type=Path, metavar="FILE.csv")
+    bulk.add_argument("--json", action="store_true", help='print {"imported": n}')
 
     due = sub.add_parser("deliver-due", help="one delivery pass: post every briefing due now")
     due.add_argument("--at", type=_instant, help="as of this ISO date-time (default: now)")
     due.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
+
+    alerts = sub.add_parser("alerts", help="move alerts: one check pass")
+    alert_actions = alerts.add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=type(alerts)
+    )
+    check = alert_actions.add_parser("check", help="post every move alert due now, once")
+    check.add_argument("--at", type=_instant, help="as of this ISO date-time (default: now)")
+    check.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
 
 
 def _instant(value: str) -> dt.datetime:
@@ -63,12 +82,54 @@ def _instant(value: str) -> dt.datetime:
 
 
 def _fail(message: str) -> int:
-    print(f"python -m bot: error: {message}", file=sys.stderr)
+    print(f"python -m bot: error: {terminal_safe(message)}", file=sys.stderr)
     return 2
 
 
-def subscriptions(args: argparse.Namespace, settings: Settings) -> int:
+def _say(text: str) -> None:
+    """A line on stdout; what came from people or platforms in it cannot drive the terminal."""
+    print(terminal_safe(text))
+
+
+def _channel_refused(args: argparse.Namespace) -> int | None:
+    """Exit code 2 with one line when `--channel` is no channel id of `--platform`."""
+    kind = channel_problem(args.platform, args.channel)
+    if kind is None:
+        return None
+    shown = repr(args.channel[:40])  # repr: control characters shown as escapes
+    return _fail(f"--channel {shown} is not a {args.platform} channel; expected {EXPECTED[kind]}")
+
+
+def import_subscriptions(args: argparse.Namespace, settings: Settings) -> int:
+    """Check every row, then write them all in one transaction; exit 1 naming each bad line."""
+    from bot.subscriptions_import import ImportFileError, read_rows
+
+    try:
+        rows = read_rows(args.file, PLATFORMS)
+    except ImportFileError as error:
+        for problem in error.problems:
+            print(f"python -m bot: error: {args.file.name}: {problem}", file=sys.stderr)
+        print(f"python -m bot: nothing imported from {args.file}", file=sys.stderr)
+        return 1
     services = Services(settings)
+    created, changed = services.subscriptions.save_many(rows, "import", services.clock())
+    if args.json:
+        print(json.dumps({"imported": created + changed}))
+    else:
+        unchanged = len(rows) - created - changed
+        print(
+            f"imported {created + changed} subscription(s) from {args.file.name}: {created} new, "
+            f"{changed} changed, {unchanged} already as in the file"
+        )
+    return 0
+
+
+def subscriptions(args: argparse.Namespace, settings: Settings) -> int:
+    if args.action == "import":
+        return import_subscriptions(args, settings)
+    services = Services(settings)
+    if args.action in ("add", "remove") and (refused := _channel_refused(args)) is not None:
+        return refused
     store = services.subscriptions
     if args.action == "add":
         try:
@@ -87,7 +148,7 @@ def subscriptions(args: argparse.Namespace, settings: Settings) -> int:
             "cli",
             services.clock(),
         )
-        print(
+        _say(
             f"subscribed {sub.platform} channel {sub.channel}: {sub.time_text} {sub.zone}, "
             f"{sub.language}, {sub.cadence}"
         )
@@ -98,7 +159,7 @@ def subscriptions(args: argparse.Namespace, settings: Settings) -> int:
                 f"no subscription for {args.platform} channel {args.channel}; "
                 "see 'python -m bot subscriptions list'"
             )
-        print(f"unsubscribed {args.platform} channel {args.channel}")
+        _say(f"unsubscribed {args.platform} channel {args.channel}")
         return 0
     rows = [
         {
@@ -116,11 +177,11 @@ def subscriptions(args: argparse.Namespace, settings: Settings) -> int:
         for s in store.all(args.platform)
     ]
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False))
+        print(json_safe(json.dumps(rows, ensure_ascii=False)))
     else:
         for r in rows:
             paused = f"  PAUSED: {r['paused_reason']}" if r["paused_reason"] else ""
-            print(
+            _say(
                 f"{r['platform']:8} {r['channel']:20} {r['time']} {r['zone']:20} {r['lang']} "
                 f"{r['cadence']}{paused}"
             )
@@ -156,7 +217,26 @@ def deliver_due(args: argparse.Namespace, settings: Settings) -> int:
 
     result = asyncio.run(one_pass())
     if args.json:
-        print(json.dumps(result, ensure_ascii=False))
+        print(json_safe(json.dumps(result, ensure_ascii=False)))
     else:
         print(f"delivered {len(result['delivered'])}, skipped {len(result['skipped'])}")  # type: ignore[arg-type]
+    return 0
+
+
+def alerts_check(args: argparse.Namespace, settings: Settings) -> int:
+    from scheduling.alerts import check_alerts
+
+    services = Services(settings)
+
+    async def one_pass() -> dict[str, object]:
+        report = await check_alerts(services, delivery_ports(settings, services), args.at)
+        return report.as_json()
+
+    result = asyncio.run(one_pass())
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    elif not result["market_open"]:
+        print("market closed: no move alerts")
+    else:
+        print(f"posted {len(result['posted'])}, skipped {len(result['skipped'])}")  # type: ignore[arg-type]
     return 0

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import logging
 import resource
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
@@ -21,16 +22,18 @@ BODY_TIMEOUT = 10.0  # seconds a request body may take to arrive (see read_body)
 
 
 def health_app(
-    status: Callable[[], dict[str, object]],
+    status: Callable[[], dict[str, object] | Awaitable[dict[str, object]]],
     metrics: Callable[[], bytes] | None = None,
     accepting: Callable[[], bool] = lambda: True,
 ) -> web.Application:
-    """An aiohttp app whose `/healthz` answers 200 with `status()` once it says ready, else 503,
-    and whose `/metrics` serves Prometheus metrics."""
+    """An aiohttp app whose `/healthz` answers 200 with `status()` once it says ready and its
+    storage is "ok" (when it reports one), else 503; `/metrics` serves Prometheus metrics."""
 
     async def healthz(_request: web.Request) -> web.Response:
-        body = status()
-        return web.json_response(body, status=200 if body.get("ready") else 503)
+        result = status()
+        body = await result if inspect.isawaitable(result) else result
+        healthy = bool(body.get("ready")) and body.get("storage", "ok") == "ok"
+        return web.json_response(body, status=200 if healthy else 503)
 
     async def metrics_page(_request: web.Request) -> web.Response:
         assert metrics is not None
@@ -49,6 +52,20 @@ def health_app(
     app.router.add_get("/healthz", healthz)
     if metrics is not None:
         app.router.add_get("/metrics", metrics_page)
+    return app
+
+
+def metrics_app(metrics: Callable[[], bytes]) -> web.Application:
+    """`/metrics` alone, for its own listener (METRICS_PORT); nothing else is served there."""
+
+    async def metrics_page(_request: web.Request) -> web.Response:
+        body = await asyncio.to_thread(metrics)
+        return web.Response(
+            body=body, headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"}
+        )
+
+    app = web.Application(client_max_size=1024)
+    app.router.add_get("/metrics", metrics_page)
     return app
 
 

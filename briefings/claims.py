@@ -58,8 +58,8 @@ class ClaimCheck:
 
 
 def claims_in(passage: Passage, claims: tuple[Claim, ...]) -> list[Claim]:
-    """The claims whose quote appears in the passage (in the article's original language)."""
-    return [c for c in claims if any(c.quote in text for text in passage.text.values())]
+    """The claims whose quote (as written, or as a translation words it) is in the passage."""
+    return [c for c in claims if any(q in text for q in c.quotes for text in passage.text.values())]
 
 
 def check_claim(claim: Claim, series: Series) -> ClaimCheck | None:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from briefings.claims import ClaimCheck, check_claim, claims_in
 from briefings.knowledge import Article, Claim, KnowledgeBase, Passage, Topic
 from briefings.market.bars import MarketDataError, MarketDataUnavailable, Series
+from briefings.market.earnings import NO_EARNINGS, EarningsView, earnings_view
 from briefings.market.movements import Figures, compute_figures, relative_pct
 from briefings.market.service import MarketService
 from chat.wording import Phrase
@@ -72,6 +73,7 @@ class MarketReport:
     range_key: str
     range_change_pct: float | None
     generated_at: dt.datetime
+    earnings: EarningsView = NO_EARNINGS
 
     @property
     def relative_1d_pts(self) -> float | None:
@@ -116,6 +118,7 @@ class Briefing:
                 "why_it_matters": self.why,
             },
             claim_check=self.claim_check.as_json() if self.claim_check else None,
+            earnings=report.earnings.as_json(),
             generated_at=report.generated_at.isoformat(),
         )
         return data
@@ -169,6 +172,7 @@ async def market_report(
     """
     symbols = [company, benchmark, *peers]
     results = await asyncio.gather(*(market.series(s) for s in symbols))
+    earnings = await market.earnings(company)
     company_got = results[0]
     if (
         day
@@ -205,28 +209,33 @@ async def market_report(
         range_key=range_key,
         range_change_pct=range_change(main.series, range_key) if main.series else None,
         generated_at=now,
+        earnings=earnings_view(earnings, report_day, main.series),
     )
 
 
 async def chart_for(
     market: MarketService, report: MarketReport, lang: str, article_date: dt.date | None
 ) -> bytes | None:
-    """The report's chart, rendered once per (day, language, range, data) and off the loop."""
+    """The report's chart, rendered once per (day, language, range, data) and off the loop;
+    `1d` from the latest session's 5-minute bars when Yahoo has them (not for a past `--date`)."""
     company = report.company.series
     if company is None:
         return None
     from briefings.market.chart import render_chart
 
     sessions = RANGES[report.range_key] or _sessions_this_year(company)
-    sessions = max(sessions, 5)
+    intraday = None
+    if report.range_key == "1d" and not report.historical:
+        intraday = await market.intraday(company.symbol)
     key = (
         company.symbol,
         company.last.date,
         report.day,
         lang,
-        sessions,
+        report.range_key,
         company.source,
         report.benchmark.series.last.date if report.benchmark.series else None,
+        intraday.bars[-1].time if intraday else None,
     )
 
     def render() -> bytes:
@@ -237,6 +246,9 @@ async def chart_for(
             lang,
             article_date=article_date,
             sessions=sessions,
+            range_key=report.range_key,
+            intraday=intraday,
+            currency=market.settings.market.currency,
         )
 
     try:

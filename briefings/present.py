@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from briefings import formatting as fmt
 from briefings.compose import Briefing, MarketReport, SymbolReport
+from briefings.present_market import (
+    earnings_line,
+    earnings_reaction,
+    sample_data_line,
+    sample_notice,
+)
 from chat.reply import Block, Context, Fields, Heading, Image, Paragraph, Quote, Reply
 from chat.wording import say
 
@@ -107,6 +113,8 @@ def _data_line(report: MarketReport, lang: str) -> str:
     if company.series is None:
         return _t(lang, "data_none", reason=company.unavailable or "?")
     series = company.series
+    if (sample := sample_data_line(report, lang)) is not None:
+        return sample
     as_of = fmt.day(series.last.date, lang)
     fetched = fmt.moment(series.fetched_at, lang)
     if series.stale_reason:
@@ -124,10 +132,13 @@ def _data_line(report: MarketReport, lang: str) -> str:
 
 
 def _market_blocks(report: MarketReport, lang: str, article_day: str | None) -> list[Block]:
-    blocks: list[Block] = [Paragraph(_status_line(report, lang))] if report.company.figures else []
+    blocks: list[Block] = [*sample_notice(report, lang), *earnings_reaction(report, lang)]
+    if report.company.figures:
+        blocks.append(Paragraph(_status_line(report, lang)))
     fields = _market_fields(report, lang, article_day)
     if fields:
         blocks.append(Fields(tuple(fields)))
+    blocks += earnings_line(report, lang)
     return blocks
 
 
@@ -148,7 +159,7 @@ def briefing_reply(item: Briefing, public: bool = False) -> Reply:
     if item.claim_check:
         blocks.append(Paragraph(_t(lang, "claim", text=item.claim_check.describe(lang))))
     elif item.claim:
-        blocks.append(Paragraph(_t(lang, "claim_unchecked", quote=item.claim.quote)))
+        blocks.append(Paragraph(_t(lang, "claim_unchecked", quote=item.claim.quote_in(lang))))
     if item.chart:
         alt = _t(lang, "chart_alt", symbol=symbol, range=say(f"range.{report.range_key}", lang))
         blocks.append(Image(item.chart, alt, f"{symbol.lower()}-{report.day.isoformat()}.png"))
@@ -198,5 +209,11 @@ def stock_reply(
         lang=lang,
         benchmark=report.benchmark.as_json(),
         peers=[p.as_json() for p in report.peers],
+        earnings=report.earnings.as_json(),
     )
     return Reply(tuple(blocks), public=public, data=data)
+
+
+# For the other replies built from a market report (the weekly digest).
+market_status_line = _status_line
+data_line = _data_line

@@ -9,7 +9,20 @@ __all__ = ["Command", "CommandError", "all_commands"]
 
 def all_commands() -> dict[str, Command]:
     """Every command, in the order `help` lists them."""
-    from commands import ask, brief, help, insight, schedule, stock, subscribe, topics, unsubscribe
+    from commands import (
+        alerts,
+        ask,
+        brief,
+        help,
+        insight,
+        peers,
+        schedule,
+        stock,
+        subscribe,
+        topics,
+        unsubscribe,
+    )
 
-    modules = [help, ask, insight, topics, stock, brief, subscribe, unsubscribe, schedule]
+    modules = [help, ask, insight, topics, stock, brief, peers, subscribe, unsubscribe, schedule]
+    modules.append(alerts)
     return {module.COMMAND.name: module.COMMAND for module in modules}

@@ -23,8 +23,9 @@ from briefings.knowledge.retrieval import Hit
 from chat.reply import Block, Context, Paragraph, Reply
 from chat.request import Request
 from chat.wording import both, say
-from commands.base import Command, Option, language_of
+from commands.base import LANG_OPTION, Command, Option, language_of
 from commands.services import Services
+from commands.usage import shown, with_text
 
 if TYPE_CHECKING:
     from briefings.answers import ModelAnswer
@@ -45,6 +46,7 @@ class _Asked:
     hits: list[Hit]
     excerpt: str = ""
     full: bool = False
+    platform: str = "console"  # where it was asked: the "More" line is written its way
 
 
 _FULL_FLAG = re.compile(r"(?:^|\s)--full(?=\s|$)")
@@ -55,20 +57,27 @@ def ask(request: Request, services: Services) -> Reply | Awaitable[Reply]:
     full = bool(_FULL_FLAG.search(raw)) or request.option("full") in ("yes", "true", "1")
     question = _FULL_FLAG.sub(" ", raw).strip()
     llm = services.settings.llm.enabled
-    key = (question, full, request.lang, request.locale, services.knowledge.version)
+    key = (
+        question,
+        full,
+        request.lang,
+        request.locale,
+        request.platform,
+        services.knowledge.version,
+    )
     recent = services.caches.setdefault("ask", {})
     if not llm and (hit := recent.get(key)) and time.monotonic() - hit[1] < REPLY_TTL:
         return hit[0]  # a question a busy channel just asked: the same reply
     plain = clean_question(question)
     lang = language_of(request, services, plain)
     if not plain:
-        return Reply.error(say("empty_question", lang), COMMAND.usage_line(lang))
+        return Reply.error(say("empty_question", lang), COMMAND.usage_line(lang, request.platform))
     asked_in = lang if request.lang is None else detect_language(plain, default=lang)
     knowledge = services.knowledge
 
     def find() -> _Asked:
         found = knowledge.find(question, asked_in, lang, MODEL_PASSAGES if llm else 1)
-        return _Asked(question, lang, asked_in, found.hits, found.excerpt, full)
+        return _Asked(question, lang, asked_in, found.hits, found.excerpt, full, request.platform)
 
     def remember(reply: Reply) -> Reply:
         if len(recent) >= REPLY_CACHE_SIZE:
@@ -84,7 +93,8 @@ def ask(request: Request, services: Services) -> Reply | Awaitable[Reply]:
         asked = await asyncio.to_thread(find)
         if asked.hits and llm:
             return await _ask_model(asked, services)
-        return remember(_extractive(asked, services))
+        # Its claim checks read stored bars: in a thread too.
+        return remember(await asyncio.to_thread(_extractive, asked, services))
 
     return answer()  # a coroutine: the router awaits it
 
@@ -137,7 +147,8 @@ def _reply(
     blocks += [Context(say("source", lang, **source)) for source in sources]
     blocks += [Context(note) for note in notes]
     if more:
-        blocks.append(Context(say("ask_more", lang, question=clean_question(asked.question))))
+        again = with_text(COMMAND, asked.platform, clean_question(asked.question), "full")
+        blocks.append(Context(say("ask_more", lang, command=shown(again, asked.platform))))
     return Reply(tuple(blocks), data=data)
 
 
@@ -157,9 +168,11 @@ async def _ask_model(asked: _Asked, services: Services) -> Reply:
 
     result = await asyncio.to_thread(work)
     if result.text is None:
-        return _extractive(asked, services, note=result.fallback or "unavailable")
+        note = result.fallback or "unavailable"
+        return await asyncio.to_thread(_extractive, asked, services, note)
     written = say("model_written", asked.lang, model=answerer.model.model)
-    return _reply(asked, result.text, list(result.cited), services, [written])
+    cited = list(result.cited)
+    return await asyncio.to_thread(_reply, asked, result.text, cited, services, [written])
 
 
 def _stored_figures(services: Services, market: MarketService) -> Figures | None:
@@ -198,7 +211,11 @@ COMMAND = Command(
     usage="ask <question> [--lang en|fr]",
     summary=both("summary_ask"),
     run=ask,
-    options=(Option("question", "Your question, in English or French", required=True),),
+    options=(
+        Option("question", "Your question, in English or French", required=True),
+        LANG_OPTION,
+        Option("full", "The whole passage, not the short answer", choices=("true", "false")),
+    ),
     # A model call may take seconds; so may an embeddings API.
     slow_with=lambda settings: settings.llm.enabled or settings.embeddings.api_enabled,
     text_tells_language=True,

@@ -33,6 +33,12 @@ class Option:
     autocomplete: str | None = None  # a kind known to commands.completions ("topics", "zones")
 
 
+LANG_OPTION = Option(
+    "lang", "Language of the answer (else your question's or your app's)", LANGUAGES
+)
+"""`--lang en|fr` in text, `lang:` as a named option (Discord): read as `Request.lang`."""
+
+
 @dataclass(frozen=True)
 class Command:
     name: str
@@ -50,8 +56,11 @@ class Command:
         when the settings say so (`ask` with a language model configured)."""
         return self.slow or (self.slow_with is not None and self.slow_with(settings))
 
-    def usage_line(self, lang: str) -> str:
-        return say("usage", lang, usage=self.usage)
+    def usage_line(self, lang: str, platform: str) -> str:
+        """`Usage: …` in `lang`, the command written as it is typed on `platform`."""
+        from commands.usage import shown, written
+
+        return say("usage", lang, usage=shown(written(self, platform), platform))
 
 
 def language_of(request: Request, services: Services, text: str = "") -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from briefings.compose import DEFAULT_RANGE, RANGES
 from chat.request import Request
 from commands.base import CommandError
+from commands.suggest import nearest
 
 RANGE_NAMES = ", ".join(RANGES)
 
@@ -17,6 +18,16 @@ class MarketOptions:
     range_key: str
     share: bool
     day: dt.date | None
+
+
+def _bad_range(word: str) -> CommandError:
+    """A word that is no range, with the nearest range when one is close ("1m": 1mo)."""
+    suggestion = nearest(word, RANGES)
+    if suggestion:
+        return CommandError(
+            "bad_range_suggestion", word=word[:30], suggestion=suggestion, ranges=RANGE_NAMES
+        )
+    return CommandError("bad_range", word=word[:30], ranges=RANGE_NAMES)
 
 
 def market_options(request: Request, allow_range: bool) -> MarketOptions:
@@ -30,11 +41,11 @@ def market_options(request: Request, allow_range: bool) -> MarketOptions:
         elif allow_range and word in RANGES and range_key is None:
             range_key = word
         elif allow_range:
-            raise CommandError("bad_range", word=word[:30], ranges=RANGE_NAMES)
+            raise _bad_range(word)
         else:
             raise CommandError("share_only", word=word[:30])
     if range_key is not None and range_key not in RANGES:
-        raise CommandError("bad_range", word=range_key[:30], ranges=RANGE_NAMES)
+        raise _bad_range(range_key)
     day = None
     if raw := request.option("date"):
         try:

@@ -6,20 +6,32 @@ database only when a passage it shows carries a claim to check against stored ba
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import datetime as dt
+import logging
 import random
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from briefings.knowledge import KnowledgeBase, load_knowledge_base
 from config import Settings
 
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+COMMAND_THREADS = 16  # commands' blocking work (the database, the knowledge base) runs here
+_executor: ThreadPoolExecutor | None = None
+_executor_lock = threading.Lock()
+
 if TYPE_CHECKING:
     from briefings.answers import Answerer
     from briefings.knowledge.rotation import InsightRotation
+    from briefings.market.channels import ChannelMarketStore
     from briefings.market.service import MarketService
     from briefings.storage import Database
     from briefings.subscriptions.store import SubscriptionStore
@@ -36,9 +48,36 @@ class Services:
     rng: random.Random = field(default_factory=random.Random)
     price_files: dict[str, Path] | None = None  # `--prices`: these files instead of Yahoo
     market_source: object | None = None  # tests and benchmarks: a source of their own
+    earnings_file: Path | None = None  # `--earnings`: earnings dates from this CSV
     subscription_listeners: list[Callable[[], None]] = field(default_factory=list)
     # Small per-process caches that commands keep (e.g. `ask`'s recent replies), by name.
     caches: dict[str, dict] = field(default_factory=dict)  # type: ignore[type-arg]
+
+    @property
+    def executor(self) -> ThreadPoolExecutor:
+        """The commands' own threads (one pool per process): a fan-out or a fetch busy in the
+        default pool cannot keep a quick command waiting for a thread."""
+        global _executor
+        with _executor_lock:
+            if _executor is None:
+                _executor = ThreadPoolExecutor(COMMAND_THREADS, thread_name_prefix="command")
+            return _executor
+
+    async def off_loop(self, function: Callable[..., T], *args: object) -> T:
+        """`function(*args)` in the commands' threads, with this context (so a bounded
+        database wait set by the caller holds there too); the event loop goes on meanwhile."""
+        context = contextvars.copy_context()
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor, context.run, function, *args)
+
+    def subscriptions_changed(self) -> None:
+        """Tell the listeners (the scheduler) that subscriptions changed; a failing listener is
+        logged, never turned into a failure of the change, which is already stored."""
+        for listener in list(self.subscription_listeners):
+            try:
+                listener()
+            except Exception:
+                log.exception("a subscription listener failed")
 
     @cached_property
     def knowledge(self) -> KnowledgeBase:
@@ -82,14 +121,18 @@ class Services:
             self.clock,
             files=self.price_files,
             source=self.market_source,
+            earnings_file=self.earnings_file,
         )
+
+    @cached_property
+    def channel_market(self) -> ChannelMarketStore:
+        """Each channel's peers, benchmark and move alerts (opens the database: off the loop)."""
+        from briefings.market.channels import ChannelMarketStore
+
+        return ChannelMarketStore(self.database.ready())
 
     @cached_property
     def subscriptions(self) -> SubscriptionStore:
         from briefings.subscriptions.store import SubscriptionStore
 
-        def changed() -> None:
-            for listener in self.subscription_listeners:
-                listener()
-
-        return SubscriptionStore(self.database.ready(), on_change=changed)
+        return SubscriptionStore(self.database.ready(), on_change=self.subscriptions_changed)

@@ -10,6 +10,7 @@ from chat.reply import Reply
 from chat.request import Request
 from chat.wording import both
 from commands.base import Command, CommandError, Option, language_of
+from commands.market_channel import symbols_for
 from commands.market_options import market_options
 from commands.services import Services
 
@@ -19,12 +20,13 @@ async def stock(request: Request, services: Services) -> Reply:
     options = market_options(request, allow_range=True)
     settings = services.settings
     article = services.knowledge.latest_article
+    benchmark, peers = await symbols_for(services, request.origin)
     try:
         report = await market_report(
             services.market,
             settings.market.company_symbol,
-            settings.market.benchmark_symbol,
-            settings.market.peers,
+            benchmark,
+            list(peers),
             services.clock(),
             options.day,
             options.range_key,

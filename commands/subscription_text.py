@@ -8,8 +8,9 @@ from chat.wording import say
 
 def describe(sub: Subscription, lang: str) -> str:
     """'the daily briefing at 08:30 Europe/Paris, on US market trading days, in English'."""
+    weekly = sub.cadence.startswith("weekly-")
     return say(
-        "subscription",
+        "subscription_weekly" if weekly else "subscription",
         lang,
         time=sub.time_text,
         zone=sub.zone,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from chat.reply import BulletList, Context, Heading, Reply
 from chat.request import Request
 from chat.wording import both, say
-from commands.base import Command, language_of
+from commands.base import LANG_OPTION, Command, language_of
 from commands.services import Services
 
 
@@ -42,4 +42,5 @@ COMMAND = Command(
     usage="topics [--lang en|fr]",
     summary=both("summary_topics"),
     run=topics,
+    options=(LANG_OPTION,),
 )

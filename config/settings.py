@@ -8,10 +8,11 @@ that names the variable and never its value. Each group (`settings.slack`, `sett
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -85,6 +86,9 @@ class MarketSettings(Group):
     benchmark_symbol: str = Field("QQQ", validation_alias="BENCHMARK_SYMBOL")
     peer_symbols: str = Field("GOOGL,MSFT", validation_alias="PEER_SYMBOLS")
     data_file: Path | None = None
+    earnings_file: Path | None = Field(None, validation_alias="EARNINGS_DATA_FILE")
+    earnings_ttl: int = Field(43_200, ge=0, le=7 * DAY, description="Seconds earnings are kept.")
+    currency: str = Field("USD", description="The currency of the company's prices.")
     cache_ttl_open: int = Field(300, ge=0, le=DAY, description="Seconds, market open.")
     cache_ttl_closed: int = Field(3600, ge=0, le=DAY, description="Seconds, market closed.")
     fetch_timeout: float = Field(10.0, gt=0, le=300, allow_inf_nan=False)
@@ -227,9 +231,44 @@ class ProcessSettings(Group):
 
     default_language: Language = "en"
     port: int = Field(3000, ge=1, le=65535, description="HTTP port: Slack events, /healthz.")
+    metrics_port: str | None = Field(
+        None,
+        description="/metrics: unset on PORT; off (or 0) not served; 9100 (all interfaces) or "
+        "127.0.0.1:9100 its own listener.",
+    )
     shutdown_timeout: float = Field(
         20.0, gt=0, le=600, allow_inf_nan=False, description="Seconds to finish in-flight work."
     )
+
+    @field_validator("metrics_port")
+    @classmethod
+    def _metrics_port(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """`off`, or `host:port` with the host an IP address (all interfaces when omitted)."""
+        if value is None or not value.strip():
+            return None
+        text = value.strip().lower()
+        if text in ("0", "off"):
+            return "off"
+        host, _, port = text.rpartition(":")
+        host = {"localhost": "127.0.0.1", "": "0.0.0.0"}.get(host, host.strip("[]"))
+        try:
+            ipaddress.ip_address(host)
+            number = int(port)
+        except ValueError:
+            number = 0
+        if not 1 <= number <= 65535:
+            raise ValueError("must be off, a port (9100) or an address and port (127.0.0.1:9100)")
+        if number == info.data.get("port"):
+            raise ValueError("must differ from PORT (leave it unset to serve /metrics on PORT)")
+        return f"{host}:{number}"
+
+    @property
+    def metrics_address(self) -> tuple[str, int] | None:
+        """Where /metrics has a listener of its own: (host, port), or None (on PORT, or off)."""
+        if self.metrics_port in (None, "off"):
+            return None
+        host, _, port = self.metrics_port.rpartition(":")
+        return host, int(port)
 
 
 class Settings(ProcessSettings):

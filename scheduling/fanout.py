@@ -1,5 +1,12 @@
 """One scheduling pass: claim every post that is owed, build each briefing once per (day,
-language), post them all with bounded concurrency, and record how each went."""
+language), post them all with bounded concurrency, and record how each went.
+
+Each post is recorded `sending` before the platform is called. A transient failure with an
+answer (5xx, 429) posted nothing: the post is left `retrying` and taken again at later sweeps
+until `DELIVERY_GRACE_HOURS` runs out. A lost answer (timeout, dropped connection) or a crash
+leaves `sending`: only those posts are checked on the platform (`find_delivery`) before being
+sent again, and when the platform cannot be asked yet (Slack's one history read a minute) the
+check waits for a later sweep rather than risking a second post."""
 
 from __future__ import annotations
 
@@ -8,52 +15,34 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from briefings.compose import briefing, chart_for, market_report
+from briefings.digest import digest_reply
 from briefings.present import briefing_reply
 from briefings.subscriptions.claims import Claim, ClaimStore
-from briefings.subscriptions.model import Subscription
+from briefings.subscriptions.model import weekly_day
 from briefings.subscriptions.timing import Due, owed
-from chat.delivery import DeliveryError, DeliveryPort, Target
+from chat.delivery import (
+    CheckDeferred,
+    DeliveryError,
+    DeliveryPort,
+    OutcomeUnknown,
+    PreparingPort,
+    RecoverablePort,
+    Target,
+)
 from chat.reply import Context, Reply
 from chat.wording import say
 from commands.brief import insight_of_the_day
+from commands.market_channel import Symbols, symbols_for
+from scheduling.report import PassReport, duration, entry
 
 if TYPE_CHECKING:
     from commands.services import Services
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class PassReport:
-    delivered: list[dict[str, object]] = field(default_factory=list)
-    skipped: list[dict[str, object]] = field(default_factory=list)
-    failed: list[dict[str, object]] = field(default_factory=list)
-    briefings_built: int = 0
-    seconds: float = 0.0
-
-    def as_json(self) -> dict[str, object]:
-        return {"delivered": self.delivered, "skipped": self.skipped + self.failed}
-
-
-def _duration(span: dt.timedelta) -> str:
-    """'1 d 7 h 30 min'."""
-    minutes = int(span.total_seconds() // 60)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    parts = [
-        f"{days} d" if days else "",
-        f"{hours} h" if hours else "",
-        f"{minutes} min" if minutes else "",
-    ]
-    return " ".join(p for p in parts if p) or "0 min"
-
-
-def _entry(sub: Subscription, day: dt.date, **extra: object) -> dict[str, object]:
-    return {"platform": sub.platform, "channel": sub.channel, "date": day.isoformat(), **extra}
 
 
 class Deliveries:
@@ -108,13 +97,14 @@ class Deliveries:
         if claimed:
             await self._fan_out(claimed, at, report)
         report.seconds = time.perf_counter() - started
-        if claimed or report.skipped:
+        if claimed or report.skipped or report.failed:
             log.info(
-                "delivery pass at %s: %d delivered, %d skipped, %d failed in %.2f s",
+                "delivery pass at %s: %d delivered, %d skipped, %d failed, %d to retry in %.2f s",
                 at.isoformat(),
                 len(report.delivered),
                 len(report.skipped),
                 len(report.failed),
+                len(report.retrying),
                 report.seconds,
             )
         return report
@@ -126,17 +116,26 @@ class Deliveries:
         if sub.paused_reason:
             return False
         if sub.platform not in self.ports:
-            report.skipped.append(_entry(sub, due.day, reason=f"no {sub.platform} connection here"))
+            report.skipped.append(entry(sub, due.day, reason=f"no {sub.platform} connection here"))
             return False
         if due.missed:
-            if await asyncio.to_thread(self.claims.record_missed, sub.id, due.day, at):
+            if reason := await asyncio.to_thread(self.claims.expire, sub.id, due.day, at):
+                report.failed.append(entry(sub, due.day, reason=reason))
+                log.warning(
+                    "delivery platform=%s channel=%s date=%s outcome=failed reason=%s",
+                    sub.platform,
+                    sub.channel,
+                    due.day,
+                    reason,
+                )
+            elif await asyncio.to_thread(self.claims.record_missed, sub.id, due.day, at):
                 report.skipped.append(
-                    _entry(
+                    entry(
                         sub,
                         due.day,
                         reason=(
-                            f"missed: due {due.at:%H:%M} {sub.zone}, {_duration(at - due.at)} ago, "
-                            f"beyond the {_duration(self.grace)} grace period"
+                            f"missed: due {due.at:%H:%M} {sub.zone}, {duration(at - due.at)} ago, "
+                            f"beyond the {duration(self.grace)} grace period"
                         ),
                     )
                 )
@@ -146,29 +145,36 @@ class Deliveries:
     async def _fan_out(
         self, claimed: list[tuple[Due, Claim]], at: dt.datetime, report: PassReport
     ) -> None:
-        shared: dict[tuple[dt.date, str], asyncio.Task[tuple[object, bytes | None]]] = {}
+        shared: dict[tuple[object, ...], asyncio.Task[tuple[object, bytes | None]]] = {}
+        keys: dict[int, tuple[object, ...]] = {}
         for due, _claim in claimed:
-            key = (due.day, due.subscription.language)
+            # the channel's own peers and benchmark (`/meta peers`) are part of its briefing
+            symbols = await symbols_for(self.services, due.subscription.origin)
+            key = keys[id(due)] = (due.day, due.subscription.language, symbols)
             if key not in shared:
-                shared[key] = asyncio.create_task(self._market_part(due.subscription.language, at))
+                part = self._market_part(due.subscription.language, at, symbols)
+                shared[key] = asyncio.create_task(part)
         report.briefings_built = len(shared)
         gate = asyncio.Semaphore(self.concurrency)
 
         async def one(due: Due, claim: Claim) -> None:
             async with gate:
-                market, chart = await shared[(due.day, due.subscription.language)]
+                market, chart = await shared[keys[id(due)]]
                 await self._deliver_one(due, claim, market, chart, at, report)
 
         await asyncio.gather(*(one(due, claim) for due, claim in claimed))
 
-    async def _market_part(self, lang: str, at: dt.datetime) -> tuple[object, bytes | None]:
+    async def _market_part(
+        self, lang: str, at: dt.datetime, symbols: Symbols
+    ) -> tuple[object, bytes | None]:
         services, settings = self.services, self.services.settings
         article = services.knowledge.latest_article
+        benchmark, peers = symbols
         report = await market_report(
             services.market,
             settings.market.company_symbol,
-            settings.market.benchmark_symbol,
-            settings.market.peers,
+            benchmark,
+            list(peers),
             at,
             article_date=article.date,
         )
@@ -181,9 +187,12 @@ class Deliveries:
 
     def _reply_for(self, due: Due, market: object, chart: bytes | None) -> Reply:
         sub, knowledge = due.subscription, self.services.knowledge
-        passage = insight_of_the_day(self.services, sub.origin)
-        made = briefing(sub.language, market, knowledge, passage, chart, self.services.answerer)  # type: ignore[arg-type]
-        reply = briefing_reply(made, public=True)
+        if weekly_day(sub.cadence) is not None:  # `weekly DAY`: the weekly digest
+            reply = digest_reply(sub.language, market, knowledge, chart)  # type: ignore[arg-type]
+        else:
+            passage = insight_of_the_day(self.services, sub.origin, due.day)
+            made = briefing(sub.language, market, knowledge, passage, chart, self.services.answerer)  # type: ignore[arg-type]
+            reply = briefing_reply(made, public=True)
         if due.late:
             note = say("posted_late", sub.language, time=sub.time_text, zone=sub.zone)
             reply = replace(reply, blocks=(*reply.blocks, Context(note)))
@@ -205,30 +214,53 @@ class Deliveries:
         if self.stopping.is_set():
             await asyncio.to_thread(self.claims.release, claim, at)
             return
-        if claim.taken_over and (found := await self._already_posted(port, target, claim)):
-            await asyncio.to_thread(self.claims.delivered, claim, found, 0, self.services.clock())
-            report.delivered.append(_entry(sub, due.day, late=due.late))
+        attempt = 0
+        if claim.sent_at is not None and await self._settled(due, claim, port, target, 0, report):
             return
         reply = await asyncio.to_thread(self._reply_for, due, market, chart)
         reason = "unknown error"
-        for attempt in range(1, self.attempts + 1):
+        while attempt < self.attempts:
+            attempt += 1
             try:
-                message_id = await asyncio.wait_for(
-                    port.deliver(target, reply, claim.key), self.post_timeout
-                )
+                if isinstance(port, PreparingPort):  # posts nothing: not yet `sending`
+                    await asyncio.wait_for(port.prepare(target, reply), self.post_timeout)
             except DeliveryError as error:
                 reason = error.reason
                 if error.permanent:
                     await self._give_up(due, claim, reason, attempt, report, pause=True)
                     return
-            except Exception as error:  # a port must not break the fan-out
-                reason = f"{type(error).__name__}"
-                log.warning("posting to %s %s failed: %s", sub.platform, sub.channel, reason)
-            else:
-                await asyncio.to_thread(
-                    self.claims.delivered, claim, message_id, attempt, self.services.clock()
+                if attempt < self.attempts:
+                    await self.sleep(self.backoff[min(attempt - 1, len(self.backoff) - 1)])
+                continue
+            except Exception as error:
+                reason = type(error).__name__
+                log.warning(
+                    "preparing a post to %s %s failed: %s", sub.platform, sub.channel, reason
                 )
-                report.delivered.append(_entry(sub, due.day, late=due.late))
+                if attempt < self.attempts:
+                    await self.sleep(self.backoff[min(attempt - 1, len(self.backoff) - 1)])
+                continue
+            claim = await asyncio.to_thread(self.claims.sending, claim, self.services.clock())
+            try:
+                message_id = await asyncio.wait_for(
+                    port.deliver(target, reply, claim.key), self.post_timeout
+                )
+            except OutcomeUnknown as error:
+                reason = error.reason
+                if await self._settled(due, claim, port, target, attempt, report):
+                    return
+            except DeliveryError as error:
+                reason = error.reason
+                if error.permanent:
+                    await self._give_up(due, claim, reason, attempt, report, pause=True)
+                    return
+            except Exception as error:  # a timeout, or a port bug: it may have posted
+                reason = type(error).__name__
+                log.warning("posting to %s %s failed: %s", sub.platform, sub.channel, reason)
+                if await self._settled(due, claim, port, target, attempt, report):
+                    return
+            else:
+                await self._delivered(due, claim, message_id, attempt, report)
                 log.info(
                     "delivery platform=%s channel=%s date=%s outcome=delivered late=%s "
                     "attempts=%d duration_ms=%.0f",
@@ -242,24 +274,58 @@ class Deliveries:
                 return
             if attempt < self.attempts:
                 await self.sleep(self.backoff[min(attempt - 1, len(self.backoff) - 1)])
-                # The failed attempt may have posted (an answer lost on the way back).
-                if found := await self._already_posted(port, target, claim):
-                    await asyncio.to_thread(
-                        self.claims.delivered, claim, found, attempt, self.services.clock()
-                    )
-                    report.delivered.append(_entry(sub, due.day, late=due.late))
-                    return
-        await self._give_up(due, claim, reason, self.attempts, report, pause=False)
+        await asyncio.to_thread(self.claims.retrying, claim, reason, attempt, self.services.clock())
+        report.retrying.append(entry(sub, due.day, reason=reason))
+        log.warning(
+            "delivery platform=%s channel=%s date=%s outcome=retrying reason=%s attempts=%d",
+            sub.platform,
+            sub.channel,
+            due.day,
+            reason,
+            attempt,
+        )
 
-    async def _already_posted(self, port: DeliveryPort, target: Target, claim: Claim) -> str | None:
-        finder = getattr(port, "find_delivery", None)
-        if finder is None:
-            return None
+    async def _delivered(
+        self, due: Due, claim: Claim, message_id: str, attempts: int, report: PassReport
+    ) -> None:
+        await asyncio.to_thread(
+            self.claims.delivered, claim, message_id, attempts, self.services.clock()
+        )
+        report.delivered.append(entry(due.subscription, due.day, late=due.late))
+
+    async def _settled(
+        self,
+        due: Due,
+        claim: Claim,
+        port: DeliveryPort,
+        target: Target,
+        attempts: int,
+        report: PassReport,
+    ) -> bool:
+        """After a send whose outcome is unknown: True when that is now settled (it was found
+        posted, or the check must wait for a later sweep); False when it surely was not posted."""
+        if not isinstance(port, RecoverablePort):
+            return False  # nothing to ask: posting again is the only way not to lose it
         try:
-            return await finder(target, claim.key)
-        except Exception:
-            log.warning("could not check whether %s was already posted", claim.key)
-            return None
+            found = await port.find_delivery(target, claim.key, claim.sent_at)
+        except DeliveryError as error:
+            if not isinstance(error, CheckDeferred):
+                log.warning("could not check whether %s was posted: %s", claim.key, error.reason)
+            reason = f"outcome unknown, checking later ({error.reason})"
+            await asyncio.to_thread(self.claims.unknown, claim, reason, attempts)
+            report.retrying.append(entry(due.subscription, due.day, reason=reason))
+            return True
+        except Exception as error:
+            reason = f"outcome unknown, checking later ({type(error).__name__})"
+            log.warning("could not check whether %s was posted: %s", claim.key, reason)
+            await asyncio.to_thread(self.claims.unknown, claim, reason, attempts)
+            report.retrying.append(entry(due.subscription, due.day, reason=reason))
+            return True
+        if found:
+            log.info("%s was already posted (%s); recorded, not posted again", claim.key, found)
+            await self._delivered(due, claim, found, attempts, report)
+            return True
+        return False
 
     async def _give_up(
         self, due: Due, claim: Claim, reason: str, attempts: int, report: PassReport, pause: bool
@@ -269,7 +335,7 @@ class Deliveries:
         await asyncio.to_thread(self.claims.failed, claim, reason, attempts, now)
         if pause:
             await asyncio.to_thread(self.subscriptions.pause, sub.id, reason)
-        report.failed.append(_entry(sub, due.day, reason=reason))
+        report.failed.append(entry(sub, due.day, reason=reason))
         log.warning(
             "delivery platform=%s channel=%s date=%s outcome=failed reason=%s%s",
             sub.platform,

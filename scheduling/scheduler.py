@@ -11,17 +11,20 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import threading
 from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from briefings.subscriptions.model import Subscription
+from briefings.storage.faults import problem_of
+from briefings.subscriptions.model import WEEKDAYS, Subscription, weekly_day
 from scheduling.leader import LeaderLock
 
 if TYPE_CHECKING:
-    from scheduling.fanout import Deliveries, PassReport
+    from scheduling.fanout import Deliveries
+    from scheduling.report import PassReport
 
 log = logging.getLogger(__name__)
 SWEEP_SECONDS = 60
@@ -30,7 +33,10 @@ SWEEP_SECONDS = 60
 def trigger_for(sub: Subscription) -> CronTrigger:
     """Fires at the subscription's local time on the days its cadence may post
     (trading days are checked against the market calendar when the pass runs)."""
+    weekday = weekly_day(sub.cadence)
     days = "*" if sub.cadence == "daily" else "mon-fri"
+    if weekday is not None:
+        days = WEEKDAYS[weekday]
     return CronTrigger(
         day_of_week=days, hour=sub.time.hour, minute=sub.time.minute, timezone=sub.tz
     )
@@ -44,6 +50,7 @@ class BriefingScheduler:
         self.scheduler = AsyncIOScheduler(timezone=dt.UTC)
         self._running: asyncio.Task[None] | None = None
         self._again = False
+        self._sync_lock = threading.Lock()
         self.passes = 0
 
     async def start(self) -> None:
@@ -63,20 +70,43 @@ class BriefingScheduler:
             id="sweep",
             replace_existing=True,
         )
-        self.sync_jobs()
+        self.scheduler.add_job(
+            self._alerts,
+            IntervalTrigger(seconds=self.sweep_seconds),
+            id="alerts",
+            replace_existing=True,
+        )
+        await asyncio.to_thread(self.sync_jobs)  # reads the table: never on the loop
         self.deliveries.services.subscription_listeners.append(self.sync_jobs)
         self.wake()
 
     def sync_jobs(self) -> None:
-        """Make the jobs match the subscriptions table."""
-        subs = {
-            f"sub-{s.id}": s for s in self.deliveries.subscriptions.all() if not s.paused_reason
-        }
-        for job in self.scheduler.get_jobs():
-            if job.id.startswith("sub-") and job.id not in subs:
-                job.remove()
-        for job_id, sub in subs.items():
-            self.scheduler.add_job(self._fire, trigger_for(sub), id=job_id, replace_existing=True)
+        """Make the jobs match the subscriptions table. Called in whatever thread changed the
+        table (a command's thread: APScheduler's job changes are thread-safe)."""
+        with self._sync_lock:
+            subs = {
+                f"sub-{s.id}": s for s in self.deliveries.subscriptions.all() if not s.paused_reason
+            }
+            for job in self.scheduler.get_jobs():
+                if job.id.startswith("sub-") and job.id not in subs:
+                    job.remove()
+            for job_id, sub in subs.items():
+                self.scheduler.add_job(
+                    self._fire, trigger_for(sub), id=job_id, replace_existing=True
+                )
+
+    async def _alerts(self) -> None:
+        """Move alerts (`/meta alerts on`): one check pass, by the leader, during the session."""
+        from scheduling.alerts import check_alerts
+
+        services = self.deliveries.services
+        if not services.market.calendar.is_open_at(services.clock()):
+            return
+        try:
+            if await asyncio.to_thread(self.leader.acquire):
+                await check_alerts(services, self.deliveries.ports)
+        except Exception:
+            log.exception("move alert pass failed; the next sweep retries")
 
     async def _fire(self) -> None:
         """The jobs' function: a coroutine, so APScheduler runs it on the loop (a plain
@@ -98,8 +128,11 @@ class BriefingScheduler:
                     report: PassReport = await self.deliveries.deliver_due()
                     self.passes += 1
                     del report
-            except Exception:
-                log.exception("delivery pass failed; the next sweep retries")
+            except Exception as exc:
+                if problem_of(exc) is None:
+                    log.exception("delivery pass failed; the next sweep retries")
+                else:  # busy, or a fault whose one line the database's guard has logged
+                    log.info("delivery pass stopped by the database; the next sweep retries")
             if not self._again:
                 return
 

@@ -35,7 +35,16 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     """Each test runs in its own folder (no stray .env) with no platform credentials."""
     for name in list(os.environ):
         if name.startswith(
-            ("SLACK_", "DISCORD_", "MARKET_", "DATABASE_", "DATA_DIR", "LLM_", "EMBEDDINGS_")
+            (
+                "SLACK_",
+                "DISCORD_",
+                "MARKET_",
+                "EARNINGS_",
+                "DATABASE_",
+                "DATA_DIR",
+                "LLM_",
+                "EMBEDDINGS_",
+            )
         ):
             monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)

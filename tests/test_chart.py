@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import math
 import struct
 from functools import cache
 from pathlib import Path
@@ -11,7 +12,15 @@ from pathlib import Path
 import pytest
 
 from briefings.market.bars import Bar, MarketDataError, Series
-from briefings.market.chart import ChartCache, chart_title, format_day, rebased, render_chart
+from briefings.market.chart import (
+    ChartCache,
+    axis_day,
+    build_chart,
+    chart_title,
+    moving_average,
+    rebased,
+    render_chart,
+)
 
 META_CSV = Path(__file__).parent / "data" / "META.csv"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -54,19 +63,19 @@ def test_chart_is_a_small_png(lang: str) -> None:
     png = render_chart(
         meta(), benchmark(), dt.date(2024, 3, 28), lang, article_date=dt.date(2024, 3, 13)
     )
-    assert png_size(png) == (800, 400)
+    assert png_size(png) == (800, 450)
     assert 10_000 < len(png) < 150_000
 
 
 def test_chart_without_benchmark_or_article() -> None:
     png = render_chart(meta(), None, dt.date(2024, 3, 31), "en")
-    assert png_size(png) == (800, 400)
+    assert png_size(png) == (800, 450)
     assert 10_000 < len(png) < 150_000
 
 
 def test_chart_with_article_outside_the_window_and_a_short_history() -> None:
     png = render_chart(meta(), benchmark(), dt.date(2019, 1, 10), "fr", dt.date(2018, 5, 1))
-    assert png_size(png) == (800, 400)
+    assert png_size(png) == (800, 450)
 
 
 def test_chart_before_the_data_raises() -> None:
@@ -74,13 +83,55 @@ def test_chart_before_the_data_raises() -> None:
         render_chart(meta(), None, dt.date(2018, 1, 1), "en")
 
 
-def test_titles_and_labels() -> None:
-    assert chart_title("META", 63, "en") == "META, last 3 months"
-    assert chart_title("META", 63, "fr") == "META, 3 derniers mois"
-    assert chart_title("META", 21, "fr-FR") == "META, dernier mois"
-    assert chart_title("META", 10, "en") == "META, last 10 sessions"
-    assert format_day(dt.date(2024, 3, 13), "en") == "Mar 13"
-    assert format_day(dt.date(2024, 2, 2), "fr") == "2 févr."
+def test_titles_say_the_range_and_dates_carry_the_year() -> None:
+    day = dt.date(2024, 3, 13)
+    assert chart_title("META", "ytd", day, "en") == "META, year to date (to 13 Mar 2024)"
+    assert chart_title("META", "5d", day, "en") == "META, 5 days (to 13 Mar 2024)"
+    assert chart_title("META", "3mo", day, "fr-FR") == "META, 3 mois (au 13 mars 2024)"
+    assert axis_day(dt.date(2024, 2, 2), "fr") == "2 févr. 2024"
+    assert axis_day(dt.date(2024, 2, 2), "en", with_day=False) == "Feb 2024"
+
+
+def texts(fig) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every text the drawn figure shows (tick labels are only set when drawn)."""
+    from matplotlib.text import Text
+
+    fig.canvas.draw()
+    return [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text()]
+
+
+def test_a_french_chart_speaks_french_with_babel() -> None:
+    shown = texts(build_chart(meta(), None, dt.date(2024, 3, 13), "fr", None, 50, "ytd"))
+    assert "495,57\xa0$US" in shown  # the last close, in the currency, French decimals
+    assert "META, depuis le 1er janvier (au 13 mars 2024)" in shown
+    assert "Cours (USD)" in shown
+    assert any(label.endswith("janv. 2024") for label in shown)
+    assert "Moyenne 50 jours" in shown and "Moyenne 200 jours" in shown
+    assert not any("495.57" in label for label in shown)
+
+
+def test_an_english_chart_has_the_currency_and_years() -> None:
+    shown = texts(build_chart(meta(), None, dt.date(2024, 3, 13), "en", None, 252, "1y"))
+    assert "$495.57" in shown and "Price (USD)" in shown
+    assert "META, 1 year (to 13 Mar 2024)" in shown
+    assert any(label.endswith(" 2023") for label in shown)
+
+
+def test_trading_days_only_no_weekend_gaps() -> None:
+    """Candles sit at consecutive positions: a Friday and the next Monday are one step apart."""
+    fig = build_chart(meta(), None, dt.date(2024, 3, 13), "en", None, 5, "5d")
+    price_axes = fig.axes[0]
+    low, high = price_axes.get_xlim()
+    assert low == -1 and high < 5 + 3  # five sessions (7 calendar days) take five slots
+    shown = texts(fig)
+    assert "7 Mar 2024" in shown or "8 Mar 2024" in shown or "11 Mar 2024" in shown
+    assert not any(label in shown for label in ("9 Mar 2024", "10 Mar 2024"))  # a weekend
+
+
+def test_moving_averages_reach_before_the_window() -> None:
+    closes = [float(i) for i in range(1, 301)]
+    assert moving_average(closes, 50, 3) == [273.5, 274.5, 275.5]
+    assert all(math.isnan(v) for v in moving_average(closes[:10], 50, 3))
 
 
 def test_benchmark_is_rebased_to_the_first_close() -> None:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from briefings.storage.tables import deliveries as deliveries_table
 from briefings.subscriptions.claims import ClaimStore
-from chat.delivery import DeliveryError
+from chat.delivery import CheckDeferred, DeliveryError, OutcomeUnknown
 from tests.harness.clock import FakeClock
 from tests.harness.delivery import (
     META,
@@ -233,23 +233,41 @@ def test_a_channel_that_cannot_receive_is_paused_with_its_reason(services, setti
     assert later.delivered == [] and later.failed == []
 
 
-def test_a_final_failure_is_recorded_with_its_reason(services, settings):
+def test_a_transient_failure_is_retried_at_later_sweeps_then_given_up_after_grace(
+    services, settings
+):
     subscribe(services, "c", "08:30", "Europe/Paris")
     runner = deliveries(services, settings, attempts=3)
+    real = runner.ports["console"].deliver
 
     async def down(target, reply, key):
         raise DeliveryError("HTTP 500")
 
+    def row():
+        with services.database.engine.connect() as conn:
+            return conn.execute(
+                sa.select(deliveries_table).where(deliveries_table.c.state != "missed")
+            ).one()
+
     runner.ports["console"].deliver = down
     report = asyncio.run(runner.deliver_due(utc(2026, 11, 30, 7, 31)))
-    assert report.failed == [
+    assert report.failed == [] and report.retrying == [
         {"platform": "console", "channel": "c", "date": "2026-11-30", "reason": "HTTP 500"}
     ]
-    with services.database.engine.connect() as conn:
-        row = conn.execute(
-            sa.select(deliveries_table).where(deliveries_table.c.state != "missed")
-        ).one()
-    assert (row.state, row.attempts, row.last_error) == ("failed", 3, "HTTP 500")
+    assert (row().state, row().attempts, row().last_error) == ("retrying", 3, "HTTP 500")
+    assert asyncio.run(runner.deliver_due(utc(2026, 11, 30, 7, 32))).retrying  # still down
+    runner.ports["console"].deliver = real  # back
+    assert len(asyncio.run(runner.deliver_due(utc(2026, 11, 30, 7, 33))).delivered) == 1
+    assert posts_per_channel(settings) == {"c": 1}
+
+    subscribe(services, "d", "08:30", "Europe/Paris")
+    runner.ports["console"].deliver = down
+    asyncio.run(runner.deliver_due(utc(2026, 12, 1, 7, 31)))
+    hours = settings.delivery.grace_hours
+    late = utc(2026, 12, 1, 7, 30) + dt.timedelta(hours=hours, minutes=5)
+    report = asyncio.run(runner.deliver_due(late))
+    reasons = sorted(str(f["reason"]) for f in report.failed)
+    assert reasons == ["gave up after the grace period: HTTP 500"] * 2  # c and d, 1 Dec
 
 
 def test_market_data_unavailable_still_posts_and_says_so(settings, clock):
@@ -277,3 +295,27 @@ def test_a_thousand_subscriptions_in_one_minute(services, settings):
     assert report.briefings_built == 2  # one per (date, language)
     assert services.market.charts.renders == 2
     assert len(posts_per_channel(settings)) == 1000
+
+
+def test_an_unknown_outcome_is_checked_at_the_next_sweep_and_not_posted_again(
+    services, settings, clock
+):
+    subscribe(services, "lost", "08:30", "Europe/Paris")
+    runner = deliveries(services, settings)
+    port = runner.ports["console"]
+    post, check = port.deliver, port.find_delivery
+
+    async def lost_answer(target, reply, key):
+        await post(target, reply, key)
+        raise OutcomeUnknown("timeout")  # posted, its answer lost
+
+    async def not_yet(target, key, since=None):
+        raise CheckDeferred("one history read a minute")
+
+    port.deliver, port.find_delivery = lost_answer, not_yet
+    first = asyncio.run(runner.deliver_due(utc(2026, 11, 30, 7, 31)))
+    assert first.delivered == [] and first.retrying[0]["reason"].startswith("outcome unknown")
+    port.deliver, port.find_delivery = post, check
+    second = asyncio.run(runner.deliver_due(utc(2026, 11, 30, 7, 32)))
+    assert len(second.delivered) == 1
+    assert posts_per_channel(settings) == {"lost": 1}  # found by its id, not posted again

@@ -61,7 +61,7 @@ def test_subscriptions_cli_contract(isolated_env):
         "subscriptions",
         "add",
         "--channel",
-        "C1",
+        "C0BRIEFS01",
         "--time",
         "8:30am",
         "--zone",
@@ -80,10 +80,15 @@ def test_subscriptions_cli_contract(isolated_env):
     listed = json.loads(run("subscriptions", "list", "--json").stdout)
     assert [
         (s["platform"], s["channel"], s["time"], s["zone"], s["lang"], s["cadence"]) for s in listed
-    ] == [("slack", "C1", "08:30", "Europe/Paris", "fr", "weekdays")]
+    ] == [("slack", "C0BRIEFS01", "08:30", "Europe/Paris", "fr", "weekdays")]
     assert json.loads(run("subscriptions", "list", "--json", "--platform", "discord").stdout) == []
-    assert run("subscriptions", "remove", "--channel", "C1").returncode == 2  # console by default
-    assert run("subscriptions", "remove", "--channel", "C1", "--platform", "slack").returncode == 0
+    assert (
+        run("subscriptions", "remove", "--channel", "C0BRIEFS01").returncode == 2
+    )  # console by default
+    assert (
+        run("subscriptions", "remove", "--channel", "C0BRIEFS01", "--platform", "slack").returncode
+        == 0
+    )
     assert json.loads(run("subscriptions", "list", "--json").stdout) == []
 
 

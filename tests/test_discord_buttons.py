@@ -116,3 +116,38 @@ async def test_share_posts_for_everyone_and_no_buttons_under_help(
         c for c in fake.calls_to("POST", r"/interactions/\d+/[^/]+/callback") if c.json["type"] == 4
     ]
     assert not help_call.json["data"].get("components")
+
+
+async def test_a_slow_answer_is_the_edited_original_and_a_press_changes_it(
+    fake: FakeDiscord, bot: DiscordAdapter
+) -> None:
+    message = await ask_for(fake, bot, "stock", range="1y")  # slow: deferred privately first
+    assert callback_types(fake) == [5]
+    (edit,) = fake.calls_to("PATCH", r"/webhooks/\d+/[^/]+/messages/@original")
+    assert edit.json is not None and edit.json.get("components")  # the answer, with its buttons
+    (shown,) = fake.shown(public=False)
+    assert shown["id"] == message["id"] and fake.shown(public=True) == []
+    await fake.push("INTERACTION_CREATE", fake.component_payload(message, "meta_range:5d"))
+    await fake.wait_for(
+        lambda f: f.messages[message["id"]]["embeds"][0]["title"].startswith("META · 5 days")
+    )
+    assert [m["id"] for m in fake.shown(public=False)] == [message["id"]]  # the same message
+
+
+async def test_a_shared_slow_answer_is_public_with_buttons_and_a_press_changes_it(
+    fake: FakeDiscord, bot: DiscordAdapter
+) -> None:
+    message = await ask_for(fake, bot, "stock", range="1mo", share=True)
+    assert not message["flags"] & EPHEMERAL  # the public follow-up, not the private original
+    assert [c.split(":")[0] for c in custom_ids(message)] == [
+        *["meta_range"] * 5,
+        "meta_refresh",  # no Share: everyone sees it already
+    ]
+    (note,) = fake.shown(public=False)
+    assert note["content"] == "Posted in the channel for everyone." and not note["components"]
+    await fake.push("INTERACTION_CREATE", fake.component_payload(message, "meta_range:1y"))
+    await fake.wait_for(
+        lambda f: f.messages[message["id"]]["embeds"][0]["title"].startswith("META · 1 year")
+    )
+    (public,) = fake.shown(public=True)
+    assert public["id"] == message["id"]

@@ -29,8 +29,10 @@ from tests.harness.discord import (
     GUILD_ID,
     MANAGE_CHANNELS,
     MEMBER_PERMISSIONS,
+    MISSING_PERMISSIONS,
     USER_ID,
     DiscordUser,
+    dispatch,
 )
 from tests.harness.waiting import eventually
 
@@ -132,6 +134,11 @@ def followups(fake):
     return fake.calls_to("POST", rf"/webhooks/{APP_ID}/[^/]+")
 
 
+def edits(fake):
+    """Edits of the original response (the answer after a deferral)."""
+    return fake.calls_to("PATCH", rf"/webhooks/{APP_ID}/[^/]+/messages/@original")
+
+
 def member(bot, **who) -> DiscordUser:
     """A member of the guild's channel, without Manage Channels, using `bot`."""
     return DiscordUser(bot.client, **who)
@@ -174,14 +181,15 @@ async def test_commands_sync_once_to_the_guild_and_not_again_when_unchanged(fake
     subs = {o["name"]: o for o in group["options"]}
     assert list(subs) == list(all_commands())
     assert all(o["type"] == 1 for o in subs.values())
-    assert subs["ask"]["options"] == [
-        {
-            "type": 3,
-            "name": "question",
-            "required": True,
-            "description": "Your question, in English or French",
-        }
-    ]
+    ask = subs["ask"]["options"]
+    assert ask[0] == {
+        "type": 3,
+        "name": "question",
+        "required": True,
+        "description": "Your question, in English or French",
+    }
+    assert [(o["name"], o["type"]) for o in ask[1:]] == [("lang", 3), ("full", 5)]
+    assert [c["value"] for c in ask[1]["choices"]] == ["en", "fr"]
     assert subs["insight"]["options"][0]["autocomplete"] is True
     stock = {o["name"]: o for o in subs["stock"]["options"]}
     assert [c["value"] for c in stock["range"]["choices"]] == list(
@@ -245,13 +253,59 @@ async def test_ask_in_french_answers_in_french(fake, adapter):
     assert "LLaMA" in embed["description"]
 
 
-async def test_help_lists_every_command(fake, adapter):
+async def test_help_lists_every_command_with_its_discord_options(fake, adapter):
     await member(adapter).command("help")
     embed = only_embed(callbacks(fake)[0])
     assert embed["title"] == "Meta AI strategy briefings"
-    for command in all_commands().values():
-        assert f"• `/meta {command.usage}`" in embed["description"]
-    assert "--lang" in embed["footer"]["text"]
+    lines = embed["description"].splitlines()
+    assert len(lines) == len(all_commands())
+    assert "• `/meta ask question:… [lang:en|fr] [full:true]`: " in lines[1]
+    assert "• `/meta insight [topic:…] [lang:en|fr]`: " in lines[2]
+    assert "• `/meta stock [range:1d|5d|1mo|3mo|6mo|ytd|1y] [share:true]`: " in lines[4]
+    assert any(
+        line.startswith("• `/meta subscribe time:… zone:… [language:en|fr] [cadence:")
+        for line in lines
+    )
+    assert "--lang" not in embed["description"] and "<" not in embed["description"]
+    footer = embed["footer"]["text"]
+    assert footer == (
+        "Ask in English or French; the lang option chooses the answer's language. "
+        "The command option shows one command with examples, e.g. /meta help command:ask."
+    )
+
+
+async def test_embed_footers_titles_and_field_names_carry_no_markdown(fake, adapter):
+    await member(adapter).command("ask", question="How much had Meta's stock risen in early 2024?")
+    embed = only_embed(callbacks(fake)[0])
+    footer = embed["footer"]["text"]
+    assert "More: /meta ask question:How much had Meta's stock risen in early 2024? full:true" in (
+        footer
+    )
+    for text in [footer, embed.get("title") or "", *(f["name"] for f in embed.get("fields", []))]:
+        assert "`" not in text and "*" not in text, text
+
+
+async def test_the_lang_option_chooses_the_language(fake, adapter):
+    await member(adapter).command("ask", question="How does LLaMA make money?", lang="fr")
+    embed = only_embed(callbacks(fake)[0])
+    assert embed["footer"]["text"].startswith("Source : ")
+
+
+async def test_a_lang_flag_typed_in_the_question_is_read_as_the_lang_option(fake, adapter):
+    await member(adapter).command(
+        "ask", question="--lang fr Comment Meta gagne-t-elle de l'argent avec LLaMA ?"
+    )
+    french = only_embed(callbacks(fake)[0])
+    assert french["footer"]["text"].startswith("Source : ")
+    assert "--lang" not in french["description"]
+    await member(adapter).command("ask", question="--lang fr How does LLaMA make money?", lang="en")
+    english = only_embed(callbacks(fake)[1])  # the option wins over the typed flag
+    assert english["footer"]["text"].startswith("Source: ")
+    await member(adapter).command("ask", question="--lang de How does LLaMA make money?")
+    data = callbacks(fake)[2].json["data"]
+    assert data["flags"] & EPHEMERAL
+    assert data["content"].startswith("Language must be `en` or `fr`.")
+    assert "Usage: `/meta ask question:… [lang:en|fr]" in data["content"]
 
 
 async def test_topics_lists_the_topics(fake, adapter):
@@ -276,7 +330,7 @@ async def test_a_refusal_is_one_private_line_without_an_embed(fake, adapter):
     data = callback.json["data"]
     assert data["flags"] & EPHEMERAL
     assert data["content"].startswith("I don't know the topic “football”")
-    assert "Usage: `/meta insight" in data["content"]
+    assert "Usage: `/meta insight [topic:…] [lang:en|fr]`" in data["content"]
     assert not data.get("embeds")
     assert_no_mentions(fake)
 
@@ -317,35 +371,43 @@ async def test_a_crash_becomes_an_apology_without_a_traceback(fake, test_adapter
 # ---- slow commands --------------------------------------------------------------------------
 
 
-async def test_stock_defers_privately_then_follows_up_with_the_chart(fake, adapter):
+async def test_stock_defers_privately_then_edits_in_the_answer_with_the_chart(fake, adapter):
     await member(adapter).command("stock", range="1mo")
     (defer,) = callbacks(fake)
     assert defer.json == {"type": 5, "data": {"flags": EPHEMERAL}}
-    (followup,) = followups(fake)
-    assert followup.query["wait"] == "1"
-    assert followup.message["flags"] & EPHEMERAL
-    embed = only_embed(followup)
+    assert not followups(fake)  # documented as deprecated for the first message after defer
+    (edit,) = edits(fake)
+    embed = only_embed(edit)
     assert embed["title"].startswith("META · 1 month")
     assert {f["name"] for f in embed["fields"]} >= {"META close", "Volume"}
-    (chart,) = followup.files
+    (chart,) = edit.files
     assert chart.data.startswith(PNG)
     assert embed["image"]["url"] == f"attachment://{chart.filename}"
+    assert edit.message["attachments"][0]["filename"] == chart.filename
+    (shown,) = fake.shown(public=False)
+    assert shown["embeds"][0]["title"].startswith("META · 1 month")
+    assert shown["attachments"][0]["filename"] == chart.filename
+    assert fake.shown(public=True) == []
     assert_no_mentions(fake)
 
 
-async def test_brief_defers_privately_then_follows_up(fake, adapter):
+async def test_brief_defers_privately_then_edits_in_the_answer(fake, adapter):
     await member(adapter).command("brief")
     assert callbacks(fake)[0].json == {"type": 5, "data": {"flags": EPHEMERAL}}
-    (followup,) = followups(fake)
-    embed = only_embed(followup)
-    assert embed["title"].startswith("META briefing")
-    assert followup.message["flags"] & EPHEMERAL
+    assert not followups(fake)
+    (edit,) = edits(fake)
+    assert only_embed(edit)["title"].startswith("META briefing")
+    assert fake.shown(public=True) == []
+    (shown,) = fake.shown(public=False)
+    assert shown["embeds"][0]["title"].startswith("META briefing")
 
 
 async def test_brief_share_posts_the_briefing_with_its_chart_for_everyone(fake, adapter):
     await member(adapter).command("brief", share=True)
     (defer,) = callbacks(fake)
-    assert defer.json == {"type": 5}  # thinking, visible to the channel
+    assert defer.json == {"type": 5, "data": {"flags": EPHEMERAL}}  # decided before deferring
+    (edit,) = edits(fake)
+    assert edit.message["content"] == "Posted in the channel for everyone."
     (followup,) = followups(fake)
     assert followup.headers["Content-Type"].startswith("multipart/form-data")
     assert not followup.message.get("flags", 0) & EPHEMERAL
@@ -356,19 +418,40 @@ async def test_brief_share_posts_the_briefing_with_its_chart_for_everyone(fake, 
     assert followup.message["attachments"][0]["filename"] == chart.filename
     insight = embed["fields"][-1]
     assert insight["name"].startswith("Insight of the day") and insight["value"].startswith("> ")
+    (public,) = fake.shown(public=True)
+    assert public["embeds"][0]["title"].startswith("META briefing")
+    assert public["attachments"][0]["filename"] == chart.filename
+    assert [m["content"] for m in fake.shown(public=False)] == [
+        "Posted in the channel for everyone."
+    ]
     assert_no_mentions(fake)
 
 
-async def test_a_shared_slow_command_that_fails_removes_the_public_thinking_and_answers_privately(
+async def test_a_shared_slow_command_that_fails_answers_privately_and_shows_nothing_public(
     fake, test_adapter
 ):
     await member(test_adapter).command("outage", share=True)
-    assert callbacks(fake)[0].json == {"type": 5}
-    assert len(fake.calls_to("DELETE", rf"/webhooks/{APP_ID}/[^/]+/messages/@original")) == 1
-    (followup,) = followups(fake)
-    assert followup.message["content"] == "Market data is unavailable right now."
-    assert followup.message["flags"] & EPHEMERAL
+    assert callbacks(fake)[0].json == {"type": 5, "data": {"flags": EPHEMERAL}}
+    assert not fake.calls_to("DELETE", rf"/webhooks/{APP_ID}/[^/]+/messages/@original")
+    assert not followups(fake)
+    (edit,) = edits(fake)
+    assert edit.message["content"] == "Market data is unavailable right now."
+    assert fake.shown(public=True) == []
+    (shown,) = fake.shown(public=False)
+    assert shown["content"] == "Market data is unavailable right now."
+    assert shown["embeds"] == [] and shown["attachments"] == []
     assert_no_mentions(fake)
+
+
+async def test_a_refused_public_follow_up_is_told_to_the_asker_privately(fake, adapter):
+    user = member(adapter)
+    payload = user.payload("brief", {"share": True})
+    fake.always("POST", f"/webhooks/{APP_ID}/{payload['token']}", MISSING_PERMISSIONS)
+    await dispatch(adapter.client, payload)
+    assert len(followups(fake)) == 1 and followups(fake)[0].status == 403
+    assert fake.shown(public=True) == []
+    (shown,) = fake.shown(public=False)
+    assert shown["content"].startswith("Sorry, something went wrong")  # not "Posted ..."
 
 
 # ---- autocomplete and permissions -----------------------------------------------------------

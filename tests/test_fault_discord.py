@@ -162,20 +162,20 @@ async def test_a_short_5xx_burst_is_ridden_out_by_discord_py(
     assert world.posts() == [500, 502, 503, 200]
 
 
-async def test_a_long_outage_fails_the_day_without_pausing_and_the_next_day_posts(
+async def test_a_long_outage_is_retried_within_the_grace_period_without_pausing(
     world: World, quick_discord_sleeps: None
 ) -> None:
     world.fake.always("POST", POST, SERVER_ERROR)
     report = await world.deliver(DAY_1)
-    assert report.delivered == [] and report.failed[0]["reason"].startswith(
+    assert report.delivered == [] and report.retrying[0]["reason"].startswith(
         "discord server error (500"
     )
     assert len(world.posts()) == 15  # 3 attempts of ours, 5 tries of discord.py's each
     assert world.services.subscriptions.get("discord", GUILD_ID, CHANNEL_ID).paused_reason is None
-    assert "Last delivery: 2024-07-31, failed." in await world.say("schedule")
+    assert "Last delivery: 2024-07-31, retrying" in await world.say("schedule")
 
-    del world.fake._always[("POST", POST)]  # Discord is back
-    assert (await world.deliver(DAY_1 + dt.timedelta(hours=1))).delivered == []  # the day is over
+    del world.fake._always[("POST", POST)]  # Discord is back, within the grace period
+    assert len((await world.deliver(DAY_1 + dt.timedelta(hours=1))).delivered) == 1
     assert len((await world.deliver(DAY_2)).delivered) == 1
     assert world.rows()[-1][:2] == ("2024-08-01", "delivered")
 

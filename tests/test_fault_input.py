@@ -163,7 +163,7 @@ def test_any_text_gets_a_reply_or_a_clear_error_and_pings_nobody(
     assert not reply.internal_error, reply.plain_text()  # bad input is not a crash
     assert reply.plain_text().strip()  # something to read
     lang = request.lang if request.lang in ("en", "fr") else "en"
-    assert_slack_safe(ephemeral_message(reply, request, lang, f"{request.command} share"))
+    assert_slack_safe(ephemeral_message(reply, request, lang))
     assert_slack_safe(public_message(reply, lang))
     assert_discord_safe(reply)
 

@@ -4,6 +4,7 @@ twice, loses nothing. (A process SIGKILLed mid fan-out is tests/test_delivery_pr
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import sqlite3
 import threading
 import time
@@ -129,8 +130,10 @@ class LockAfterFirstPost:
             await asyncio.to_thread(self.lock.start)
         return message_id
 
-    async def find_delivery(self, target: Target, delivery_id: str) -> str | None:
-        return await self.inner.find_delivery(target, delivery_id)
+    async def find_delivery(
+        self, target: Target, delivery_id: str, since: dt.datetime | None = None
+    ) -> str | None:
+        return await self.inner.find_delivery(target, delivery_id, since)
 
 
 @pytest.mark.slow

@@ -24,6 +24,7 @@ from commands.services import Services
 from config import Settings, load_settings
 from scheduling.fanout import Deliveries
 from tests.harness import DATA
+from tests.harness.clock import FakeClock
 from tests.harness.slack import (
     BOT_TOKEN,
     SIGNING_SECRET,
@@ -59,9 +60,12 @@ def slack_settings(api: FakeSlack) -> Settings:
     )
 
 
-def market_services(settings: Settings, now: dt.datetime = AT) -> Services:
+def market_services(settings: Settings, clock: FakeClock | None = None) -> Services:
     return Services(
-        settings, clock=lambda: now, rng=random.Random(7), price_files={"META": DATA / "META.csv"}
+        settings,
+        clock=clock or FakeClock(AT),
+        rng=random.Random(7),
+        price_files={"META": DATA / "META.csv"},
     )
 
 
@@ -162,7 +166,9 @@ async def test_a_slack_outage_on_a_shared_reply_is_an_apology_not_silence(
 
 def slack_deliveries(api: FakeSlack, settings: Settings) -> tuple[Deliveries, Services]:
     config = slack_settings(api)
-    services = market_services(config)
+    clock = FakeClock(AT)
+    api.follow(clock)  # Slack's one history read a minute, on the bot's clock
+    services = market_services(config, clock)
     services.subscriptions.save(
         "slack",
         TEAM_ID,
@@ -217,26 +223,35 @@ async def test_a_500_storm_then_recovery_delivers_once(api: FakeSlack, settings:
     assert delivery_rows(services) == [("delivered", 2)]
 
 
-async def test_a_connection_reset_before_the_post_is_retried_and_posts_once(
+async def test_a_connection_reset_before_the_post_is_checked_then_posted_once(
     api: FakeSlack, settings: Settings
 ) -> None:
     runner, _services = slack_deliveries(api, settings)
+    api.join(CHANNEL)  # a subscribed public channel is joined: its history can be read
     api.script("chat.postMessage", connection_reset("before"), default())
     report = await runner.deliver_due(AT)
     assert len(report.delivered) == 1
     assert [c.status for c in api.calls_to("chat.postMessage")] == [0, 200]
+    assert [c.status for c in api.calls_to("conversations.history")] == [200]  # checked first
     assert len(api.messages[CHANNEL]) == 1
-    assert api.calls_to("files.completeUploadExternal")  # the chart followed, in the thread
+    blocks = api.messages[CHANNEL][0]["blocks"]
+    assert [b["slack_file"]["id"] for b in blocks if b["type"] == "image"]  # with its chart
 
 
-async def test_repeated_connection_resets_fail_the_attempt_and_the_next_one_posts(
+async def test_repeated_connection_resets_wait_for_the_next_history_read_then_post_once(
     api: FakeSlack, settings: Settings
 ) -> None:
     runner, services = slack_deliveries(api, settings)
+    api.join(CHANNEL)
     api.script(
         "chat.postMessage", connection_reset("before"), connection_reset("before"), default()
     )
     report = await runner.deliver_due(AT)
-    assert len(report.delivered) == 1
-    assert len(api.messages[CHANNEL]) == 1
-    assert delivery_rows(services) == [("delivered", 3)]  # each reset is one attempt, checked first
+    # The first reset was checked (one history read); the second cannot be within the minute.
+    assert report.delivered == [] and api.messages[CHANNEL] == []
+    assert delivery_rows(services) == [("sending", 2)]
+    services.clock.advance(minutes=1)  # type: ignore[attr-defined]
+    again = await runner.deliver_due(AT + dt.timedelta(minutes=1))
+    assert len(again.delivered) == 1 and len(api.messages[CHANNEL]) == 1
+    assert delivery_rows(services) == [("delivered", 1)]
+    assert [c.status for c in api.calls_to("conversations.history")] == [200, 200]

@@ -45,7 +45,7 @@ def test_a_french_locale_gets_the_refusal_in_french(chat):
 def test_brief_takes_only_share_and_says_so_in_french(chat):
     reply = chat.say("/meta brief demain --lang fr")
     assert reply.startswith("« demain » n’est pas une option ici ; seule `share` l’est.")
-    assert "Utilisation : `/meta brief [share]`" in reply
+    assert "Utilisation : `/meta brief [en|fr] [share]`" in reply
     assert_french(reply)
 
 
@@ -77,7 +77,7 @@ def test_an_unknown_topic_asked_in_french_is_refused_in_french(chat):
     reply = chat.say("/meta insight voitures électriques", platform="discord", locale="fr")
     assert not chat.last.ok
     assert reply.startswith("Je ne connais pas le sujet « voitures électriques ». Sujets :")
-    assert "Publicité" in reply and "Utilisation : `/meta insight [topic]" in reply
+    assert "Publicité" in reply and "Utilisation : `/meta insight [topic:…]" in reply
 
 
 @pytest.mark.parametrize(

@@ -344,7 +344,7 @@ def test_allowed_numbers_include_both_languages_and_the_figures():
     assert allowed.unsupported("70%") == ["70"]
 
 
-async def test_on_discord_ask_with_a_model_thinks_first_then_follows_up(llm, monkeypatch):
+async def test_on_discord_ask_with_a_model_thinks_first_then_edits_in_the_answer(llm, monkeypatch):
     """Discord wants an answer within 3 s: with a model, `ask` defers like `stock` and `brief`."""
     import discord
 
@@ -352,6 +352,7 @@ async def test_on_discord_ask_with_a_model_thinks_first_then_follows_up(llm, mon
     from tests.test_discord_commands import (
         EPHEMERAL,
         callbacks,
+        edits,
         followups,
         make_adapter,
         only_embed,
@@ -368,8 +369,9 @@ async def test_on_discord_ask_with_a_model_thinks_first_then_follows_up(llm, mon
         await DiscordUser(bot.client).command("ask", question=PLATFORMS)
         (defer,) = callbacks(server)
         assert defer.json == {"type": 5, "data": {"flags": EPHEMERAL}}
-        (followup,) = followups(server)
-        embed = only_embed(followup)
+        assert not followups(server)
+        (edit,) = edits(server)
+        embed = only_embed(edit)
         assert "Facebook, WhatsApp, Messenger and Instagram" in embed["description"]
         assert len(llm.requests) == 1
     finally:

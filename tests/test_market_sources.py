@@ -324,12 +324,17 @@ def test_a_french_briefing_says_yahoo_is_unreachable_in_french(yahoo, settings):
     _serve(yahoo, "META", "down")
     services = Services(settings, market_source=YahooSource(session=requests.Session()))
     reply = Chat(services).send("/meta brief --lang fr").plain_text()
+    # nothing stored: the bundled sample, and why, in the reader's language
     assert (
-        "Les cours sont indisponibles pour le moment (Yahoo injoignable (ConnectionError))" in reply
+        "Pas de cours en direct ; échantillon fourni affiché jusqu’au 30 juil. 2024 "
+        "(Yahoo injoignable (ConnectionError))" in reply
     )
     assert "unreachable" not in reply
     english = Chat(services).send("/meta brief").plain_text()  # the same reason, in English
-    assert "Market data is unavailable right now (Yahoo unreachable (ConnectionError))" in english
+    assert (
+        "No live market data; showing the bundled sample to 30 Jul 2024 "
+        "(Yahoo unreachable (ConnectionError))" in english
+    )
 
 
 def test_a_french_stock_reply_on_stored_bars_says_why_in_french(yahoo, settings):

@@ -7,6 +7,7 @@ import asyncio
 import pytest
 import sqlalchemy as sa
 
+from chat.delivery import CheckDeferred, DeliveryError, OutcomeUnknown
 from config import load_settings
 from scheduling.leader import LeaderLock
 from tests.harness.clock import FakeClock
@@ -65,3 +66,32 @@ def test_only_one_replica_holds_the_leader_lock(postgres_url):
     leader.release()
     assert standby.acquire() is True
     standby.release()
+
+
+def test_retrying_and_unknown_outcomes_are_taken_again_at_the_next_sweep(postgres_url):
+    settings = load_settings()
+    clock = FakeClock(AT)
+    services = make_services(settings, clock)
+    subscribe(services, "down", "08:30", "Europe/Paris")
+    subscribe(services, "lost", "08:30", "Europe/Paris")
+    runner = deliveries(services, settings)
+    port = runner.ports["console"]
+    post, check = port.deliver, port.find_delivery
+
+    async def flaky(target, reply, key):
+        if target.channel == "down":
+            raise DeliveryError("http_503")  # answered: nothing posted
+        await post(target, reply, key)
+        raise OutcomeUnknown("timeout")  # posted, its answer lost
+
+    async def not_yet(target, key, since=None):
+        raise CheckDeferred("one history read a minute")
+
+    port.deliver, port.find_delivery = flaky, not_yet
+    first = asyncio.run(runner.deliver_due(AT))
+    assert first.delivered == [] and len(first.retrying) == 2
+    port.deliver, port.find_delivery = post, check
+    clock.advance(minutes=1)
+    second = asyncio.run(runner.deliver_due(clock()))
+    assert sorted(d["channel"] for d in second.delivered) == ["down", "lost"]
+    assert posts_per_channel(settings) == {"down": 1, "lost": 1}  # "lost" found, not reposted

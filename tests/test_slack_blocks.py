@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
@@ -36,6 +37,7 @@ from commands.router import Router
 from commands.services import Services
 from config import Settings, load_settings
 from config.settings import SettingsError
+from tests.harness.slack import block_errors
 
 
 def test_every_block_kind_renders_escaped() -> None:
@@ -105,21 +107,29 @@ def test_the_share_button_carries_the_request_safely() -> None:
     assert read_share_value('{"c": 1}') is None and read_share_value("[]") is None
 
 
-def test_an_ephemeral_chart_reply_says_the_chart_comes_with_share() -> None:
+def test_an_ephemeral_chart_reply_shows_its_uploaded_chart_then_its_buttons() -> None:
+    chart = Image(b"png", "META, 1 year")
     share = Button("share", "Partager", "--lang fr stock 1y")
     reply = Reply(
-        (Heading("META"), Image(b"png", "chart"), Actions((share,), "--lang fr stock 1y")),
-        data={"lang": "fr"},
+        (Heading("META"), chart, Actions((share,), "--lang fr stock 1y")), data={"lang": "fr"}
     )
-    message = ephemeral_message(
-        reply, Request("stock", text="1y", can_manage_channel=True), "fr", "stock 1y share"
-    )
+    request = Request("stock", text="1y", can_manage_channel=True)
+    message = ephemeral_message(reply, request, "fr", {chart: "F0CHART001"})
     assert message["response_type"] == "ephemeral"
-    note, actions = message["blocks"][-2:]
-    assert note["elements"][0]["text"] == (
-        "Le graphique vient avec `share` : `/meta stock 1y share` le publie dans le canal."
-    )
-    assert actions["elements"][0]["text"]["text"] == "Partager dans le canal"
+    _header, image, actions = message["blocks"]
+    assert image == {
+        "type": "image",
+        "slack_file": {"id": "F0CHART001"},
+        "alt_text": "META, 1 year",
+    }
+    (button,) = actions["elements"]
+    assert button["action_id"] == "meta_share"
+    assert button["text"]["text"] == "Partager dans le canal"
+    assert actions["block_id"] == "meta:--lang fr stock 1y"
+    # Not uploaded (Slack refused the file): no image block, and nothing says there is one.
+    message = ephemeral_message(reply, request, "fr")
+    assert [b["type"] for b in message["blocks"]] == ["header", "actions"]
+    assert "graphique" not in json.dumps(message)
 
 
 def test_an_error_has_no_share_button() -> None:
@@ -136,7 +146,7 @@ def test_the_socket_mode_manifest() -> None:
     assert meta["command"] == "/meta" and meta["should_escape"] is False and "url" not in meta
     assert meta["usage_hint"].split(" | ") == [c.usage for c in all_commands().values()]
     assert len(meta["usage_hint"]) <= 1000
-    assert {"commands", "chat:write", "chat:write.public", "files:write"} <= set(
+    assert {"commands", "chat:write", "chat:write.public", "channels:join", "files:write"} <= set(
         data["oauth_config"]["scopes"]["bot"]
     )
     assert data["settings"]["socket_mode_enabled"] is True
@@ -194,3 +204,60 @@ def test_building_the_adapter_makes_no_call_and_leaks_no_secret(
         "body: token=(redacted)&response_url=(redacted) {\"token\": '(redacted)'} x=(redacted token)"
     )
     assert "secret" not in caplog.text
+
+
+LONG_QUOTE = "\n".join(
+    [
+        "First line of the passage & its <figures>.",
+        " ".join(["growth"] * 700),  # one line of 4,899 characters
+        "",
+        *(f"Line {n}: " + "x" * 90 for n in range(40)),
+    ]
+)
+
+
+def quoted_lines(blocks: list[dict]) -> list[str]:
+    return [line for b in blocks for line in b["text"]["text"].split("\n")]
+
+
+def test_a_long_quote_keeps_its_marker_on_every_line_of_every_piece() -> None:
+    blocks = content_blocks(Reply((Quote(LONG_QUOTE, "Section & 12"),)))
+    assert len(blocks) >= 3
+    assert block_errors(blocks) == []
+    for block in blocks:
+        text = block["text"]["text"]
+        assert 0 < len(text) <= 3000
+        assert all(line.startswith(">") for line in text.split("\n")), text[:200]
+    lines = quoted_lines(blocks)
+    assert lines[0] == ">First line of the passage &amp; its &lt;figures&gt;."
+    assert lines[-1] == ">— _Section &amp; 12_"
+    assert ">" in lines  # the blank line stays inside the quote
+    shown = " ".join(line[1:] for line in lines if line.startswith(">growth"))
+    assert shown.split() == ["growth"] * 700  # nothing lost where the long line was cut
+
+
+def test_no_empty_text_object_is_ever_built() -> None:
+    reply = Reply(
+        (
+            Heading(""),
+            Paragraph(""),
+            Paragraph("   "),
+            Quote(""),
+            BulletList(()),
+            Context(""),
+            Paragraph("the one real line"),
+        )
+    )
+    for message in (public_message(reply, "en"), ephemeral_message(reply, None, "en")):
+        assert block_errors(message["blocks"]) == []
+        assert [b["text"]["text"] for b in message["blocks"]] == ["the one real line"]
+
+
+def test_the_fake_slack_refuses_what_slack_refuses() -> None:
+    section = {"type": "section", "text": {"type": "mrkdwn", "text": "x" * 3001}}
+    assert block_errors([section])
+    assert block_errors([{"type": "context", "elements": [{"type": "mrkdwn", "text": ""}]}])
+    assert block_errors([{"type": "section"}])
+    assert block_errors([{"type": "header", "text": {"type": "plain_text", "text": "h" * 151}}])
+    assert block_errors([{"type": "divider"}] * 51)
+    assert block_errors([{"type": "image", "slack_file": {"id": "F1"}, "alt_text": "a"}]) == []

@@ -65,6 +65,10 @@ async def test_a_range_button_replaces_the_message_in_place(
     assert visible_text(replaced).startswith("META · 5 days")
     assert by_label(replaced, "5d").get("style") == "primary"
     assert api.calls_to("chat.postMessage") == []  # nothing new in the channel
+    (before,) = [b for b in answer["blocks"] if b["type"] == "image"]
+    (after,) = [b for b in replaced["blocks"] if b["type"] == "image"]  # the 5-day chart, in it
+    assert after["slack_file"]["id"] in api.uploaded_file_ids()
+    assert after["slack_file"] != before["slack_file"]
 
 
 async def test_brief_takes_a_range_and_refresh_keeps_it(alice: SlackUser, api: FakeSlack) -> None:
@@ -128,8 +132,14 @@ async def test_a_range_on_a_channel_message_updates_it_with_chat_update(
     changed = api.message("C0GENERAL1", posted["ts"])
     assert changed is not None and changed["text"].startswith("META · 1 year")
     assert "edited" in changed
+    # The new chart is the bot's own file, shown in the changed message (never in a thread).
     chart = (await api.wait_for("files.completeUploadExternal", 2))[-1]
-    assert chart.params["thread_ts"] == posted["ts"]  # the new chart, in the message's thread
+    assert "channel_id" not in chart.params and "thread_ts" not in chart.params
+    (image,) = [b for b in changed["blocks"] if b["type"] == "image"]
+    assert image["slack_file"] == {"id": chart.params["files"][0]["id"]}
+    assert image["alt_text"].startswith("META closes, 1 year")
+    assert [m for m in api.messages["C0GENERAL1"] if m.get("thread_ts")] == []
+    assert "thread" not in visible_text(changed)
 
 
 async def test_a_forged_press_changes_nothing(alice: SlackUser, api: FakeSlack) -> None:

@@ -18,10 +18,11 @@ import aiohttp
 import pytest
 
 from bot.adapters.slack import SlackAdapter
-from bot.adapters.slack.blocks import unescape
+from bot.adapters.slack.blocks import share_value, unescape
 from bot.app import BotRunner
 from bot.web import health_app
 from chat.reply import Reply
+from chat.request import Request
 from commands import Command, all_commands
 from commands.router import Router
 from commands.services import Services
@@ -31,7 +32,6 @@ from tests.harness.slack import (
     SIGNING_SECRET,
     FakeSlack,
     SlackUser,
-    api_error,
     buttons,
     serve,
     visible_text,
@@ -132,7 +132,9 @@ async def test_a_bad_range_gets_one_line_and_the_usage(slack: SlackUser) -> None
 async def test_an_unknown_command_gets_one_line(slack: SlackUser) -> None:
     ack = await slack.command("/meta stonks")
     assert ack.ephemeral
-    assert ack.text == "I don't know the command “stonks”. Try `/meta help`."
+    assert ack.text == (
+        "I don't know the command “stonks”: did you mean `stock`? Try `/meta help stock`."
+    )
 
 
 async def test_a_bad_signature_or_an_old_timestamp_is_refused_and_runs_nothing(
@@ -228,32 +230,53 @@ async def test_brief_is_acknowledged_at_once_then_answered(
     }
     text = visible_text(answer)
     assert "Insight of the day" in text
-    assert "The chart comes with `share`: `/meta brief share` posts it in the channel." in text
+    (image,) = [b for b in answer["blocks"] if b["type"] == "image"]  # the chart, privately too
+    assert image["slack_file"]["id"] in api.uploaded_file_ids()
+    assert "channel_id" not in api.calls_to("files.completeUploadExternal")[0].params
     assert buttons(answer)[-1]["action_id"] == "meta_share"
     assert api.calls_to("chat.postMessage") == []  # ephemeral: nothing in the channel
 
 
-async def test_brief_share_posts_in_the_channel_with_the_chart_in_its_thread(
+@pytest.mark.slow
+async def test_a_private_answer_waits_for_slack_to_process_its_chart(
+    slack: SlackUser, api: FakeSlack
+) -> None:
+    api.file_processing = 1.5  # Slack completes uploads asynchronously
+    await slack.command("/meta stock 1y")
+    answers = await api.wait_for("response")
+    (image,) = [b for b in answers[-1].params["blocks"] if b["type"] == "image"]
+    assert image["slack_file"]["id"] in api.uploaded_file_ids()
+    assert api.calls_to("response")[0].status == 400  # refused, shown once ready
+
+
+async def test_brief_share_in_an_uninvited_public_channel_shows_the_chart_in_the_message(
     slack: SlackUser, api: FakeSlack, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    assert "C0GENERAL1" not in api.members
     await slack.command("/meta brief share")
     (post,) = await api.wait_for("chat.postMessage")
     (complete,) = await api.wait_for("files.completeUploadExternal")
     assert post.params["channel"] == "C0GENERAL1"
     assert "link_names" not in post.params
     assert post.params["text"].startswith("META briefing · Wednesday 31 July 2024")
-    assert "meta_share" not in [b["action_id"] for b in buttons(post.params)]  # shared already
-    assert "Chart in the thread. · Shared by <@U0ALICE001>" in visible_text(post.params)
+    actions = [b["action_id"] for b in buttons(post.params)]
+    assert "meta_share" not in actions and "share_reply" not in actions  # shared already
+    assert "meta_refresh" in actions  # a channel message still changes in place
+    notes = [b["elements"][0]["text"] for b in post.params["blocks"] if b["type"] == "context"]
+    assert notes[-1] == "Shared by <@U0ALICE001>"  # then only the buttons
+    assert "thread" not in visible_text(post.params)
+    (image,) = [b for b in post.params["blocks"] if b["type"] == "image"]
+    assert image["slack_file"] == {"id": complete.params["files"][0]["id"]}
+    assert image["alt_text"] == "META closes, 3 months"
 
     (url_call,) = api.calls_to("files.getUploadURLExternal")
     (upload,) = api.calls_to("upload")
     assert upload.raw.startswith(PNG)
     assert int(url_call.params["length"]) == len(upload.raw)
     assert url_call.params["filename"] == "meta-2024-07-31.png"
-    ts = api.messages["C0GENERAL1"][0]["ts"]
-    assert complete.params["channel_id"] == "C0GENERAL1"
-    assert complete.params["thread_ts"] == ts
+    assert "channel_id" not in complete.params and "thread_ts" not in complete.params
+    assert complete.status == 200
     assert complete.params["files"][0]["title"] == "META closes, 3 months"
     assert api.responses() == []
     assert BOT_TOKEN not in caplog.text and SIGNING_SECRET not in caplog.text
@@ -262,11 +285,36 @@ async def test_brief_share_posts_in_the_channel_with_the_chart_in_its_thread(
 async def test_share_fails_politely_where_the_bot_cannot_post(
     slack: SlackUser, api: FakeSlack
 ) -> None:
-    api.script("chat.postMessage", api_error("not_in_channel"))
+    api.private_channels.add("C0GENERAL1")  # private, and the bot was never invited
     await slack.command("/meta stock 1y share")
     (answer,) = [c.params for c in await api.wait_for("response")]
     assert answer["text"].startswith("I can't post in this channel: invite me to it (`/invite`)")
-    assert api.calls_to("upload") == []
+    assert api.posted("C0GENERAL1") == []
+
+
+async def test_subscribing_a_public_channel_joins_it(
+    bot: tuple[SlackAdapter, str], slack: SlackUser, api: FakeSlack
+) -> None:
+    """Joined, the bot may read the channel's history: the check after a lost answer works."""
+    ack = await slack.command("/meta subscribe 08:30 Europe/Paris")
+    assert ack.status == 200 and "08:30" in ack.text
+    (joined,) = await api.wait_for("conversations.join")
+    assert joined.params["channel"] == "C0GENERAL1" and "C0GENERAL1" in api.members
+
+
+async def test_a_private_channel_refuses_the_join_and_the_subscription_stands(
+    bot: tuple[SlackAdapter, str], api: FakeSlack
+) -> None:
+    api.private_channels.add("C0SECRET01")
+    api.join("C0SECRET01")  # invited: the only way into a private channel
+    carol = SlackUser(bot[1] + "/slack/events", api, channel_id="C0SECRET01")
+    ack = await carol.command("/meta subscribe 08:30 Europe/Paris")
+    assert ack.status == 200 and "08:30" in ack.text
+    await bot[0].drain(10)
+    (join,) = api.calls_to("conversations.join")
+    assert join.params["channel"] == "C0SECRET01" and api.responses() == []
+    schedule = await carol.command("/meta schedule")
+    assert "08:30 Europe/Paris" in schedule.text
 
 
 # ---- the Share button ----------------------------------------------------------------------
@@ -291,11 +339,13 @@ async def test_the_share_button_posts_the_answer_for_everyone(bot: tuple, api: F
 async def test_sharing_a_stock_answer_brings_its_chart(slack: SlackUser, api: FakeSlack) -> None:
     await slack.command("/meta stock 1y")
     (answer,) = [c.params for c in await api.wait_for("response")]
-    assert "The chart comes with `share`: `/meta stock 1y share`" in visible_text(answer)
+    (private,) = [b for b in answer["blocks"] if b["type"] == "image"]
     await slack.press(buttons(answer)[-1])  # Share
     (post,) = await api.wait_for("chat.postMessage")
     assert post.params["blocks"][0]["text"]["text"].startswith("META · 1 year: +42.3%")
-    (upload,) = await api.wait_for("upload")
+    (public,) = [b for b in post.params["blocks"] if b["type"] == "image"]
+    assert public["slack_file"] == private["slack_file"]  # the same file: uploaded once
+    (upload,) = api.calls_to("upload")
     assert upload.raw.startswith(PNG)
 
 
@@ -364,3 +414,46 @@ async def test_the_bot_runner_serves_slack_beside_healthz(
         assert ack.status == 200 and "Reality Labs" in ack.text
     finally:
         await runner.stop()
+
+
+# ---- long quotes and empty texts, as Slack judges Block Kit ---------------------------------
+
+
+async def test_a_long_quote_reaches_slack_quoted_on_every_line(api: FakeSlack) -> None:
+    from chat.reply import Context, Quote
+    from commands.base import Command
+    from tests.harness.slack import block_errors
+    from tests.test_slack_blocks import LONG_QUOTE, quoted_lines
+
+    def long_quote(_request, _services):  # type: ignore[no-untyped-def]
+        return Reply((Quote(LONG_QUOTE, "Section 12"), Context("")))
+
+    commands = {
+        **all_commands(),
+        "quote": Command("quote", "quote", {"en": "Q", "fr": "Q"}, long_quote),
+    }
+    router = Router(market_services(slack_settings(api)), commands)
+    adapter, runner, url = await start_bot(api, router)
+    try:
+        user = SlackUser(url + "/slack/events", api)
+        ack = await user.command("/meta quote")
+        assert ack.json is not None and block_errors(ack.json["blocks"]) == []
+        quoted = [b for b in ack.json["blocks"] if b["type"] == "section"]
+        assert len(quoted) >= 3
+        assert all(line.startswith(">") for line in quoted_lines(quoted))
+        assert buttons(ack.json) == []  # no buttons for this command: shared by an older one
+        shared = Request("quote", platform="slack", can_manage_channel=True)
+        await user.press(
+            {
+                "action_id": "share_reply",  # the Share of earlier versions, still answered
+                "text": {"type": "plain_text", "text": "Share in channel"},
+                "value": share_value(shared),
+            }
+        )
+        (post,) = await api.wait_for("chat.postMessage")  # refused as invalid_blocks before
+        sections = [b for b in post.params["blocks"] if b["type"] == "section"]
+        assert len(sections) == len(quoted)
+        assert all(line.startswith(">") for line in quoted_lines(sections))
+    finally:
+        await adapter.stop()
+        await runner.cleanup()

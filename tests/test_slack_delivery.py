@@ -3,17 +3,19 @@ Slack's Web API, including its rate limits, errors and outages."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import AsyncIterator
 
 import pytest
 
 from bot.adapters.slack import SlackAdapter
-from chat.delivery import DeliveryError, Target
+from chat.delivery import CheckDeferred, DeliveryError, Target
 from chat.reply import Context, Fields, Heading, Image, Paragraph, Reply
 from commands.router import Router
 from commands.services import Services
 from config import Settings, load_settings
+from tests.harness.clock import FakeClock
 from tests.harness.slack import (
     BOT_TOKEN,
     SIGNING_SECRET,
@@ -46,17 +48,22 @@ async def api() -> AsyncIterator[FakeSlack]:
         yield fake
 
 
-@pytest.fixture
-def adapter(api: FakeSlack, settings: Settings) -> SlackAdapter:
+def slack_adapter(api: FakeSlack, services: Services | None = None) -> SlackAdapter:
     config = load_settings(
         slack_bot_token=BOT_TOKEN, slack_signing_secret=SIGNING_SECRET, slack_api_url=api.base_url
     )
-    return SlackAdapter(config.slack, Router(Services(config)))
+    return SlackAdapter(config.slack, Router(services or Services(config)))
 
 
-async def test_a_briefing_is_posted_with_its_id_and_its_chart_in_the_thread(
+@pytest.fixture
+def adapter(api: FakeSlack, settings: Settings) -> SlackAdapter:
+    return slack_adapter(api)
+
+
+async def test_a_briefing_in_an_uninvited_public_channel_shows_its_chart_by_file_id(
     adapter: SlackAdapter, api: FakeSlack
 ) -> None:
+    assert TARGET.channel not in api.members  # chat:write.public: posted without an invitation
     ts = await adapter.deliver(TARGET, BRIEFING, "sub-7:2026-11-27")
 
     (post,) = api.calls_to("chat.postMessage")
@@ -66,34 +73,98 @@ async def test_a_briefing_is_posted_with_its_id_and_its_chart_in_the_thread(
         "event_payload": {"delivery_id": "sub-7:2026-11-27"},
     }
     assert post.params["text"].startswith("META briefing · Friday 27 November 2026")
-    assert [b["type"] for b in post.params["blocks"]] == [
-        "header",
-        "section",
-        "section",
-        "context",
-        "context",
-    ]
-    assert "Chart in the thread." in visible_text(post.params)
-    assert "Shared by" not in visible_text(post.params)
+    blocks = post.params["blocks"]
+    assert [b["type"] for b in blocks] == ["header", "section", "section", "image", "context"]
+    (file_id,) = api.uploaded_file_ids()
+    assert blocks[3] == {
+        "type": "image",
+        "slack_file": {"id": file_id},
+        "alt_text": "META closes, 3 months",
+    }
+    assert "thread" not in visible_text(post.params)
     assert post.headers["Authorization"] == f"Bearer {BOT_TOKEN}"
 
     (upload,) = api.calls_to("upload")
     assert upload.raw == PNG
     (complete,) = api.calls_to("files.completeUploadExternal")
-    assert (complete.params["channel_id"], complete.params["thread_ts"]) == ("C0BRIEFS01", ts)
-    assert ts == api.messages["C0BRIEFS01"][0]["ts"]
+    assert "channel_id" not in complete.params  # a file of the bot's own, shared with no channel
+    assert complete.status == 200 and complete.params["files"][0]["id"] == file_id
+    assert ts == api.posted("C0BRIEFS01")[0]["ts"]
 
 
-async def test_after_a_crash_the_posted_briefing_is_found_by_its_id(
+async def test_one_upload_serves_every_channel_of_a_workspace(
     adapter: SlackAdapter, api: FakeSlack
 ) -> None:
+    for n in range(5):
+        await adapter.deliver(Target("slack", "T0TEAM0001", f"C0CHAN000{n}"), BRIEFING, f"d{n}")
+    assert len(api.calls_to("upload")) == 1
+    ids = {p.params["blocks"][3]["slack_file"]["id"] for p in api.calls_to("chat.postMessage")}
+    assert ids == api.uploaded_file_ids()
+
+
+async def test_a_channel_that_refuses_a_post_is_joined_and_posted_in(
+    adapter: SlackAdapter, api: FakeSlack
+) -> None:
+    api.scopes.discard("chat:write.public")  # an app installed without it
+    ts = await adapter.deliver(TARGET, BRIEFING, "d1")
+    assert [c.params.get("error") for c in api.calls_to("conversations.join")] == [None]
+    assert TARGET.channel in api.members
+    assert [m["ts"] for m in api.posted(TARGET.channel)] == [ts]
+
+
+async def test_a_private_channel_the_bot_is_not_in_is_permanent(
+    adapter: SlackAdapter, api: FakeSlack
+) -> None:
+    api.private_channels.add(TARGET.channel)
+    with pytest.raises(DeliveryError) as error:
+        await adapter.deliver(TARGET, BRIEFING, "d1")
+    assert error.value.permanent and api.posted(TARGET.channel) == []
+
+
+async def test_after_a_crash_the_posted_briefing_is_found_within_slacks_history_limits(
+    api: FakeSlack, settings: Settings
+) -> None:
+    clock = FakeClock(dt.datetime(2026, 11, 27, 14, 0, tzinfo=dt.UTC))
+    api.follow(clock)
+    adapter = slack_adapter(api, Services(load_settings(), clock=clock))
+    api.join(TARGET.channel)
     ts = await adapter.deliver(TARGET, BRIEFING, "sub-7:2026-11-27")
-    target = Target("slack", "T0TEAM0001", "C0BRIEFS01")
-    assert await adapter.find_delivery(target, "sub-7:2026-11-27") == ts
-    assert await adapter.find_delivery(target, "sub-7:2026-11-28") is None
-    (history, _) = api.calls_to("conversations.history")
-    assert history.params["limit"] == "50"
-    assert history.params["include_all_metadata"] in ("1", "true")
+    for n in range(30):  # a busy channel: the briefing is far beyond 15 messages back
+        api.messages[TARGET.channel].insert(
+            0, {"type": "message", "ts": f"{clock().timestamp() + 100 + n:.6f}", "text": "hi"}
+        )
+    since = clock()
+    found, deferred = None, 0
+    for _minute in range(4):  # 15 messages a call, a call a minute: found after a few sweeps
+        try:
+            found = await adapter.find_delivery(TARGET, "sub-7:2026-11-27", since)
+            break
+        except CheckDeferred:
+            deferred += 1
+            with pytest.raises(CheckDeferred):  # and never a second read within the minute
+                await adapter.find_delivery(TARGET, "sub-7:2026-11-27", since)
+            clock.advance(minutes=1)
+    assert found == ts and deferred == 2
+    clock.advance(minutes=10)  # a post that never went out, in quiet minutes: surely not there
+    assert await adapter.find_delivery(TARGET, "sub-7:2026-11-28", clock()) is None
+    history = api.calls_to("conversations.history")
+    assert all(c.status == 200 for c in history)  # never refused: within the limits
+    assert all(int(c.params["limit"]) <= 15 for c in history)
+    assert all(c.params["include_all_metadata"] in ("1", "true") for c in history)
+
+
+async def test_a_history_check_outside_the_channel_joins_it_then_checks(
+    api: FakeSlack, settings: Settings
+) -> None:
+    clock = FakeClock(dt.datetime(2026, 11, 27, 14, 0, tzinfo=dt.UTC))
+    api.follow(clock)
+    adapter = slack_adapter(api, Services(load_settings(), clock=clock))
+    ts = await adapter.deliver(TARGET, BRIEFING, "d1")  # posted without being a member
+    with pytest.raises(CheckDeferred):
+        await adapter.find_delivery(TARGET, "d1", clock())
+    assert TARGET.channel in api.members
+    clock.advance(minutes=1)
+    assert await adapter.find_delivery(TARGET, "d1", clock() - dt.timedelta(minutes=1)) == ts
 
 
 @pytest.mark.slow
@@ -105,7 +176,7 @@ async def test_a_rate_limit_is_waited_out_and_the_briefing_posted_once(
     await adapter.deliver(TARGET, BRIEFING, "d1")
     assert time.monotonic() - started >= 1.0  # Retry-After honoured
     assert [c.status for c in api.calls_to("chat.postMessage")] == [429, 200]
-    assert len(api.messages["C0BRIEFS01"]) == 1
+    assert len(api.posted("C0BRIEFS01")) == 1
 
 
 async def test_a_missing_channel_is_permanent_and_tried_once(
@@ -115,11 +186,10 @@ async def test_a_missing_channel_is_permanent_and_tried_once(
     with pytest.raises(DeliveryError) as error:
         await adapter.deliver(TARGET, BRIEFING, "d1")
     assert (error.value.reason, error.value.permanent) == ("channel_not_found", True)
-    assert len(api.calls_to("chat.postMessage")) == 1
-    assert api.calls_to("upload") == []
+    assert len(api.calls_to("chat.postMessage")) == 1  # the chart, uploaded first, waits unused
 
 
-@pytest.mark.parametrize("code", ["not_in_channel", "is_archived", "invalid_auth", "missing_scope"])
+@pytest.mark.parametrize("code", ["is_archived", "invalid_auth", "missing_scope"])
 async def test_errors_a_retry_cannot_fix_are_permanent(
     adapter: SlackAdapter, api: FakeSlack, code: str
 ) -> None:
@@ -147,12 +217,23 @@ async def test_a_short_outage_is_ridden_out(adapter: SlackAdapter, api: FakeSlac
     assert [c.status for c in api.calls_to("chat.postMessage")] == [503, 200]
 
 
-async def test_a_failed_chart_upload_does_not_repost_the_briefing(
+async def test_charts_refused_for_good_post_the_briefing_without_one(
     adapter: SlackAdapter, api: FakeSlack
 ) -> None:
     api.script("files.getUploadURLExternal", api_error("file_uploads_disabled"))
     ts = await adapter.deliver(TARGET, BRIEFING, "d1")
-    assert ts and len(api.calls_to("chat.postMessage")) == 1
+    (post,) = api.calls_to("chat.postMessage")
+    assert ts and "image" not in [b["type"] for b in post.params["blocks"]]
+
+
+@pytest.mark.slow
+async def test_a_chart_upload_during_an_outage_posts_nothing_yet(
+    adapter: SlackAdapter, api: FakeSlack
+) -> None:
+    api.script("files.getUploadURLExternal", *[server_error(503)] * 3)
+    with pytest.raises(DeliveryError) as error:
+        await adapter.deliver(TARGET, BRIEFING, "d1")
+    assert not error.value.permanent and api.calls_to("chat.postMessage") == []
 
 
 async def test_a_long_retry_after_fails_fast_instead_of_blocking(
@@ -163,3 +244,25 @@ async def test_a_long_retry_after_fails_fast_instead_of_blocking(
         await adapter.deliver(TARGET, BRIEFING, "d1")
     assert (error.value.reason, error.value.permanent) == ("ratelimited", False)
     assert len(api.calls_to("chat.postMessage")) == 1
+
+
+@pytest.mark.slow
+async def test_a_chart_slack_is_still_processing_is_shown_once_it_is_ready(
+    adapter: SlackAdapter, api: FakeSlack
+) -> None:
+    api.file_processing = 1.5  # Slack completes uploads asynchronously
+    ts = await adapter.deliver(TARGET, BRIEFING, "d1")
+    assert len(api.calls_to("chat.postMessage")) >= 2  # refused at first ("invalid slack file")
+    (message,) = api.posted(TARGET.channel)  # refused posts post nothing: one message
+    assert message["ts"] == ts and [b["type"] for b in message["blocks"]].count("image") == 1
+
+
+@pytest.mark.slow
+async def test_a_chart_slack_never_accepts_leaves_the_briefing_without_it(
+    adapter: SlackAdapter, api: FakeSlack
+) -> None:
+    api.file_processing = 3600.0
+    await adapter.deliver(TARGET, BRIEFING, "d1")
+    (message,) = api.posted(TARGET.channel)
+    assert "image" not in [b["type"] for b in message["blocks"]]
+    assert "thread" not in visible_text(message)

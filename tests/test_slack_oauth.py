@@ -81,6 +81,7 @@ async def test_install_redirects_to_slack_with_the_bot_scopes(oauth_bot):
         "commands",
         "chat:write",
         "chat:write.public",
+        "channels:join",
         "files:write",
         "channels:history",
         "groups:history",

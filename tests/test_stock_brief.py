@@ -16,6 +16,7 @@ from briefings.market.bars import MarketDataUnavailable, Series
 from briefings.market.csv_source import read_bars_csv
 from briefings.present import briefing_reply
 from commands.services import Services
+from config import load_settings
 from tests.harness import DATA
 from tests.harness.chat import Chat
 from tests.harness.clock import FakeClock
@@ -179,10 +180,11 @@ def test_yahoo_failure_answers_from_stored_bars_labelled_as_of(settings):
     assert "showing stored data as of 13 Mar 2024" in Chat(again).send("/meta stock").plain_text()
 
 
-def test_nothing_stored_says_market_data_is_unavailable(settings):
+def test_nothing_stored_says_market_data_is_unavailable(monkeypatch):
+    monkeypatch.setenv("COMPANY_SYMBOL", "AAPL")  # no bundled sample for it
     source = FlakySource()
     source.fail = True
-    services = Services(settings, market_source=source)
+    services = Services(load_settings(), market_source=source)
     reply = Chat(services).say("/meta brief")
     assert "Market data is unavailable right now (Yahoo unreachable (ConnectionError))" in reply
     assert "Insight of the day" in reply

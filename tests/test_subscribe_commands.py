@@ -75,7 +75,12 @@ def test_channels_workspaces_and_platforms_each_have_their_own(chat):
     chat.say("/meta subscribe 08:30 Europe/Paris")
     chat.say("/meta subscribe 09:00 Asia/Tokyo", channel="C43")
     chat.say("/meta subscribe 10:00 UTC", workspace="T2")
-    chat.say("/meta subscribe 11:00 UTC", platform="discord", can_manage_channel=True)
+    chat.say(
+        "/meta subscribe 11:00 UTC",
+        platform="discord",
+        channel="920000000000000042",
+        can_manage_channel=True,
+    )
     assert len(chat.services.subscriptions.all()) == 4
     assert "08:30 Europe/Paris" in chat.say("/meta schedule")
 

@@ -8,7 +8,9 @@ from chat.wording import CATALOG, LANGUAGES, Phrase, WordedError, say
 from chat.wording.adapters import ADAPTERS
 from chat.wording.briefings import BRIEFINGS
 from chat.wording.commands import MESSAGES
+from chat.wording.guidance import GUIDANCE
 from chat.wording.interactive import INTERACTIVE
+from chat.wording.market import MARKET
 
 
 def _placeholders(text: str) -> set[str]:
@@ -23,7 +25,7 @@ def test_every_key_has_both_languages_with_the_same_placeholders():
 
 
 def test_no_key_is_defined_twice_across_the_catalog_modules():
-    parts = [MESSAGES, BRIEFINGS, ADAPTERS, INTERACTIVE]
+    parts = [MESSAGES, BRIEFINGS, ADAPTERS, MARKET, GUIDANCE, INTERACTIVE]
     assert sum(len(part) for part in parts) == len(CATALOG)
 
 

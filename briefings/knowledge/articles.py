@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -27,11 +27,20 @@ class ArticleError(ValueError):
 class Claim:
     """A dated numeric statement in an article that market data can check."""
 
-    quote: str
+    quote: str  # in the article's own language, as written
     symbol: str
     metric: str
     value: float
     as_of: dt.date
+    translations: dict[str, str] = field(default_factory=dict)  # the quote in the translations
+
+    def quote_in(self, lang: str) -> str:
+        """The quote in `lang` when a translation of the article gives it, else as written."""
+        return self.translations.get(lang) or self.quote
+
+    @property
+    def quotes(self) -> tuple[str, ...]:
+        return (self.quote, *self.translations.values())
 
 
 @dataclass(frozen=True)
@@ -139,6 +148,24 @@ def _claims(meta: dict, path: Path) -> tuple[Claim, ...]:
     return tuple(claims)
 
 
+def _translated_claims(
+    claims: tuple[Claim, ...], meta: dict, lang: str, path: Path
+) -> tuple[Claim, ...]:
+    """A translation's `claims:` list gives each claim's quote in its language, in order."""
+    quotes = meta.get("claims") or []
+    if not quotes:
+        return claims
+    if len(quotes) != len(claims):
+        raise ArticleError(f"{path.name}: has {len(quotes)} claims; the original has {len(claims)}")
+    translated = []
+    for number, (claim, raw) in enumerate(zip(claims, quotes, strict=True), start=1):
+        quote = raw.get("quote") if isinstance(raw, dict) else None
+        if not quote:
+            raise ArticleError(f"{path.name}: claim {number} needs its quote")
+        translated.append(replace(claim, translations={**claim.translations, lang: str(quote)}))
+    return tuple(translated)
+
+
 def load_article(original: Path, translations: list[Path]) -> Article:
     """Build one article from its original file and its translation files."""
     parsed = _parse(original)
@@ -153,11 +180,13 @@ def load_article(original: Path, translations: list[Path]) -> Article:
     titles = {language: str(_required(parsed.meta, "title", original))}
     texts = [{language: text} for _, text, _ in parsed.passages]
     sections = [{language: parsed.sections[s]} for s, _, _ in parsed.passages]
+    claims = _claims(parsed.meta, original)
     for path in translations:
         other = _parse(path)
         lang = path.suffixes[-2].lstrip(".")
         if lang not in _LANGUAGES:
             continue
+        claims = _translated_claims(claims, other.meta, lang, path)
         if len(other.passages) != len(parsed.passages) or len(other.sections) != len(
             parsed.sections
         ):
@@ -187,7 +216,7 @@ def load_article(original: Path, translations: list[Path]) -> Article:
         date=date,
         source=str(parsed.meta.get("source") or ""),
         passages=passages,
-        claims=_claims(parsed.meta, original),
+        claims=claims,
     )
 
 

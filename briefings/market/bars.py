@@ -58,3 +58,30 @@ class Series:
     def up_to(self, day: dt.date) -> Series:
         """The bars on or before `day`."""
         return replace(self, bars=tuple(b for b in self.bars if b.date <= day))
+
+
+@dataclass(frozen=True)
+class MinuteBar:
+    """One intraday bar; `time` is its start, in New York time (aware)."""
+
+    time: dt.datetime
+    open: float
+    high: float
+    low: float
+    close: float
+    volume: int
+
+
+@dataclass(frozen=True)
+class Intraday:
+    """A symbol's intraday bars of one session (5-minute bars from Yahoo, delayed), oldest first."""
+
+    symbol: str
+    bars: tuple[MinuteBar, ...]
+    source: str
+    fetched_at: dt.datetime
+    interval: str = "5m"
+
+    @property
+    def day(self) -> dt.date:
+        return self.bars[-1].time.date()

@@ -29,7 +29,8 @@ class MarketSource(Protocol):
 
 
 class MarketData:
-    """Fresh bars when possible, the last stored bars (with `stale_reason`) otherwise.
+    """Fresh bars when possible, the last stored bars (with `stale_reason`) otherwise, and the
+    bundled sample (`sample`) when nothing is stored.
 
     - within `ttl(now)` seconds of the last good fetch: the in-memory series (a cache hit);
     - otherwise one upstream fetch per symbol, shared by all concurrent callers, in a thread,
@@ -48,6 +49,7 @@ class MarketData:
         timeout: float = 10.0,
         backoff_seconds: float = 300.0,
         failure_seconds: float = 30.0,
+        sample: Callable[[str], Series | None] | None = None,
     ) -> None:
         self.source = source
         self.store = store
@@ -56,6 +58,7 @@ class MarketData:
         self.timeout = timeout
         self.backoff_seconds = backoff_seconds
         self.failure_seconds = failure_seconds
+        self.sample = sample  # the bundled snapshot: the last resort, after the store
         self.upstream_fetches = 0
         self.cache_hits = 0
         self.upstream_errors = 0
@@ -172,9 +175,15 @@ class MarketData:
                     type(exc).__name__,
                     exc,
                 )
+        if last is None and self.sample is not None:
+            last = await asyncio.to_thread(self.sample, symbol)
         if last is None:
             raise MarketDataUnavailable(symbol, reason)
         return replace(last, stale_reason=reason)
+
+    def rate_limited(self) -> bool:
+        """Whether upstream is being left alone after a rate limit."""
+        return self._rate_limited is not None and self.clock() < self._rate_limited[1]
 
 
 def in_daemon_thread(function: Callable[..., T], *args: object) -> asyncio.Future[T]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import math
 from pathlib import Path
 
@@ -13,6 +14,9 @@ from chat.wording import Phrase
 REQUIRED = ("Date", "Open", "High", "Low", "Close", "Volume")
 EXPECTED = ",".join(REQUIRED)
 PRICES = ("Open", "High", "Low", "Close")
+# A yfinance export of 40 years of daily bars is about 1 MB: anything much larger is no price
+# file (a log, a disk image, /dev/zero), and is refused before it fills memory.
+MAX_FILE_BYTES = 16 * 1024 * 1024
 
 
 def read_bars_csv(path: Path, symbol: str) -> Series:
@@ -22,8 +26,15 @@ def read_bars_csv(path: Path, symbol: str) -> Series:
     """
     name = path.name
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            bars = _read(csv.DictReader(handle), name)
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)  # bounded, whatever the file claims to be
+        if len(raw) > MAX_FILE_BYTES:
+            raise MarketDataError(
+                f"{name}: the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; "
+                f"expected a CSV of daily bars with columns {EXPECTED} (about 1 MB for 40 years)"
+            )
+        text = raw.decode("utf-8-sig")
+        bars = _read(csv.DictReader(io.StringIO(text, newline="")), name)
         fetched_at = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         problem = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)

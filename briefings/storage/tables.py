@@ -62,7 +62,7 @@ deliveries = sa.Table(
         nullable=False,
     ),
     sa.Column("local_date", sa.Date, nullable=False),
-    sa.Column("state", sa.String(20), nullable=False),  # claimed | delivered | failed | missed
+    sa.Column("state", sa.String(20), nullable=False),  # see subscriptions/claims.py
     sa.Column("late", sa.Boolean, nullable=False, default=False),
     sa.Column("claimed_by", sa.String(200), nullable=True),
     sa.Column("lease_until", sa.DateTime(timezone=True), nullable=True),
@@ -71,4 +71,42 @@ deliveries = sa.Table(
     sa.Column("last_error", sa.String(300), nullable=True),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.UniqueConstraint("subscription_id", "local_date", name="uq_delivery_day"),
+)
+
+channel_market = sa.Table(  # a channel's own peers, benchmark and move alerts (migration 0007)
+    "channel_market",
+    metadata,
+    sa.Column("platform", sa.String(20), primary_key=True),
+    sa.Column("workspace", sa.String(100), primary_key=True),
+    sa.Column("channel", sa.String(100), primary_key=True),
+    sa.Column("peers", sa.String(200), nullable=True),  # "GOOGL,MSFT,NVDA"; None: PEER_SYMBOLS
+    sa.Column("benchmark", sa.String(20), nullable=True),  # None: BENCHMARK_SYMBOL
+    sa.Column("alerts", sa.String(20), nullable=True),  # "2sigma" | "3%"; None: off
+    sa.Column("language", sa.String(2), nullable=True),  # of the alerts' posts
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+alert_posts = sa.Table(  # the claim of a move alert: at most one per (channel, day, direction)
+    "alert_posts",
+    metadata,
+    sa.Column("platform", sa.String(20), primary_key=True),
+    sa.Column("workspace", sa.String(100), primary_key=True),
+    sa.Column("channel", sa.String(100), primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),  # the New York session
+    sa.Column("direction", sa.String(4), primary_key=True),  # up | down
+    sa.Column("state", sa.String(20), nullable=False),  # claimed | posted | failed
+    sa.Column("change_pct", sa.Float, nullable=False),
+    sa.Column("message_id", sa.String(100), nullable=True),
+    sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+market_earnings = sa.Table(  # the last good earnings dates per symbol
+    "market_earnings",
+    metadata,
+    sa.Column("symbol", sa.String(20), primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("eps_estimate", sa.Float, nullable=True),
+    sa.Column("reported_eps", sa.Float, nullable=True),
+    sa.Column("surprise_pct", sa.Float, nullable=True),
+    sa.Column("fetched_at", sa.DateTime(timezone=True), nullable=False),
 )

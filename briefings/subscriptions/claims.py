@@ -3,17 +3,22 @@
 Inserting the row is the claim: the unique key makes a second claim fail, so a restart, a
 second scheduler or a re-fired job never posts twice. A claim holds a lease; a claim whose
 owner died (lease run out, a dead process on this host, or on PostgreSQL an owner on any host
-whose session is gone) may be taken over, and the new
-owner first asks the platform whether the post went out before the crash.
+whose session is gone) may be taken over.
+
+States: `claimed` (held, nothing sent) -> `sending` (recorded just before the platform is
+called) -> `delivered`. A claim found in `sending` has an unknown outcome (a crash, a lost
+answer): only then does the new owner ask the platform whether the post went out. `retrying`:
+a transient failure that surely posted nothing, taken again at a later sweep; `failed`: a
+permanent error, or the grace period ran out; `missed`: the bot was not running in time.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import os
 import socket
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +28,12 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from briefings.storage.tables import deliveries
+from briefings.subscriptions.liveness import (
+    LIVENESS_LOCKS,
+    aware,
+    liveness_key,
+    owner_is_dead,
+)
 
 LEASE = dt.timedelta(minutes=10)
 OWNER = f"{socket.gethostname()}:{os.getpid()}"
@@ -34,7 +45,8 @@ class Claim:
     subscription_id: int
     day: dt.date
     late: bool
-    taken_over: bool  # a previous owner died holding it: the post may already be out
+    taken_over: bool  # taken from an earlier owner or an earlier pass
+    sent_at: dt.datetime | None = None  # sent then, outcome unknown: check before posting again
 
     @property
     def key(self) -> str:
@@ -47,30 +59,6 @@ def _dialect_insert(engine: Engine) -> Callable[..., Any]:
     from sqlalchemy.dialects import postgresql, sqlite
 
     return postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
-
-
-def _owner_is_dead(owner: str | None) -> bool:
-    """True when the claim's owner is a process on this host that no longer runs."""
-    if not owner or ":" not in owner:
-        return False
-    host, _, pid = owner.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
-
-
-LIVENESS_LOCKS = 0x636C  # "cl": the class of the advisory locks that say an owner is alive
-
-
-def _liveness_key(owner: str) -> int:
-    """The owner's advisory-lock key (a signed 32-bit int, as PostgreSQL's two-key form wants)."""
-    return int.from_bytes(zlib.crc32(owner.encode()).to_bytes(4, "big"), "big", signed=True)
 
 
 class ClaimStore:
@@ -89,7 +77,7 @@ class ClaimStore:
         connection = self.engine.connect()
         got = connection.execute(
             sa.text("SELECT pg_try_advisory_lock(:cls, :key)"),
-            {"cls": LIVENESS_LOCKS, "key": _liveness_key(self.owner)},
+            {"cls": LIVENESS_LOCKS, "key": liveness_key(self.owner)},
         ).scalar()
         connection.commit()
         if not got:  # another store of this same owner (this process) holds it: alive already
@@ -109,13 +97,13 @@ class ClaimStore:
         longer runs, or (PostgreSQL) an owner whose session, and so its lock, is gone."""
         if not owner or owner == self.owner:
             return False
-        if _owner_is_dead(owner):
+        if owner_is_dead(owner):
             return True
         if self.engine.dialect.name != "postgresql":
             return False
         free = conn.execute(
             sa.text("SELECT pg_try_advisory_xact_lock(:cls, :key)"),
-            {"cls": LIVENESS_LOCKS, "key": _liveness_key(owner)},
+            {"cls": LIVENESS_LOCKS, "key": liveness_key(owner)},
         ).scalar()
         return bool(free)
 
@@ -191,6 +179,8 @@ class ClaimStore:
         return claims
 
     def _take_over(self, subscription_id: int, day: dt.date, now: dt.datetime) -> Claim | None:
+        """Take a claim whose owner is gone or whose lease ran out (`claimed`: nothing was
+        sent; `sending`: the outcome is unknown), or one left `retrying` by an earlier pass."""
         with self.engine.begin() as conn:
             row = conn.execute(
                 sa.select(deliveries).where(
@@ -198,25 +188,87 @@ class ClaimStore:
                     & (deliveries.c.local_date == day)
                 )
             ).one_or_none()
-            if row is None or row.state != "claimed":
+            if row is None or row.state not in ("claimed", "sending", "retrying"):
                 return None
-            lease = (
-                row.lease_until
-                if row.lease_until.tzinfo
-                else row.lease_until.replace(tzinfo=dt.UTC)
+            lease = aware(row.lease_until)
+            held = lease is not None and lease > now
+            if row.state != "retrying" and held and not self._owner_gone(conn, row.claimed_by):
+                return None
+            same = (
+                (deliveries.c.id == row.id)
+                & (deliveries.c.state == row.state)
+                & (
+                    deliveries.c.lease_until.is_(None)
+                    if row.lease_until is None
+                    else deliveries.c.lease_until == row.lease_until
+                )
             )
-            if lease > now and not self._owner_gone(conn, row.claimed_by):
-                return None
-            taken = conn.execute(
+            if row.claimed_by is not None:
+                same = same & (deliveries.c.claimed_by == row.claimed_by)
+            values: dict[str, object] = {"claimed_by": self.owner, "lease_until": now + LEASE}
+            if row.state == "retrying":
+                values |= {"state": "claimed", "updated_at": now}
+            taken = conn.execute(sa.update(deliveries).where(same).values(**values)).rowcount
+        if not taken:
+            return None
+        sent_at = aware(row.updated_at) if row.state == "sending" else None
+        return Claim(row.id, subscription_id, day, row.late, True, sent_at)
+
+    def sending(self, claim: Claim, now: dt.datetime) -> Claim:
+        """Record that the post is about to be sent (so a crash leaves `sending`, not `claimed`)."""
+        with self.engine.begin() as conn:
+            conn.execute(
                 sa.update(deliveries)
                 .where(
-                    (deliveries.c.id == row.id)
-                    & (deliveries.c.claimed_by == row.claimed_by)
-                    & (deliveries.c.state == "claimed")
+                    (deliveries.c.id == claim.delivery_id) & (deliveries.c.claimed_by == self.owner)
                 )
-                .values(claimed_by=self.owner, lease_until=now + LEASE, updated_at=now)
+                .values(state="sending", lease_until=now + LEASE, updated_at=now)
+            )
+        return dataclasses.replace(claim, sent_at=now)
+
+    def retrying(self, claim: Claim, reason: str, attempts: int, now: dt.datetime) -> None:
+        """A transient failure that posted nothing: a later sweep takes it again."""
+        self._finish(claim, now, state="retrying", last_error=reason[:300], attempts=attempts)
+
+    def unknown(self, claim: Claim, reason: str, attempts: int) -> None:
+        """Sent, outcome unknown, and the platform cannot be asked yet: left `sending`, its
+        lease let go, its time of sending kept, for a later sweep to check."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                sa.update(deliveries)
+                .where(
+                    (deliveries.c.id == claim.delivery_id) & (deliveries.c.claimed_by == self.owner)
+                )
+                .values(
+                    state="sending",
+                    lease_until=None,
+                    last_error=reason[:300],
+                    **({"attempts": attempts} if attempts else {}),
+                )
+            )
+
+    def expire(self, subscription_id: int, day: dt.date, now: dt.datetime) -> str | None:
+        """Past the grace period, give up on a post still owed (retrying, or unknown and not
+        held): `failed`, with its last error, which is returned. None if there was none."""
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                sa.select(deliveries).where(
+                    (deliveries.c.subscription_id == subscription_id)
+                    & (deliveries.c.local_date == day)
+                )
+            ).one_or_none()
+            if row is None or row.state not in ("claimed", "sending", "retrying"):
+                return None
+            lease = aware(row.lease_until)
+            if row.state != "retrying" and lease is not None and lease > now:
+                return None
+            reason = f"gave up after the grace period: {row.last_error or row.state}"[:300]
+            done = conn.execute(
+                sa.update(deliveries)
+                .where((deliveries.c.id == row.id) & (deliveries.c.state == row.state))
+                .values(state="failed", last_error=reason, lease_until=None, updated_at=now)
             ).rowcount
-        return Claim(row.id, subscription_id, day, row.late, True) if taken else None
+        return reason if done else None
 
     def record_missed(self, subscription_id: int, day: dt.date, now: dt.datetime) -> bool:
         """Record that a day's post was missed beyond the grace period (once)."""
@@ -256,6 +308,15 @@ class ClaimStore:
     def release(self, claim: Claim, now: dt.datetime) -> None:
         """Give the claim back untouched (shutdown before posting): another run may take it."""
         with self.engine.begin() as conn:
+            conn.execute(  # an unknown outcome stays recorded, for the next owner to check
+                sa.update(deliveries)
+                .where(
+                    (deliveries.c.id == claim.delivery_id)
+                    & (deliveries.c.claimed_by == self.owner)
+                    & (deliveries.c.state == "sending")
+                )
+                .values(lease_until=None)
+            )
             conn.execute(
                 sa.delete(deliveries).where(
                     (deliveries.c.id == claim.delivery_id)

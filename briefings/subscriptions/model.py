@@ -12,7 +12,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from chat.request import Origin
 from chat.wording import WordedError
 
-CADENCES = ("trading-days", "weekdays", "daily")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKLY = tuple(f"weekly-{day}" for day in WEEKDAYS)  # the weekly digest, on that day
+CADENCES = ("trading-days", "weekdays", "daily", *WEEKLY)
 LANGUAGES = ("en", "fr")
 DEFAULT_CADENCE = "trading-days"
 _TIME_24H = re.compile(r"^([01]?\d|2[0-3])[:h.]([0-5]\d)$")
@@ -128,10 +130,21 @@ def parse_language(text: str) -> str:
     return value
 
 
+def weekly_day(cadence: str) -> int | None:
+    """The weekday (0 = Monday) of a weekly cadence, None for the daily ones."""
+    day = cadence.removeprefix("weekly-")
+    return WEEKDAYS.index(day) if cadence.startswith("weekly-") and day in WEEKDAYS else None
+
+
 def parse_cadence(text: str) -> str:
+    """trading-days, weekdays, daily, or `weekly DAY` ("weekly mon", "weekly-friday"; Monday by
+    default) for the weekly digest."""
     value = text.strip().lower()
     if value in ("trading", "trading-day", "trading_days", "tradingdays"):
         value = "trading-days"
+    if value.startswith("weekly"):
+        day = value.removeprefix("weekly").strip(" -_")[:3] or "mon"
+        value = f"weekly-{day}"
     if value not in CADENCES:
         raise SubscriptionError("bad_cadence", text=text[:20])
     return value

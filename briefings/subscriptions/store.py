@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -28,6 +29,35 @@ def _row_to_subscription(row: sa.Row) -> Subscription:
         created_at=created,
         paused_reason=row.paused_reason,
     )
+
+
+@dataclass(frozen=True)
+class SubscriptionRow:
+    """One channel's subscription as an operator writes it (a line of an import file)."""
+
+    platform: str
+    workspace: str
+    channel: str
+    time: dt.time
+    zone: str
+    language: str
+    cadence: str
+
+    @property
+    def settings(self) -> tuple[str, str, str, str]:
+        return (self.time.strftime("%H:%M"), self.zone, self.language, self.cadence)
+
+    def as_values(self) -> dict[str, object]:
+        time, zone, language, cadence = self.settings
+        return {
+            "platform": self.platform,
+            "workspace": self.workspace,
+            "channel": self.channel,
+            "time": time,
+            "zone": zone,
+            "language": language,
+            "cadence": cadence,
+        }
 
 
 class SubscriptionStore:
@@ -130,3 +160,57 @@ class SubscriptionStore:
                 .order_by(deliveries.c.local_date.desc())
                 .limit(1)
             ).one_or_none()
+
+    def save_many(
+        self, rows: Sequence[SubscriptionRow], created_by: str, now: dt.datetime
+    ) -> tuple[int, int]:
+        """Create or change many channels' subscriptions in one transaction; a row already as
+        written is left alone (creation time, pause and all). Returns (created, changed)."""
+        table = subscriptions
+        created: list[dict[str, object]] = []
+        changed: list[dict[str, object]] = []
+        with self.engine.begin() as conn:
+            existing = {
+                (r.platform, r.workspace, r.channel): r
+                for r in conn.execute(
+                    sa.select(
+                        table.c.id,
+                        table.c.platform,
+                        table.c.workspace,
+                        table.c.channel,
+                        table.c.time,
+                        table.c.zone,
+                        table.c.language,
+                        table.c.cadence,
+                    )
+                )
+            }
+            for row in rows:
+                found = existing.get((row.platform, row.workspace, row.channel))
+                if found is None:
+                    created.append({**row.as_values(), "created_by": created_by, "created_at": now})
+                elif (found.time, found.zone, found.language, found.cadence) != row.settings:
+                    time, zone, language, cadence = row.settings
+                    changed.append(
+                        {"row_id": found.id, "t": time, "z": zone, "l": language, "c": cadence}
+                    )
+            if created:
+                conn.execute(sa.insert(table), created)
+            if changed:
+                conn.execute(
+                    sa.update(table)
+                    .where(table.c.id == sa.bindparam("row_id"))
+                    .values(
+                        time=sa.bindparam("t"),
+                        zone=sa.bindparam("z"),
+                        language=sa.bindparam("l"),
+                        cadence=sa.bindparam("c"),
+                        created_by=created_by,
+                        created_at=now,
+                        paused_reason=None,
+                    ),
+                    changed,
+                )
+        if created or changed:
+            self._changed()
+        return len(created), len(changed)

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from briefings.market.calendar import MarketCalendar
-from briefings.subscriptions.model import Subscription
+from briefings.subscriptions.model import Subscription, weekly_day
 
 LATE_AFTER = dt.timedelta(minutes=15)  # a post this long after its time is labelled late
 
@@ -22,6 +22,8 @@ def posts_on(sub: Subscription, day: dt.date, calendar: MarketCalendar) -> bool:
     """Whether the cadence includes local date `day`."""
     if sub.cadence == "daily":
         return True
+    if (weekday := weekly_day(sub.cadence)) is not None:
+        return day.weekday() == weekday
     if sub.cadence == "weekdays":
         return day.weekday() < 5
     return calendar.is_session(day)

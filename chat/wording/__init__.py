@@ -15,10 +15,19 @@ from collections.abc import Mapping
 from chat.wording.adapters import ADAPTERS
 from chat.wording.briefings import BRIEFINGS
 from chat.wording.commands import MESSAGES
+from chat.wording.guidance import GUIDANCE
 from chat.wording.interactive import INTERACTIVE
+from chat.wording.market import MARKET
 
 LANGUAGES = ("en", "fr")
-CATALOG: dict[str, dict[str, str]] = {**MESSAGES, **BRIEFINGS, **ADAPTERS, **INTERACTIVE}
+CATALOG: dict[str, dict[str, str]] = {
+    **MESSAGES,
+    **BRIEFINGS,
+    **ADAPTERS,
+    **MARKET,
+    **GUIDANCE,
+    **INTERACTIVE,
+}
 
 
 def say(key: str, lang: str, **values: object) -> str:

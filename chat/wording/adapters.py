@@ -6,11 +6,6 @@ ADAPTERS: dict[str, dict[str, str]] = {
     "slack.working": {"en": "Working on it…", "fr": "Je m’en occupe…"},
     "slack.share": {"en": "Share in channel", "fr": "Partager dans le canal"},
     "slack.shared_by": {"en": "Shared by {user}", "fr": "Partagé par {user}"},
-    "slack.chart_with_share": {
-        "en": "The chart comes with `share`: `/meta {usage}` posts it in the channel.",
-        "fr": "Le graphique vient avec `share` : `/meta {usage}` le publie dans le canal.",
-    },
-    "slack.chart_in_thread": {"en": "Chart in the thread.", "fr": "Graphique dans le fil."},
     "slack.truncated": {
         "en": "… (shortened to fit in Slack)",
         "fr": "… (raccourci pour Slack)",
@@ -29,5 +24,9 @@ ADAPTERS: dict[str, dict[str, str]] = {
     "discord.not_available": {
         "en": "That command isn't available here.",
         "fr": "Cette commande n’est pas disponible ici.",
+    },
+    "discord.shared": {
+        "en": "Posted in the channel for everyone.",
+        "fr": "Publié dans le salon pour tout le monde.",
     },
 }

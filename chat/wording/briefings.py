@@ -103,17 +103,22 @@ BRIEFINGS: dict[str, dict[str, str]] = {
     },
     "claim.metric.change_ytd_pct": {"en": "YTD", "fr": "depuis le 1er janvier"},
     # The chart's title and labels.
-    "chart.title_sessions": {
-        "en": "{symbol}, last {sessions} sessions",
-        "fr": "{symbol}, {sessions} dernières séances",
+    "chart.title": {"en": "{symbol}, {range} (to {day})", "fr": "{symbol}, {range} (au {day})"},
+    "chart.title_intraday": {
+        "en": "{symbol}, 1 day ({day}, 5-minute bars)",
+        "fr": "{symbol}, 1 jour ({day}, barres de 5 minutes)",
     },
-    "chart.title_month": {"en": "{symbol}, last month", "fr": "{symbol}, dernier mois"},
-    "chart.title_months": {
-        "en": "{symbol}, last {months} months",
-        "fr": "{symbol}, {months} derniers mois",
+    "chart.delayed": {
+        "en": "Intraday bars from {source}, delayed; times in New York.",
+        "fr": "Barres en séance de {source}, en différé ; heures de New York.",
     },
-    "chart.date": {"en": "Date", "fr": "Date"},
-    "chart.close": {"en": "Close", "fr": "Clôture"},
+    "chart.no_intraday": {
+        "en": "No intraday bars at hand: the last session's daily candle.",
+        "fr": "Pas de barres en séance disponibles : la bougie de la dernière séance.",
+    },
+    "chart.average": {"en": "{days}-day average", "fr": "Moyenne {days} jours"},
+    "chart.price": {"en": "Price ({currency})", "fr": "Cours ({currency})"},
+    "chart.volume": {"en": "Volume", "fr": "Volume"},
     "chart.rebased": {"en": "{symbol} (rebased)", "fr": "{symbol} (rebasé)"},
     "chart.article": {"en": "Article", "fr": "Article"},
     # Why market data is unavailable (carried as a Phrase, worded where it is shown).

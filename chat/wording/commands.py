@@ -35,6 +35,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Ask in English or French; add `--lang en` or `--lang fr` to choose the answer's language.",
         "fr": "Écrivez en français ou en anglais ; ajoutez `--lang fr` ou `--lang en` pour choisir.",
     },
+    "help_hint_options": {
+        "en": "Ask in English or French; the lang option chooses the answer's language.",
+        "fr": "Écrivez en français ou en anglais ; l’option lang choisit la langue de la réponse.",
+    },
     "unknown_command": {
         "en": "I don't know the command “{command}”. Try `/meta help`.",
         "fr": "Je ne connais pas la commande « {command} ». Essayez `/meta help`.",
@@ -43,7 +47,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Language must be `en` or `fr`.",
         "fr": "La langue doit être `en` ou `fr`.",
     },
-    "usage": {"en": "Usage: `/meta {usage}`", "fr": "Utilisation : `/meta {usage}`"},
+    "usage": {"en": "Usage: {usage}", "fr": "Utilisation : {usage}"},
     "claim_check": {"en": "Claim check: {text}", "fr": "Vérification : {text}"},
     "claim_unchecked": {
         "en": "This figure is the article's claim; no stored market data to check it yet "
@@ -55,10 +59,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Sorry, something went wrong on my side; it has been logged. Please try again.",
         "fr": "Désolé, un problème est survenu de mon côté ; il a été consigné. Réessayez.",
     },
+    "storage_busy": {
+        "en": "I'm busy right now (another task holds my database); nothing was changed. "
+        "Try again in a moment.",
+        "fr": "Je suis occupé (une autre tâche tient ma base de données) ; rien n'a été modifié. "
+        "Réessayez dans un instant.",
+    },
+    "storage_failing": {
+        "en": "My storage is failing, so nothing was changed; the operator has been told.",
+        "fr": "Mon stockage est défaillant, rien n'a donc été modifié ; l'opérateur est prévenu.",
+    },
     # ask: short answers, the whole passage one step away
     "ask_more": {
-        "en": "More: `/meta ask --full {question}`",
-        "fr": "La suite : `/meta ask --full {question}`",
+        "en": "More: {command}",
+        "fr": "La suite : {command}",
     },
     # Errors a person can fix (raised as CommandError(key, **values), worded by the router).
     "bad_range": {
@@ -180,6 +194,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "state_failed": {"en": "failed", "fr": "échouée"},
     "state_missed": {"en": "missed", "fr": "manquée"},
     "state_claimed": {"en": "in progress", "fr": "en cours"},
+    "state_sending": {"en": "in progress", "fr": "en cours"},
+    "state_retrying": {
+        "en": "retrying (the platform did not answer; tried again at the next sweeps)",
+        "fr": "nouvel essai (la plateforme n’a pas répondu ; réessai aux prochains passages)",
+    },
     "subscription": {
         "en": "the daily briefing at {time} {zone}, {cadence}, in {language}",
         "fr": "le briefing quotidien à {time} {zone}, {cadence}, en {language}",
@@ -192,6 +211,24 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cadence_daily": {"en": "every day", "fr": "tous les jours"},
     "language_en": {"en": "English", "fr": "anglais"},
     "language_fr": {"en": "French", "fr": "français"},
+    "bad_channel_slack": {
+        "en": "This is not a Slack channel id I can subscribe (like C0123456789); "
+        "nothing was changed.",
+        "fr": "Ce n'est pas un identifiant de salon Slack que je peux abonner (comme C0123456789) ; "
+        "rien n'a été modifié.",
+    },
+    "bad_channel_discord": {
+        "en": "This is not a Discord channel id I can subscribe (a number like "
+        "1234567890123456789); nothing was changed.",
+        "fr": "Ce n'est pas un identifiant de salon Discord que je peux abonner (un nombre comme "
+        "1234567890123456789) ; rien n'a été modifié.",
+    },
+    "bad_channel_name": {
+        "en": "This channel name is not one I can subscribe (letters, digits, '.', '_', '#' "
+        "or '-'); nothing was changed.",
+        "fr": "Ce nom de salon n'est pas un que je peux abonner (lettres, chiffres, « . », « _ », "
+        "« # » ou « - ») ; rien n'a été modifié.",
+    },
     "not_allowed_permission": {
         "en": "You need the Manage Channels permission to change this channel's briefing.",
         "fr": "Il faut la permission Gérer les salons pour modifier le briefing de ce salon.",

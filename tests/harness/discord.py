@@ -1,8 +1,12 @@
 """A loopback fake of Discord's REST API (`/api/v10`) for the real discord.py to talk to.
 
-It answers what login, command sync, interaction callbacks, follow-ups and channel posts need,
-records every call (method, path, query, JSON payload, uploaded files), and can be scripted
-per route to fail: a 429 with `retry_after` and a `Via` header, a 403, a 404, a 500.
+It answers what login, command sync, interaction callbacks, edits of the original response,
+follow-ups and channel posts need, keeps each interaction's messages as Discord documents them
+(see `_callback`: what a deferral fixes, what the first follow-up after it does, what a button
+press may change; `shown()` is what the channel or the asker sees; `messages` is every message
+made, as it is now), records every call (method, path, query, JSON payload, uploaded files), and
+can be scripted per route to fail: a 429 with `retry_after` and a `Via` header, a 403, a 404, a
+500.
 
 Point discord.py at it with `discord.http.Route.BASE = fake.api_url` (DISCORD_API_URL).
 Also builds raw `INTERACTION_CREATE` payloads shaped as Discord documents them.
@@ -69,6 +73,19 @@ class Scripted:
     status: int
     body: Any
     headers: dict[str, str] = field(default_factory=dict)
+
+
+EPHEMERAL = 64
+
+
+@dataclass
+class Original:
+    """An interaction's original response: its message, and whether it is still "thinking…"."""
+
+    message: dict[str, Any]
+    loading: bool
+    deleted: bool = False
+    followups: list[dict[str, Any]] = field(default_factory=list)
 
 
 def rate_limited(retry_after: float = 0.05) -> Scripted:
@@ -150,6 +167,7 @@ class FakeDiscord:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.commands: dict[str, list[dict[str, Any]]] = {}  # "global" or guild id -> commands
+        self.originals: dict[str, Original] = {}  # interaction token -> its original response
         self._scripts: dict[tuple[str, str], deque[Scripted]] = {}
         self._always: dict[tuple[str, str], Scripted] = {}
         self._changed = asyncio.Condition()
@@ -160,8 +178,8 @@ class FakeDiscord:
         self.gateway_frames: list[dict[str, Any]] = []  # what the client sent on the gateway
         self._sockets: list[web.WebSocketResponse] = []
         self._sequence = itertools.count(1)
-        self.messages: dict[str, dict[str, Any]] = {}  # id -> the message as it is now
-        self.originals: dict[str, str] = {}  # interaction token -> the message it acts on
+        self.messages: dict[str, dict[str, Any]] = {}  # id -> every message made, as it is now
+        self.pressed: dict[str, str] = {}  # component interaction token -> its message's id
 
     # ---- scripting and inspection ------------------------------------------------------------
 
@@ -303,56 +321,10 @@ class FakeDiscord:
         else:
             scripted = self._always.get(key) or self._route(call)
         call.status = scripted.status
-        self._keep(call, scripted)
         async with self._changed:
             self.calls.append(call)
             self._changed.notify_all()
         return self._json(scripted.status, scripted.body, scripted.headers)
-
-    def _keep(self, call: Call, scripted: Scripted) -> None:
-        """Remember every message made, and change the one an UPDATE_MESSAGE (type 7) or an
-        edit of `@original` after a deferred update (type 6) is about."""
-        if scripted.status != 200 or not isinstance(scripted.body, dict):
-            return
-        made = scripted.body.get("resource", {}).get("message") or (
-            scripted.body if "channel_id" in scripted.body else None
-        )
-        if made and "id" in made:
-            self.messages.setdefault(made["id"], made)
-
-    def _edit(self, token: str, data: dict[str, Any], files: list[UploadedFile]) -> Scripted:
-        """The message a component interaction came from, changed as asked."""
-        message = self.messages.get(self.originals.get(token, ""))
-        if message is None:
-            return error(404, 10008, "Unknown Message")
-        for key in ("content", "embeds", "components"):
-            if key in data:
-                message[key] = data[key] or ([] if key != "content" else "")
-        if "attachments" in data or files:
-            message["attachments"] = [
-                {"id": snowflake(), "filename": f.filename, "size": len(f.data)} for f in files
-            ]
-        message["edited_timestamp"] = dt.datetime.now(dt.UTC).isoformat()
-        return Scripted(200, message)
-
-    def component_payload(
-        self,
-        message: dict[str, Any],
-        custom_id: str,
-        *,
-        permissions: int | None = None,
-        locale: str = "en-US",
-    ) -> dict[str, Any]:
-        """A press of the button `custom_id` on `message` (a component interaction, type 3),
-        as Discord sends it; the fake remembers which message it is about."""
-        payload = interaction_payload(
-            "x", locale=locale, **({"permissions": permissions} if permissions else {})
-        )
-        payload["type"] = 3
-        payload["data"] = {"custom_id": custom_id, "component_type": 2}
-        payload["message"] = message
-        self.originals[payload["token"]] = message["id"]
-        return payload
 
     def _route(self, call: Call) -> Scripted:
         method, path, body = call.method, call.path, call.json
@@ -412,38 +384,148 @@ class FakeDiscord:
             self.commands[guild or "global"] = stored
             return Scripted(200, stored)
         if method == "POST" and (m := re.fullmatch(r"/interactions/(\d+)/([^/]+)/callback", path)):
-            kind = body.get("type")
-            data = body.get("data") or {}
-            result: dict[str, Any] = {
-                "interaction": {
-                    "id": m.group(1),
-                    "type": 2,
-                    "response_message_loading": kind == 5,
-                    "response_message_ephemeral": bool(data.get("flags", 0) & 64),
-                }
-            }
-            if kind == 7:
-                edited = self._edit(m.group(2), data, call.files)
-                if edited.status != 200:
-                    return edited
-                result["resource"] = {"type": 7, "message": edited.body}
-            if kind in (4, 5):
-                message = message_object(CHANNEL_ID, data, call.files, webhook=True)
-                result["interaction"]["response_message_id"] = message["id"]
-                result["resource"] = {"type": kind, "message": message}
-            return Scripted(200, result)
-        if m := re.fullmatch(r"/webhooks/(\d+)/([^/]+)(/messages/[^/]+)?", path):
-            if method == "DELETE":
-                return Scripted(204, None)
-            edits_original = method == "PATCH" and m.group(3) == "/messages/@original"
-            if edits_original and m.group(2) in self.originals:  # after a deferred update
-                return self._edit(m.group(2), body or {}, call.files)
-            if method == "POST" and call.query.get("wait") not in ("1", "true"):
-                return Scripted(204, None)
-            return Scripted(200, message_object(CHANNEL_ID, body, call.files, webhook=True))
+            return self._callback(m.group(1), m.group(2), body or {}, call.files)
+        if m := re.fullmatch(r"/webhooks/(\d+)/([^/]+)(?:/messages/([^/]+))?", path):
+            return self._webhook(method, m.group(2), m.group(3), call)
         if method == "POST" and (m := re.fullmatch(r"/channels/(\d+)/messages", path)):
-            return Scripted(200, message_object(m.group(1), body, call.files))
+            return Scripted(200, self._made(message_object(m.group(1), body, call.files)))
         return error(404, 0, "404: Not Found")
+
+    def _made(self, message: dict[str, Any]) -> dict[str, Any]:
+        """Remember a new message (edits change it in place), and return it."""
+        self.messages[message["id"]] = message
+        return message
+
+    def component_payload(
+        self,
+        message: dict[str, Any],
+        custom_id: str,
+        *,
+        permissions: int | None = None,
+        locale: str = "en-US",
+    ) -> dict[str, Any]:
+        """A press of the button `custom_id` on `message` (a component interaction, type 3),
+        as Discord sends it; the fake remembers which message it is about."""
+        payload = interaction_payload(
+            "x", locale=locale, **({"permissions": permissions} if permissions else {})
+        )
+        payload["type"] = 3
+        payload["data"] = {"custom_id": custom_id, "component_type": 2}
+        payload["message"] = message
+        self.pressed[payload["token"]] = message["id"]
+        return payload
+
+    # ---- interaction responses, as Discord keeps them ---------------------------------------------
+    # One original response per interaction token (type 4, or type 5 "thinking…" until answered),
+    # then follow-ups. What Discord documents, and this fake enforces:
+    # - a second callback for the same interaction: 400, code 40060 (already acknowledged);
+    # - a component interaction (a button press) may instead be answered by UPDATE_MESSAGE
+    #   (type 7, changes the message the button is on) or DEFERRED_UPDATE_MESSAGE (type 6);
+    #   its `@original` is then that message; types 6 and 7 on a slash command: 400, code 50035;
+    # - `PATCH/DELETE .../messages/@original` without a live original: 404, code 10008;
+    # - an edit never changes a message's ephemeral state (its `flags` are ignored);
+    # - the first follow-up straight after a deferral edits the "thinking…" message instead of
+    #   creating one (deprecated), its ephemeral flag ignored; after the original is answered,
+    #   each follow-up is a new message with its own flags;
+    # - once a deferred "thinking…" message is deleted, follow-ups and edits get 404, code 10008
+    #   (discord-api-docs#3087); a follow-up before any callback: 404, code 10015.
+
+    def _callback(
+        self, interaction_id: str, token: str, body: dict[str, Any], files: list[UploadedFile]
+    ) -> Scripted:
+        kind = body.get("type")
+        data = body.get("data") or {}
+        if token in self.originals and kind in (4, 5, 6, 7, 9):
+            return error(400, 40060, "Interaction has already been acknowledged.")
+        pressed = self.messages.get(self.pressed.get(token, ""))
+        if kind in (6, 7) and pressed is None:
+            return error(400, 50035, "Invalid Form Body: interaction response type")
+        result: dict[str, Any] = {
+            "interaction": {
+                "id": interaction_id,
+                "type": 3 if token in self.pressed else 2,
+                "response_message_loading": kind == 5,
+                "response_message_ephemeral": bool(data.get("flags", 0) & EPHEMERAL),
+            }
+        }
+        if kind in (6, 7) and pressed is not None:
+            if kind == 7:
+                self._edit(pressed, data, files)
+                result["resource"] = {"type": 7, "message": pressed}
+            self.originals[token] = Original(pressed, loading=False)
+        if kind in (4, 5):
+            message = self._made(message_object(CHANNEL_ID, data, files, webhook=True))
+            self.originals[token] = Original(message, loading=kind == 5)
+            result["interaction"]["response_message_id"] = message["id"]
+            result["resource"] = {"type": kind, "message": message}
+        return Scripted(200, result)
+
+    def _webhook(self, method: str, token: str, message_id: str | None, call: Call) -> Scripted:
+        original = self.originals.get(token)
+        unknown_message = error(404, 10008, "Unknown Message")
+        if message_id is None:  # a follow-up
+            if method != "POST":
+                return error(405, 0, "405: Method Not Allowed")
+            if original is None:
+                return error(404, 10015, "Unknown Webhook")
+            if original.deleted and original.loading:
+                return unknown_message
+            if original.loading:  # the deprecated "follow-up edits the thinking message"
+                self._edit(original.message, call.json, call.files)
+                original.loading = False
+                message = original.message
+            else:
+                message = self._made(
+                    message_object(CHANNEL_ID, call.json, call.files, webhook=True)
+                )
+                original.followups.append(message)
+            if call.query.get("wait") not in ("1", "true"):
+                return Scripted(204, None)
+            return Scripted(200, message)
+        if message_id == "@original":
+            if original is None or original.deleted:
+                return unknown_message
+            target = original.message
+        else:
+            found = [m for m in (original.followups if original else []) if m["id"] == message_id]
+            if not found:
+                return unknown_message
+            target = found[0]
+        if method == "DELETE":
+            if target is original.message:  # type: ignore[union-attr]
+                original.deleted = True  # type: ignore[union-attr]
+            else:
+                original.followups.remove(target)  # type: ignore[union-attr]
+            return Scripted(204, None)
+        if method == "PATCH":
+            self._edit(target, call.json, call.files)
+            if target is original.message:  # type: ignore[union-attr]
+                original.loading = False  # type: ignore[union-attr]
+            return Scripted(200, target)
+        if method == "GET":
+            return Scripted(200, target)
+        return error(405, 0, "405: Method Not Allowed")
+
+    @staticmethod
+    def _edit(message: dict[str, Any], payload: Any, files: list[UploadedFile]) -> None:
+        """Apply an edit; `flags` cannot change a message's ephemeral state."""
+        payload = payload if isinstance(payload, dict) else {}
+        for key in ("content", "embeds", "components"):
+            if key in payload:
+                message[key] = payload[key] or ([] if key != "content" else "")
+        if files or "attachments" in payload:
+            message["attachments"] = message_object(CHANNEL_ID, None, files)["attachments"]
+        message["edited_timestamp"] = dt.datetime.now(dt.UTC).isoformat()
+
+    def shown(self, *, public: bool) -> list[dict[str, Any]]:
+        """The interaction messages that exist now (not deleted, no longer "thinking…"), seen by
+        the whole channel (`public=True`) or by the asker alone."""
+        messages: dict[str, dict[str, Any]] = {}  # by id: a pressed message is two originals
+        for original in self.originals.values():
+            if not original.deleted and not original.loading:
+                messages[original.message["id"]] = original.message
+            messages.update((m["id"], m) for m in original.followups)
+        return [m for m in messages.values() if bool(m.get("flags", 0) & EPHEMERAL) is not public]
 
 
 # ---- raw INTERACTION_CREATE payloads -----------------------------------------------------------

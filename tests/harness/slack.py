@@ -12,16 +12,26 @@ Parameters are merged from the query string, a form body and a JSON body (AsyncW
 most parameters in the query string of a POST, `chat.postMessage` as JSON); values that are JSON
 text (`blocks`, `metadata`, `files`) are decoded. Upload URLs take raw bytes and are never parsed
 as a form. Payloads follow Slack's documented shapes.
+
+It refuses what Slack refuses: channels are public unless added to `private_channels`, and the
+bot is a member only of `members` (`conversations.join` adds a public one). `chat.postMessage`
+outside membership needs `chat:write.public` and a public channel; `files.completeUploadExternal`
+with a `channel_id`, and `conversations.history`, need membership (`not_in_channel`). History
+answers at most 15 messages a call and one call a minute (`marketplace=False`, Slack's rule for
+apps outside the Marketplace). An image block's `slack_file` must name a file the bot uploaded.
+`outage(seconds, status)` answers every Web API call with a 5xx or a 429 until it ends.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import itertools
 import json
 import time
 import urllib.parse
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +43,19 @@ BOT_TOKEN = "xoxb-test-0000-not-a-real-token"
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
 TEAM_ID = "T0TEAM0001"
 BOT_USER_ID = "U0BOT00001"
+SCOPES = frozenset(
+    {
+        "commands",
+        "chat:write",
+        "chat:write.public",
+        "files:write",
+        "channels:history",
+        "groups:history",
+        "channels:join",
+    }
+)
+HISTORY_MAX = 15  # messages per conversations.history call, apps outside the Marketplace
+HISTORY_EVERY = 60.0  # seconds between conversations.history calls, same apps
 
 
 @dataclass
@@ -151,6 +174,18 @@ class FakeSlack:
         self.pressed_on: dict[str, str] = {}
         self.replaced: dict[str, dict[str, Any]] = {}
         self.views: dict[str, dict[str, Any]] = {}  # user id -> published Home tab view
+        self.members: set[str] = set()  # channels the bot is a member of
+        self.private_channels: set[str] = set()  # every other channel is public
+        self.scopes: set[str] = set(SCOPES)
+        self.marketplace = False  # outside the Marketplace: history is capped and rate-limited
+        self.clock: Callable[[], float] = time.monotonic  # seconds, for the rate limit and outages
+        self.wall: Callable[[], float] = time.time  # seconds since the epoch, for message ts
+        self.files: dict[str, dict[str, Any]] = {}  # file id -> {"uploaded", "completed", ...}
+        # Slack finishes a completed upload asynchronously: an image block naming the file is
+        # refused ("invalid slack file") for this many seconds after files.completeUploadExternal.
+        self.file_processing = 0.0
+        self._history_at: float | None = None
+        self._outage: tuple[float, int] | None = None  # (until, status)
 
     # ---- lifecycle ------------------------------------------------------------------------
 
@@ -190,6 +225,43 @@ class FakeSlack:
         """The next calls to `method` get these answers, in order; then the usual ones."""
         self._scripts[method].extend(answers)
         self._held += [a for a in answers if a.gate is not None]
+
+    def outage(self, seconds: float = 3600.0, status: int = 503) -> None:
+        """Every Web API call answers `status` (a 5xx, or 429 with Retry-After) for `seconds`
+        on the fake's clock, or until `restore()`."""
+        self._outage = (self.clock() + seconds, status)
+
+    def restore(self) -> None:
+        """End an outage."""
+        self._outage = None
+
+    def _outage_answer(self) -> Scripted | None:
+        if self._outage is None:
+            return None
+        until, status = self._outage
+        left = until - self.clock()
+        if left <= 0:
+            self._outage = None
+            return None
+        if status == 429:
+            return rate_limited(max(1, int(left + 0.999)))
+        return server_error(status)
+
+    def follow(self, clock: Callable[[], dt.datetime]) -> None:
+        """Read time from the bot's clock (a FakeClock): rate limits, outages, message ts."""
+        self.clock = self.wall = lambda: clock().timestamp()
+
+    def join(self, *channels: str) -> None:
+        """Make the bot a member of `channels` (an invitation)."""
+        self.members.update(channels)
+
+    def uploaded_file_ids(self) -> set[str]:
+        """Ids of the files the bot uploaded and completed."""
+        return {fid for fid, f in self.files.items() if f["completed"]}
+
+    def posted(self, channel: str) -> list[dict[str, Any]]:
+        """Top-level messages in `channel`, oldest first."""
+        return [m for m in reversed(self.messages[channel]) if not m.get("thread_ts")]
 
     def calls_to(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
@@ -258,7 +330,9 @@ class FakeSlack:
         raw = await request.read()
         params = await self._params(request, raw)
         headers = dict(request.headers)
-        scripted = self._answer(method)
+        scripted = self._outage_answer() or self._answer(method)
+        if method == "conversations.history" and scripted.body is None and scripted.reset is None:
+            scripted = self._history_rate_limited() or scripted
         if self.latency:
             await asyncio.sleep(self.latency)
         await scripted.wait()
@@ -297,7 +371,7 @@ class FakeSlack:
             "ok": True,
             "access_token": bot_token,
             "token_type": "bot",
-            "scope": "commands,chat:write,chat:write.public,files:write",
+            "scope": ",".join(sorted(SCOPES)),
             "bot_user_id": "U0BOT0TWO1",
             "app_id": "A0METABOT1",
             "team": {"id": team_id, "name": f"Team {team_id}"},
@@ -325,9 +399,19 @@ class FakeSlack:
                 "bot_id": "B0BOT00001",
                 "is_enterprise_install": False,
             }
+        if method == "chat.postMessage" and block_errors(params.get("blocks") or []):
+            return {
+                "ok": False,
+                "error": "invalid_blocks",
+                "errors": block_errors(params["blocks"]),
+            }
         if method == "chat.postMessage":
             channel = str(params.get("channel", ""))
-            ts = f"{int(time.time())}.{next(self._ts):06d}"
+            if refused := self._cannot_post(channel):
+                return {"ok": False, "error": refused}
+            if bad := self._bad_blocks(params.get("blocks")):
+                return {"ok": False, "error": "invalid_blocks", "errors": [bad]}
+            ts = f"{int(self.wall())}.{next(self._ts):06d}"
             message = {
                 "type": "message",
                 "user": BOT_USER_ID,
@@ -349,21 +433,45 @@ class FakeSlack:
         if method == "views.publish":
             return self._publish(params)
         if method == "files.getUploadURLExternal":
+            if "files:write" not in self.scopes:
+                return {"ok": False, "error": "missing_scope", "needed": "files:write"}
             file_id = f"F{next(self._ids):09d}"
+            self.files[file_id] = {
+                "uploaded": False,
+                "completed": False,
+                "filename": params.get("filename"),
+                "channels": [],
+            }
             return ok | {"upload_url": f"{self.url}upload/{file_id}", "file_id": file_id}
         if method == "files.completeUploadExternal":
             files = params.get("files") or []
+            known = [self.files.get(str(f.get("id"))) for f in files]
+            if not files or any(f is None or not f["uploaded"] for f in known):
+                return {"ok": False, "error": "file_not_found"}
+            channel = params.get("channel_id")
+            if channel and channel not in self.members:
+                return {"ok": False, "error": "not_in_channel"}
+            for entry in known:
+                assert entry is not None
+                entry["completed"] = True
+                entry["ready_at"] = self.clock() + self.file_processing
+                if channel:
+                    entry["channels"].append(channel)
             return ok | {"files": [{"id": f.get("id"), "title": f.get("title")} for f in files]}
+        if method == "conversations.join":
+            channel = str(params.get("channel", ""))
+            if "channels:join" not in self.scopes:
+                return {"ok": False, "error": "missing_scope", "needed": "channels:join"}
+            if channel in self.private_channels:
+                return {"ok": False, "error": "method_not_supported_for_channel_type"}
+            already = channel in self.members
+            self.members.add(channel)
+            answer = ok | {"channel": {"id": channel, "is_channel": True, "is_member": True}}
+            if already:
+                answer["warning"] = "already_in_channel"
+            return answer
         if method == "conversations.history":
-            messages = self.messages.get(str(params.get("channel", "")), [])
-            limit = int(params.get("limit") or 100)
-            shown = [
-                m
-                if str(params.get("include_all_metadata")).lower() in ("1", "true")
-                else {k: v for k, v in m.items() if k != "metadata"}
-                for m in messages[:limit]
-            ]
-            return ok | {"messages": shown, "has_more": len(messages) > limit}
+            return self._history(params)
         if method == "users.info":
             user = str(params.get("user", ""))
             return ok | {
@@ -381,7 +489,7 @@ class FakeSlack:
         self, channel: str, user: str, text: str, thread_ts: str | None = None
     ) -> dict[str, Any]:
         """A message a person wrote (Slack keeps it: `conversations.replies` returns it)."""
-        ts = f"{int(time.time())}.{next(self._ts):06d}"
+        ts = f"{int(self.wall())}.{next(self._ts):06d}"
         message = {"type": "message", "user": user, "ts": ts, "text": text}
         if thread_ts:
             message["thread_ts"] = thread_ts
@@ -401,13 +509,19 @@ class FakeSlack:
             return {"ok": False, "error": "cant_update_message"}
         if not params.get("text") and not params.get("blocks"):
             return {"ok": False, "error": "no_text"}
+        blocks = params.get("blocks") or []
+        if errors := block_errors(blocks) or [e for e in [self._bad_blocks(blocks)] if e]:
+            return {"ok": False, "error": "invalid_blocks", "errors": errors}
         message.update(text=params.get("text", ""), blocks=params.get("blocks", []))
-        message["edited"] = {"user": BOT_USER_ID, "ts": f"{time.time():.6f}"}
+        message["edited"] = {"user": BOT_USER_ID, "ts": f"{self.wall():.6f}"}
         return {"ok": True, "channel": channel, "ts": ts, "text": message["text"]}
 
     def _replies(self, params: dict[str, Any]) -> dict[str, Any]:
-        """`conversations.replies`: a thread's parent then its replies, oldest first."""
+        """`conversations.replies`: a thread's parent then its replies, oldest first (members
+        only, as for history)."""
         channel, ts = str(params.get("channel", "")), str(params.get("ts", ""))
+        if channel not in self.members and not channel.startswith("D"):  # its own DMs: always
+            return {"ok": False, "error": "not_in_channel"}
         thread = [
             m for m in self.messages.get(channel, []) if m["ts"] == ts or m.get("thread_ts") == ts
         ]
@@ -426,11 +540,78 @@ class FakeSlack:
         self.views[user] = view
         return {"ok": True, "view": {"id": f"V{next(self._ids):09d}", **view}}
 
+    def _cannot_post(self, channel: str) -> str | None:
+        """Slack's refusal of a post in `channel`, if any: outside membership, only public
+        channels, and only with `chat:write.public`."""
+        if channel in self.members:
+            return None
+        if channel in self.private_channels:
+            return "channel_not_found"  # a private channel the bot is not in does not exist to it
+        return None if "chat:write.public" in self.scopes else "not_in_channel"
+
+    def _bad_blocks(self, blocks: Any) -> str | None:
+        """Why Slack would refuse these blocks (its own words): an image block must have alt
+        text and either an image_url or a `slack_file` naming a file the bot uploaded, once
+        Slack has finished processing it."""
+        for n, block in enumerate(blocks if isinstance(blocks, list) else []):
+            if not isinstance(block, dict) or block.get("type") != "image":
+                continue
+            if not block.get("alt_text"):
+                return f"must provide alt_text [json-pointer:/blocks/{n}/alt_text]"
+            slack_file = block.get("slack_file")
+            if isinstance(slack_file, dict):
+                file = self.files.get(str(slack_file.get("id")))
+                if file is None or not file["completed"] or self.clock() < file["ready_at"]:
+                    return f"invalid slack file [json-pointer:/blocks/{n}/slack_file]"
+            elif not block.get("image_url"):
+                return f"must provide image_url or slack_file [json-pointer:/blocks/{n}]"
+        return None
+
+    def _history(self, params: dict[str, Any]) -> dict[str, Any]:
+        """conversations.history as a bot token sees it: members only, newest first, within
+        `oldest`/`latest`, 15 messages a call and a call a minute outside the Marketplace."""
+        channel = str(params.get("channel", ""))
+        if channel not in self.members:
+            return {"ok": False, "error": "not_in_channel"}
+        limit = int(params.get("limit") or 100)
+        if not self.marketplace:
+            limit = min(limit, HISTORY_MAX)
+        oldest = float(params.get("oldest") or 0)
+        latest = float(params.get("latest") or 0) or float("inf")
+        messages = [
+            m
+            for m in self.messages.get(channel, [])
+            if not m.get("thread_ts") and oldest < float(m["ts"]) < latest
+        ]
+        start = int(params.get("cursor") or 0)
+        page = messages[start : start + limit]
+        with_metadata = str(params.get("include_all_metadata")).lower() in ("1", "true")
+        shown = [
+            m if with_metadata else {k: v for k, v in m.items() if k != "metadata"} for m in page
+        ]
+        more = len(messages) > start + limit
+        answer: dict[str, Any] = {"ok": True, "messages": shown, "has_more": more}
+        if more:
+            answer["response_metadata"] = {"next_cursor": str(start + limit)}
+        return answer
+
+    def _history_rate_limited(self) -> Scripted | None:
+        """A 429 when conversations.history is called again within the minute."""
+        if self.marketplace:
+            return None
+        now = self.clock()
+        if self._history_at is not None and now - self._history_at < HISTORY_EVERY:
+            return rate_limited(max(1, int(HISTORY_EVERY - (now - self._history_at) + 0.999)))
+        self._history_at = now
+        return None
+
     async def _upload(self, request: web.Request) -> web.Response:
         raw = await request.read()  # raw bytes, whatever the Content-Type says
-        scripted = self._answer("upload")
+        scripted = self._outage_answer() or self._answer("upload")
         await scripted.wait()
         params = {"file_id": request.match_info["file_id"], "length": len(raw)}
+        if scripted.status == 200 and params["file_id"] in self.files:
+            self.files[params["file_id"]]["uploaded"] = True
         await self._record(
             Call("upload", params, raw, dict(request.headers), scripted.status, request.path)
         )
@@ -438,18 +619,75 @@ class FakeSlack:
 
     async def _response(self, request: web.Request) -> web.Response:
         raw = await request.read()
-        scripted = self._answer("response")
+        scripted = self._outage_answer() or self._answer("response")
         await scripted.wait()
         params = json.loads(raw) if raw else {}
+        status = scripted.status
+        blocks = params.get("blocks") or []
+        if status == 200 and (block_errors(blocks) or self._bad_blocks(blocks)):
+            status = 400  # what Slack answers a response_url post with blocks it refuses
         name = request.match_info["id"]
-        if scripted.status == 200 and params.get("replace_original") and name in self.pressed_on:
+        if status == 200 and params.get("replace_original") and name in self.pressed_on:
             self.replaced[self.pressed_on[name]] = params  # the pressed message, changed
         await self._record(
-            Call("response", params, raw, dict(request.headers), scripted.status, request.path)
+            Call("response", params, raw, dict(request.headers), status, request.path)
         )
-        return web.Response(
-            status=scripted.status, text="ok" if scripted.status == 200 else "error"
-        )
+        text = "ok" if status == 200 else "invalid_blocks" if status == 400 else "error"
+        return web.Response(status=status, text=text)
+
+
+# ---- what Slack refuses in Block Kit ---------------------------------------------------------
+
+SECTION_TEXT_MAX = 3000
+FIELD_TEXT_MAX = 2000
+HEADER_TEXT_MAX = 150
+BLOCKS_MAX = 50
+
+
+def block_errors(blocks: Any) -> list[str]:
+    """Why Slack would answer `invalid_blocks` (empty list: it would accept them), for the rules
+    the bot meets: at most 50 blocks; no empty text object anywhere; a section's text at most
+    3,000 characters, each of at most 10 fields 2,000, a section with text or fields; a header's
+    plain text at most 150. Block types this does not know are not judged."""
+    if not isinstance(blocks, list):
+        return ["blocks must be a list"]
+    errors: list[str] = []
+    if len(blocks) > BLOCKS_MAX:
+        errors.append(f"more than {BLOCKS_MAX} blocks")
+
+    def texts(value: Any, where: str) -> None:  # every text object, however deep
+        if isinstance(value, dict):
+            is_text = value.get("type") in ("mrkdwn", "plain_text") and "text" in value
+            if is_text and (not isinstance(value["text"], str) or not value["text"]):
+                errors.append(f"{where}: must be more than 0 characters")
+            for key, inner in value.items():
+                texts(inner, f"{where}/{key}")
+        elif isinstance(value, list):
+            for n, inner in enumerate(value):
+                texts(inner, f"{where}/{n}")
+
+    for n, block in enumerate(blocks):
+        where = f"[json-pointer:/blocks/{n}]"
+        texts(block, where)
+        kind = block.get("type") if isinstance(block, dict) else None
+        if kind == "section":
+            text, fields = block.get("text"), block.get("fields")
+            if not text and not fields:
+                errors.append(f"{where}: a section needs text or fields")
+            if isinstance(text, dict) and len(str(text.get("text", ""))) > SECTION_TEXT_MAX:
+                errors.append(f"{where}/text: must be less than {SECTION_TEXT_MAX + 1} characters")
+            if isinstance(fields, list):
+                if len(fields) > 10:
+                    errors.append(f"{where}/fields: must have at most 10 items")
+                for m, item in enumerate(fields):
+                    if len(str(item.get("text", ""))) > FIELD_TEXT_MAX:
+                        errors.append(f"{where}/fields/{m}: too long")
+        elif (
+            kind == "header"
+            and len(str((block.get("text") or {}).get("text", ""))) > HEADER_TEXT_MAX
+        ):
+            errors.append(f"{where}/text: must be less than {HEADER_TEXT_MAX + 1} characters")
+    return errors
 
 
 # ---- Slack's side of a person's actions -----------------------------------------------------
@@ -681,7 +919,9 @@ async def send_event(user: SlackUser, event: dict[str, Any]) -> Ack:
 
 async def mention(user: SlackUser, text: str, thread_ts: str | None = None) -> dict[str, Any]:
     """`@meta-briefings <text>` in the user's channel (a thread reply with `thread_ts`): the
-    message is kept by the fake, and the `app_mention` event sent; returns the message."""
+    message is kept by the fake, and the `app_mention` event sent; returns the message. Slack
+    sends `app_mention` only from a channel the app is a member of: the bot is made one."""
+    user.api.members.add(user.channel_id)
     message = user.api.add_message(user.channel_id, user.user_id, text, thread_ts)
     event = {
         "type": "app_mention",

@@ -4,12 +4,14 @@ At a terminal it reads lines with prompt_toolkit: line editing, a history kept i
 DATA_DIR/console-history (↑/↓), Ctrl-C clears the line, Ctrl-D leaves; whatever is printed while
 the prompt waits (a scheduled post) goes above it and the prompt is drawn again. Buttons under a
 reply are offered as numbered choices: type the number to press one. Piped input is read line
-by line, without any of that.
+by line, without any of that. Charts are saved to DATA_DIR/charts and shown by their path;
+nothing echoed carries a control character (`bot.terminal`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import os
 import sys
@@ -17,7 +19,14 @@ import uuid
 from pathlib import Path
 from typing import TextIO
 
-from bot.adapters.console.render import console_buttons, render, terminal_width
+from bot.adapters.console.render import (
+    DEFAULT_WIDTH,
+    console_buttons,
+    render,
+    save_chart,
+    terminal_width,
+)
+from bot.terminal import terminal_safe
 from chat.delivery import Target
 from chat.reply import Button, Reply
 from chat.request import Request
@@ -26,7 +35,7 @@ from commands.actions import Press
 from commands.buttons import press
 from commands.router import Router
 
-__all__ = ["ConsoleAdapter", "ConsoleDelivery", "render"]
+__all__ = ["ConsoleAdapter", "ConsoleDelivery", "render", "save_chart"]
 
 PROMPT = "meta> "
 HISTORY_FILE = "console-history"
@@ -39,11 +48,16 @@ class ConsoleAdapter:
     platform = "console"
 
     def __init__(
-        self, router: Router, stdin: TextIO | None = None, stdout: TextIO | None = None
+        self,
+        router: Router,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+        charts: Path | None = None,
     ) -> None:
         self.router = router
         self.stdin = stdin or sys.stdin
         self._stdout = stdout
+        self.charts = charts or Path(router.services.settings.storage.data_dir) / "charts"
         self._buttons: list[Button] = []
         self._context = ""
         self._lang: str = router.services.settings.default_language
@@ -104,7 +118,7 @@ class ConsoleAdapter:
         else:
             # The person at the terminal runs the bot: they may manage its one channel.
             reply = await self.router.handle_text(text, platform="console", can_manage_channel=True)
-        self._show(reply)
+        await self._show(reply)
         return True
 
     async def _press(self, number: int) -> Reply:
@@ -117,14 +131,16 @@ class ConsoleAdapter:
         )
         return pressed or Reply.error(say("button.expired", self._lang))
 
-    def _show(self, reply: Reply) -> None:
+    async def _show(self, reply: Reply) -> None:
         lang = reply.data.get("lang") if reply.data else None
         if isinstance(lang, str):
             self._lang = lang
         actions = reply.actions
         self._buttons = console_buttons(reply)
         self._context = actions.context if actions else ""
-        shown = render(reply, terminal_width(), choices=True, lang=self._lang)
+        shown = await asyncio.to_thread(  # saves the reply's charts: off the event loop
+            render, reply, self.charts, width=terminal_width(), choices=True, lang=self._lang
+        )
         self._write(shown + "\n\n")
 
 
@@ -135,9 +151,10 @@ class ConsoleDelivery:
 
     platform = "console"
 
-    def __init__(self, stream: TextIO | None, record: Path) -> None:
+    def __init__(self, stream: TextIO | None, record: Path, charts: Path | None = None) -> None:
         self._stream = stream
         self.record = record
+        self.charts = charts or record.parent / "charts"  # the record lives in DATA_DIR
 
     @property
     def stream(self) -> TextIO:
@@ -145,8 +162,11 @@ class ConsoleDelivery:
 
     async def deliver(self, target: Target, reply: Reply, delivery_id: str) -> str:
         message_id = f"console-{uuid.uuid4().hex[:12]}"
-        text = render(reply, terminal_width() if self._stream is None else 92)
-        self.stream.write(f"── post to #{target.channel} ({delivery_id}) ──\n{text}\n\n")
+        # Synchronous like the record below: a post is printed, saved and recorded in one step.
+        width = terminal_width() if self._stream is None else DEFAULT_WIDTH
+        text = render(reply, self.charts, width=width)
+        header = terminal_safe(f"── post to #{target.channel} ({delivery_id}) ──")
+        self.stream.write(f"{header}\n{text}\n\n")
         self.stream.flush()
         self.record.parent.mkdir(parents=True, exist_ok=True)
         line = json.dumps(
@@ -158,7 +178,9 @@ class ConsoleDelivery:
             os.fsync(out.fileno())
         return message_id
 
-    async def find_delivery(self, target: Target, delivery_id: str) -> str | None:
+    async def find_delivery(
+        self, target: Target, delivery_id: str, since: dt.datetime | None = None
+    ) -> str | None:
         """The message id of an earlier post of `delivery_id` in the record, if any."""
         if not self.record.exists():
             return None

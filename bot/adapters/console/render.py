@@ -1,11 +1,16 @@
-"""A reply as terminal text, wrapped to the terminal's width; its buttons as numbered choices."""
+"""A reply as terminal text, wrapped to the terminal's width, without control characters; its
+charts saved to a folder (DATA_DIR/charts) and shown by their path; its buttons as numbered
+choices."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import textwrap
+from pathlib import Path
 from typing import assert_never
 
+from bot.terminal import terminal_safe
 from chat.reply import (
     Actions,
     BulletList,
@@ -31,6 +36,18 @@ def terminal_width() -> int:
     return max(MIN_WIDTH, min(MAX_WIDTH, columns - 1))
 
 
+def save_chart(image: Image, folder: Path) -> Path:
+    """Write a chart to `folder` (DATA_DIR/charts) under its name and a digest of its bytes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256(image.png).hexdigest()[:10]
+    path = folder / f"{Path(image.filename).stem}-{digest}.png"
+    if not path.exists():
+        temporary = path.with_suffix(".tmp")
+        temporary.write_bytes(image.png)
+        temporary.replace(path)
+    return path
+
+
 def console_buttons(reply: Reply) -> list[Button]:
     """The buttons a console offers: all but Share (the console has no channel to share in)."""
     actions = reply.actions
@@ -38,9 +55,16 @@ def console_buttons(reply: Reply) -> list[Button]:
 
 
 def render(
-    reply: Reply, width: int = DEFAULT_WIDTH, choices: bool = False, lang: str = "en"
+    reply: Reply,
+    charts: Path | None = None,
+    *,
+    width: int = DEFAULT_WIDTH,
+    choices: bool = False,
+    lang: str = "en",
 ) -> str:
-    """A reply as plain text for a terminal; `choices` adds its buttons as numbered choices."""
+    """A reply as plain text for a terminal, without control characters; with `charts` (a
+    folder), charts are saved there and shown by their path (so call it off the event loop
+    then); `choices` adds its buttons as numbered choices."""
     lines: list[str] = []
     for block in reply.blocks:
         match block:
@@ -59,6 +83,8 @@ def render(
                 for item in items:
                     wrapped = textwrap.wrap(item, width - 4) or [""]
                     lines += ["  • " + wrapped[0]] + ["    " + rest for rest in wrapped[1:]]
+            case Image(alt=alt) if charts is not None:
+                lines.append(f"[chart: {alt}: {save_chart(block, charts)}]")
             case Image(png, alt):
                 lines.append(f"[image: {alt} ({len(png) // 1024} KB)]")
             case Context(text):
@@ -74,4 +100,4 @@ def render(
         ]
         lines += ["", say("console.choices", lang)]
         lines += ["  " + line for line in textwrap.wrap("  ".join(labels), width - 2)]
-    return "\n".join(lines)
+    return terminal_safe("\n".join(lines))  # echoed text never drives the terminal

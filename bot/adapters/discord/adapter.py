@@ -36,7 +36,7 @@ from chat.wording import both, say
 from commands import Command
 from commands.base import Option
 from commands.completions import complete
-from commands.router import Router
+from commands.router import Router, lang_flag
 from config import DiscordSettings
 
 log = logging.getLogger(__name__)
@@ -306,16 +306,22 @@ class DiscordAdapter(ChatAdapter):
         self, interaction: discord.Interaction, command: Command, values: dict[str, Any]
     ) -> Request:
         options: dict[str, str] = {}
+        typed_lang = None
         for option in command.options:
             value = values.get(_param_name(option.name))
             if value is None:
                 continue
-            options[option.name] = (
-                ("true" if value else "false") if isinstance(value, bool) else str(value)
-            )
+            if isinstance(value, bool):
+                options[option.name] = "true" if value else "false"
+            elif option.choices:
+                options[option.name] = str(value)
+            else:  # free text: `--lang fr` typed in it, as the Slack syntax has it, is read too
+                options[option.name], flag = lang_flag(str(value))
+                typed_lang = typed_lang or flag
         return Request(
             command=command.name,
             options=options,
+            lang=options.pop("lang", None) or typed_lang,
             platform=self.platform,
             workspace=str(interaction.guild_id or "dm"),
             channel=str(interaction.channel_id),
@@ -329,51 +335,60 @@ class DiscordAdapter(ChatAdapter):
     ) -> None:
         request = self.request_for(interaction, command, values)
         shared = request.option("share") == "true"
-        if command.is_slow(
-            self.settings
-        ):  # answer within Discord's 3 s, then take the time the data needs
-            await interaction.response.defer(thinking=True, ephemeral=not shared)
+        slow = command.is_slow(self.settings)
+        if slow:  # answer within Discord's 3 s, then take the time the data needs
+            # Always private, even for `share`: Discord fixes a message's ephemeral state when it
+            # is created (neither an edit nor the deprecated first follow-up after a deferral can
+            # change it), and once a deferred "thinking…" message is deleted, follow-ups and edits
+            # get 404 Unknown Message. So a refusal edits this private message, and a shared
+            # answer is a separate public follow-up, sent once the original is answered.
+            await interaction.response.defer(thinking=True, ephemeral=True)
         reply = await self.router.handle(request)
         if not reply.ok:
-            await self._refuse(
-                interaction,
-                error_text(reply),
-                public_deferral=command.is_slow(self.settings) and shared,
-            )
+            await self._refuse(interaction, error_text(reply))
             return
         rendered = render(reply)
-        if command.is_slow(self.settings):
-            await interaction.followup.send(
-                **rendered.send_kwargs(),
-                **self.components.send_extra(reply, public=shared),
-                ephemeral=not shared,
-                allowed_mentions=NO_MENTIONS,
-                wait=True,
-            )
-        else:
+        if not slow:
             await interaction.response.send_message(
                 **rendered.send_kwargs(),
                 **self.components.send_extra(reply, public=reply.public),
                 ephemeral=not reply.public,
                 allowed_mentions=NO_MENTIONS,
             )
+        elif not shared:
+            await interaction.edit_original_response(
+                **rendered.edit_kwargs(),
+                **self.components.send_extra(reply),
+                allowed_mentions=NO_MENTIONS,
+            )
+        else:
+            note = say("discord.shared", _lang(interaction))
+            await interaction.edit_original_response(content=note, allowed_mentions=NO_MENTIONS)
+            await interaction.followup.send(
+                **rendered.send_kwargs(),
+                **self.components.send_extra(reply, public=True),
+                ephemeral=False,
+                allowed_mentions=NO_MENTIONS,
+                wait=True,
+            )
 
-    async def _refuse(
-        self, interaction: discord.Interaction, text: str, public_deferral: bool = False
-    ) -> None:
-        """A one-line message to the asker alone, however far the interaction has got."""
+    async def _refuse(self, interaction: discord.Interaction, text: str) -> None:
+        """A one-line message to the asker alone, however far the interaction has got: the
+        ephemeral response, or (after the private deferral) an edit of that private message."""
         text = clip(neutral(text), CONTENT_MAX)
         if not interaction.response.is_done():
             await interaction.response.send_message(
                 text, ephemeral=True, allowed_mentions=NO_MENTIONS
             )
             return
-        if public_deferral:  # "thinking…" is visible to all: remove it, answer privately
-            with contextlib.suppress(discord.HTTPException):
-                await interaction.delete_original_response()
-        await interaction.followup.send(
-            text, ephemeral=True, allowed_mentions=NO_MENTIONS, wait=True
-        )
+        try:
+            await interaction.edit_original_response(
+                content=text, embed=None, attachments=[], allowed_mentions=NO_MENTIONS
+            )
+        except discord.NotFound:  # the asker dismissed it: a new private message
+            await interaction.followup.send(
+                text, ephemeral=True, allowed_mentions=NO_MENTIONS, wait=True
+            )
 
     async def _on_tree_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError

@@ -32,11 +32,18 @@ ERROR_COLOUR = discord.Colour(0xE5484D)
 
 _MASS_MENTION = re.compile(r"@(everyone|here)", re.IGNORECASE)
 _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
+_MARKS = re.compile(r"`+|\*+|(?<!\w)_(?=\S)|(?<=\S)_(?!\w)")
 
 
 def neutral(text: str) -> str:
     """`@everyone` -> `@\u200beveryone`: shown as typed, never a mass ping."""
     return _MASS_MENTION.sub(lambda m: "@" + ZWSP + m.group(1), text)
+
+
+def unmarked(text: str) -> str:
+    """Text without Markdown marks (`code`, *emphasis*), for the parts of an embed Discord shows
+    as typed: the title, field names and the footer."""
+    return _MARKS.sub("", text)
 
 
 def clip(text: str, limit: int) -> str:
@@ -62,6 +69,13 @@ class Rendered:
             kwargs["file"] = self.files[0]
         elif self.files:
             kwargs["files"] = self.files
+        return kwargs
+
+    def edit_kwargs(self) -> dict[str, Any]:
+        """`embed=` plus `attachments=` as `edit_original_response` wants them."""
+        kwargs: dict[str, Any] = {"embed": self.embed}
+        if self.files:
+            kwargs["attachments"] = self.files
         return kwargs
 
 
@@ -125,10 +139,13 @@ def render(reply: Reply) -> Rendered:
                 assert_never(block)
 
     embed = _fit(
-        title=neutral(title),
+        title=neutral(unmarked(title)),
         description=neutral("\n\n".join(description)),
-        fields=[(neutral(str(n)) or ZWSP, neutral(str(v)) or ZWSP, bool(i)) for n, v, i in fields],
-        footer=neutral("\n".join(footer)),
+        fields=[
+            (neutral(unmarked(str(n))) or ZWSP, neutral(str(v)) or ZWSP, bool(i))
+            for n, v, i in fields
+        ],
+        footer=neutral(unmarked("\n".join(footer))),
         colour=COLOUR if reply.ok else ERROR_COLOUR,
     )
     files: list[discord.File] = []

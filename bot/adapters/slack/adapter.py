@@ -11,10 +11,10 @@ router answers with a Reply, and `bot.adapters.slack.blocks` renders it. Slack w
   `SLOW_GLANCE` seconds, so bad input (`/meta stock 7y`) is answered in the ack like any
   other mistake;
 - a reply with `public=True` (`/meta brief share`, `/meta stock 1y share`) is posted in the
-  channel with `chat.postMessage`, and its chart is uploaded with `files_upload_v2` *in the
-  message's thread*: the channel gets one message per briefing, the chart stays attached to the
-  figures it illustrates, and a context line says "Chart in the thread". (Ephemeral messages
-  can't carry files; they say that the chart comes with `share`.)
+  channel with `chat.postMessage`; its chart is uploaded once as a file of the bot's own and
+  shown in the message by an image block (`bot.adapters.slack.posting`), and so are the charts
+  of ephemeral answers. Where Slack answers `not_in_channel`, the bot joins the (public)
+  channel and posts again; it also joins a public channel when it is subscribed.
 - an ephemeral reply carries a "Share in channel" button whose value is the original request
   (command, text, lang); pressing it re-runs that request as the presser and posts the result
   publicly, with "Shared by <@presser>" (the id from Slack's signed payload).
@@ -24,14 +24,15 @@ Socket Mode connects out with the app-level token and needs no public URL.
 
 Web API calls retry by themselves, within bounds: HTTP 429 after `Retry-After` (up to
 `RATE_LIMIT_MAX_WAIT` seconds, `RATE_LIMIT_RETRIES` times), 500/503 with exponential backoff
-(`SERVER_ERROR_RETRIES` times), dropped connections once. Nothing from a traceback or a secret
-is ever sent to Slack or logged.
+(`SERVER_ERROR_RETRIES` times). A scheduled post that still fails is retried at later sweeps
+(scheduling.fanout). Nothing from a traceback or a secret is ever sent to Slack or logged.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping
@@ -42,7 +43,6 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
-from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
@@ -62,8 +62,20 @@ from bot.adapters.slack.blocks import (
     unescape,
 )
 from bot.adapters.slack.gate import RequestGate, Verdict
+from bot.adapters.slack.posting import (
+    API_ERRORS,
+    CANNOT_POST,
+    METADATA_EVENT,
+    PERMANENT_ERRORS,
+    ChartFiles,
+    HistoryCheck,
+    error_code,
+    join,
+    post_message,
+    respond_with_charts,
+)
 from bot.web import read_body
-from chat.delivery import DeliveryError, Target
+from chat.delivery import DeliveryError, OutcomeUnknown, Target
 from chat.reply import Reply
 from chat.request import Request
 from chat.wording import say
@@ -80,26 +92,6 @@ RATE_LIMIT_RETRIES = 2
 RATE_LIMIT_MAX_WAIT = 30  # a longer Retry-After fails the call instead of holding it
 SERVER_ERROR_RETRIES = 2
 STOP_GRACE = 10.0  # seconds stop() lets answers in progress finish
-METADATA_EVENT = "meta_briefing"
-HISTORY_LIMIT = 50
-
-# Errors a retry can't fix: the subscription should be marked, not retried.
-PERMANENT_ERRORS = frozenset(
-    {
-        "not_in_channel",
-        "channel_not_found",
-        "is_archived",
-        "access_denied",
-        "account_inactive",
-        "invalid_auth",
-        "missing_scope",
-    }
-)
-CANNOT_POST = frozenset({"not_in_channel", "channel_not_found", "is_archived", "access_denied"})
-
-# What a Web API call raises once the SDK's own retries are spent.
-API_ERRORS = (SlackClientError, aiohttp.ClientError, TimeoutError)
-
 ClientFactory = Callable[[SlackSettings], AsyncWebClient]
 
 
@@ -204,19 +196,6 @@ def resolve_mode(config: SlackSettings, mode: str | None) -> str:
     return chosen
 
 
-def error_code(exc: Exception) -> str:
-    """Slack's error code (`channel_not_found`), or a short description without secrets."""
-    if isinstance(exc, SlackApiError):
-        data = exc.response.data if exc.response is not None else None
-        if isinstance(data, Mapping) and data.get("error"):
-            return str(data["error"])
-        status = exc.response.status_code if exc.response is not None else "?"
-        return f"http_{status}"
-    if isinstance(exc, TimeoutError):
-        return "timeout"
-    return f"connection_error ({type(exc).__name__})"
-
-
 class SlackAdapter(ChatAdapter):
     platform = "slack"
 
@@ -274,6 +253,8 @@ class SlackAdapter(ChatAdapter):
         home.register(self)
         self.app.error(self._on_error)
         self._tasks: set[asyncio.Task[None]] = set()
+        self.charts = ChartFiles()
+        self.history = HistoryCheck(router.services.clock)
         self._socket: Any = None
         self._session: aiohttp.ClientSession | None = None
 
@@ -425,6 +406,10 @@ class SlackAdapter(ChatAdapter):
         try:
             command = self.router.command_for(request)
             work = asyncio.ensure_future(self.router.handle(request))
+            if command is not None and command.name == "subscribe":
+                work.add_done_callback(
+                    lambda done: self._join_when_subscribed(done, client, request)
+                )
             # A slow command gets only a glance: enough for bad input, which fails at once.
             slow = command is not None and command.is_slow(self.settings)
             await asyncio.wait({work}, timeout=SLOW_GLANCE if slow else ACK_BUDGET)
@@ -445,12 +430,25 @@ class SlackAdapter(ChatAdapter):
             if ack.response is None:
                 await ack(plain_message(say("internal_error", lang)))
 
-    def _ephemeral(self, reply: Reply, request: Request) -> dict[str, Any]:
+    def _join_when_subscribed(
+        self, done: asyncio.Future[Reply], client: AsyncWebClient, request: Request
+    ) -> None:
+        """A subscribed public channel is joined, so that the bot may read its history (the
+        check after a lost answer) and not only post in it."""
+        if not done.cancelled() and done.exception() is None and done.result().ok:
+
+            async def joined() -> None:
+                await join(client, request.channel)
+
+            self._spawn(joined(), f"joining channel {request.channel}")
+
+    def _ephemeral(
+        self, reply: Reply, request: Request, files: Mapping[Any, str] | None = None
+    ) -> dict[str, Any]:
         lang = reply_lang(reply, request, self.settings.default_language)
         command = self.router.command_for(request)
         shareable = command is not None and not command.changes_channel and not reply.public
-        usage = " ".join(p for p in (request.command, request.text, "share") if p)
-        return ephemeral_message(reply, request if shareable else None, lang, usage)
+        return ephemeral_message(reply, request if shareable else None, lang, files)
 
     async def _answer(
         self,
@@ -464,10 +462,20 @@ class SlackAdapter(ChatAdapter):
         reply = await work
         lang = reply_lang(reply, request, self.settings.default_language)
         if not (reply.ok and (reply.public or shared_by)):
-            await self._respond(respond, self._ephemeral(reply, request))
+            files = await self.charts.files_for(client, request.workspace, reply, required=False)
+            await self._respond(respond, self._ephemeral(reply, request, files))
             return
         try:
-            await self.post(request.channel, reply, lang, shared_by or request.user, client=client)
+            await self.post(
+                request.channel,
+                reply,
+                lang,
+                shared_by or request.user,
+                client=client,
+                workspace=request.workspace,
+            )
+        except OutcomeUnknown as exc:  # it may be in the channel: no apology for it
+            log.warning("slack: no answer to a post in channel %s: %s", request.channel, exc)
         except API_ERRORS as exc:
             code = error_code(exc)
             log.warning("slack: cannot post in channel %s: %s", request.channel, code)
@@ -475,7 +483,7 @@ class SlackAdapter(ChatAdapter):
             await self._respond(respond, plain_message(key))
 
     async def _respond(self, respond: Any, message: dict[str, Any]) -> None:
-        result = await respond(message)
+        result = await respond_with_charts(respond, message)
         if getattr(result, "status_code", 200) != 200:
             log.warning("slack: response_url answered HTTP %s", result.status_code)
 
@@ -533,37 +541,26 @@ class SlackAdapter(ChatAdapter):
         shared_by: str | None = None,
         metadata: dict[str, Any] | None = None,
         client: AsyncWebClient | None = None,
+        workspace: str = "",
+        chart_required: bool = False,
     ) -> str:
-        """Post `reply` in `channel`, then its charts in the message's thread; return the ts.
+        """Post `reply` in `channel`, its charts shown by file id; return the message's ts.
 
-        A chart that fails to upload is logged, not raised: the message is out, and raising
-        would make the caller post it again."""
+        Charts are uploaded first (once per workspace and chart): nothing is posted before
+        they are, so a failure there posts nothing (and `chart_required` makes a transient one
+        a DeliveryError). A lost answer to the post raises OutcomeUnknown."""
         client = client or self.client
-        message = public_message(reply, lang, shared_by)
-        extra: dict[str, Any] = {"metadata": metadata} if metadata else {}
-        response = await client.chat_postMessage(
-            channel=channel,
-            text=message["text"],
-            blocks=message["blocks"],
-            unfurl_links=False,
-            unfurl_media=False,
-            **extra,
-        )
-        ts = str(response["ts"])
-        posted_in = str(response.get("channel") or channel)
-        for image in reply.images:
-            try:
-                await client.files_upload_v2(
-                    channel=posted_in,
-                    file=image.png,
-                    filename=image.filename,
-                    title=image.alt,
-                    alt_txt=image.alt,
-                    thread_ts=ts,
-                )
-            except API_ERRORS as exc:
-                log.warning("slack: chart upload to %s failed: %s", posted_in, error_code(exc))
-        return ts
+        files = await self.charts.files_for(client, workspace, reply, required=chart_required)
+        message = public_message(reply, lang, shared_by, files)
+        if metadata:
+            message["metadata"] = metadata
+        return await post_message(client, channel, message)
+
+    async def prepare(self, target: Target, reply: Reply) -> None:
+        """Upload the briefing's charts (once per workspace and chart), before the fan-out
+        records the post as being sent: a crash here leaves nothing to check."""
+        client = await self.client_for(target.workspace)
+        await self.charts.files_for(client, target.workspace, reply, required=True)
 
     async def deliver(self, target: Target, reply: Reply, delivery_id: str) -> str:
         """Post a scheduled briefing with `delivery_id` in its metadata; return its ts."""
@@ -571,34 +568,24 @@ class SlackAdapter(ChatAdapter):
         metadata = {"event_type": METADATA_EVENT, "event_payload": {"delivery_id": delivery_id}}
         client = await self.client_for(target.workspace)
         try:
-            return await self.post(target.channel, reply, lang, metadata=metadata, client=client)
-        except API_ERRORS as exc:
+            return await self.post(
+                target.channel,
+                reply,
+                lang,
+                metadata=metadata,
+                client=client,
+                workspace=target.workspace,
+                chart_required=True,
+            )
+        except API_ERRORS as exc:  # Slack answered with an error: nothing was posted
             code = error_code(exc)
-            if not isinstance(exc, SlackApiError):  # no answer: it may be posted all the same
-                with contextlib.suppress(DeliveryError):
-                    if found := await self.find_delivery(target, delivery_id):
-                        log.info("slack: %s was posted although its answer was lost", delivery_id)
-                        return found
             raise DeliveryError(code, permanent=code in PERMANENT_ERRORS) from None
 
-    async def find_delivery(self, target: Target, delivery_id: str) -> str | None:
-        """The ts of a message carrying `delivery_id` among the channel's last 50, if any:
-        after a crash between posting and recording, it tells whether the post went out.
-        Needs the `channels:history` / `groups:history` scopes."""
+    async def find_delivery(
+        self, target: Target, delivery_id: str, since: dt.datetime | None = None
+    ) -> str | None:
+        """The ts of a message carrying `delivery_id` in the channel's history (since `since`),
+        if any: after a crash or a lost answer, it tells whether the post went out. Within
+        Slack's limits; raises CheckDeferred when it cannot tell yet."""
         client = await self.client_for(target.workspace)
-        try:
-            response = await client.conversations_history(
-                channel=target.channel, limit=HISTORY_LIMIT, include_all_metadata=True
-            )
-        except API_ERRORS as exc:
-            code = error_code(exc)
-            raise DeliveryError(code, permanent=code in PERMANENT_ERRORS) from None
-        for message in response.get("messages") or []:
-            meta = message.get("metadata") or {}
-            payload = meta.get("event_payload") or {}
-            if (
-                meta.get("event_type") == METADATA_EVENT
-                and payload.get("delivery_id") == delivery_id
-            ):
-                return str(message["ts"])
-        return None
+        return await self.history.find(client, target, delivery_id, since)

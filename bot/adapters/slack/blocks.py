@@ -8,8 +8,9 @@ module writes itself: `*bold*` field labels, `>` quote prefixes, `_italic_` attr
 the `<@U...>` mention of the person who shared a reply (a user id that came from Slack's signed
 payload, checked against Slack's id format).
 
-Images are not rendered here: Slack messages can't carry inline bytes, so the adapter uploads
-charts as files (see bot.adapters.slack).
+Slack messages can't carry inline bytes: the adapter uploads each chart once, as a file of the
+bot's own (shared with no channel), and an image block shows it by its id (`slack_file`), in
+public and ephemeral messages alike. An image with no uploaded file is left out.
 """
 
 from __future__ import annotations
@@ -98,28 +99,58 @@ def _section(text: str) -> dict[str, Any]:
 
 
 def _sections(text: str) -> list[dict[str, Any]]:
-    return [_section(piece) for piece in _chunks(text, MAX_SECTION)]
+    """Sections of at most 3,000 characters; none for blank text (Slack refuses empty text)."""
+    return [_section(piece) for piece in _chunks(text, MAX_SECTION) if piece.strip()]
+
+
+def _quoted(text: str, attribution: str) -> list[dict[str, Any]]:
+    """A quote as sections in which every line, in every piece, starts with `>`: lines are
+    grouped up to 3,000 characters, and a line longer than that is cut on spaces, each part
+    with its own `>`, so no piece shows as plain text."""
+    lines = [
+        ">" + part
+        for line in escape(text).splitlines() or [""]
+        for part in _chunks(line, MAX_SECTION - 1)
+    ]
+    if attribution:
+        lines.append(f">— _{clip(escape(attribution), MAX_SECTION - 6)}_")
+    pieces: list[str] = []
+    for line in lines:
+        if pieces and len(pieces[-1]) + 1 + len(line) <= MAX_SECTION:
+            pieces[-1] += "\n" + line
+        else:
+            pieces.append(line)
+    return [_section(piece) for piece in pieces if piece.strip(">").strip()]
 
 
 def _context(mrkdwn: str) -> dict[str, Any]:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(mrkdwn, MAX_CONTEXT)}]}
 
 
-def content_blocks(reply: Reply) -> list[dict[str, Any]]:
-    """The reply's text blocks as Block Kit (images excluded: they are uploaded as files)."""
+Files = Mapping[Image, str]  # a reply's images -> the ids of their uploaded Slack files
+MAX_ALT = 2000
+
+
+def _image(image: Image, file_id: str) -> dict[str, Any]:
+    """An image block showing an uploaded file (Block Kit's Slack file object)."""
+    alt = clip(image.alt, MAX_ALT) or "chart"
+    return {"type": "image", "slack_file": {"id": file_id}, "alt_text": alt}
+
+
+def content_blocks(reply: Reply, files: Files | None = None) -> list[dict[str, Any]]:
+    """The reply's blocks as Block Kit; images as image blocks of their uploaded files."""
     blocks: list[dict[str, Any]] = []
     for block in reply.blocks:
         match block:
-            case Heading(text):
+            case Heading(text) if text.strip():
                 header = clip(escape(text), MAX_HEADER)
                 blocks.append({"type": "header", "text": {"type": "plain_text", "text": header}})
+            case Heading():
+                continue  # Slack refuses an empty text object
             case Paragraph(text):
                 blocks += _sections(escape(text))
             case Quote(text, attribution):
-                lines = [f">{line}" for line in escape(text).splitlines() or [""]]
-                if attribution:
-                    lines.append(f">— _{escape(attribution)}_")
-                blocks += _sections("\n".join(lines))
+                blocks += _quoted(text, attribution)
             case Fields(items):
                 fields = [
                     {
@@ -132,10 +163,13 @@ def content_blocks(reply: Reply) -> list[dict[str, Any]]:
                     blocks.append({"type": "section", "fields": fields[start : start + MAX_FIELDS]})
             case BulletList(items):
                 blocks += _sections("\n".join(f"• {escape(item)}" for item in items))
-            case Context(text):
+            case Context(text) if text.strip():
                 blocks.append(_context(escape(text)))
+            case Context():
+                continue  # Slack refuses an empty text object
             case Image():
-                continue  # uploaded as a file by the adapter
+                if files and block in files:
+                    blocks.append(_image(block, files[block]))
             case Actions():
                 continue  # after the content: see actions_block
             case _:
@@ -229,32 +263,27 @@ def reply_lang(reply: Reply, request: Request | None, default: str) -> str:
 
 
 def ephemeral_message(
-    reply: Reply, request: Request | None, lang: str, usage: str = ""
+    reply: Reply, request: Request | None, lang: str, files: Files | None = None
 ) -> dict[str, Any]:
-    """A reply shown to the asker alone: with its buttons (`chat.reply.Actions`), and a note
-    that the chart comes with `share` (an ephemeral message can't carry a file)."""
+    """A reply shown to the asker alone (its chart too), with its buttons
+    (`chat.reply.Actions`)."""
     tail: list[dict[str, Any]] = []
-    if reply.ok and reply.images and usage:
-        tail.append(_context(escape(t(lang, "chart_with_share", usage=usage))))
     if reply.ok and (buttons := actions_block(reply, lang)):
         tail.append(buttons)
-    blocks = _fit(content_blocks(reply), tail, lang)
+    blocks = _fit(content_blocks(reply, files), tail, lang)
     return {"response_type": "ephemeral", "text": fallback_text(reply), "blocks": blocks}
 
 
-def public_message(reply: Reply, lang: str, shared_by: str | None = None) -> dict[str, Any]:
-    """A reply posted in the channel; its chart goes in the message's thread."""
+def public_message(
+    reply: Reply, lang: str, shared_by: str | None = None, files: Files | None = None
+) -> dict[str, Any]:
+    """A reply posted in the channel, its chart shown in it."""
     tail: list[dict[str, Any]] = []
-    notes = []
-    if reply.images:
-        notes.append(t(lang, "chart_in_thread"))
     if shared_by:
-        notes.append(t(lang, "shared_by", user=mention(shared_by)))
-    if notes:
-        tail.append(_context(" · ".join(notes)))
+        tail.append(_context(t(lang, "shared_by", user=mention(shared_by))))
     if reply.ok and (buttons := actions_block(reply, lang, public=True)):
         tail.append(buttons)
-    blocks = _fit(content_blocks(reply), tail, lang)
+    blocks = _fit(content_blocks(reply, files), tail, lang)
     extra = t(lang, "shared_by", user=mention(shared_by)) if shared_by else ""
     return {"text": fallback_text(reply, extra), "blocks": blocks}
 

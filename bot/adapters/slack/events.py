@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.blocks import public_message, reply_lang, unescape
+from bot.adapters.slack.posting import API_ERRORS, error_code, post_message
 from chat.request import Request
 from commands.followup import answer, read_follow_up, without_mentions
 
@@ -51,7 +52,13 @@ async def previous_question(
     client: AsyncWebClient, channel: str, thread_ts: str, before: str, bot_user: str | None
 ) -> str | None:
     """The last thing a person asked in the thread before `before` (mentions stripped)."""
-    response = await client.conversations_replies(channel=channel, ts=thread_ts, limit=THREAD_LIMIT)
+    try:
+        response = await client.conversations_replies(
+            channel=channel, ts=thread_ts, limit=THREAD_LIMIT
+        )
+    except API_ERRORS as exc:  # answered as a question of its own
+        log.warning("slack: cannot read thread %s in %s: %s", thread_ts, channel, error_code(exc))
+        return None
     asked = [
         m
         for m in response.get("messages") or []
@@ -85,13 +92,9 @@ async def _answer(adapter: SlackAdapter, body: dict[str, Any], client: AsyncWebC
     )
     reply = await answer(adapter.router, question, origin)
     lang = reply_lang(reply, None, adapter.settings.default_language)
-    message = public_message(reply, lang)
+    files = await adapter.charts.files_for(client, origin.workspace, reply, required=False)
+    message = public_message(reply, lang, files=files)
     in_thread = thread or (ts if event.get("channel_type") != "im" else "")
-    await client.chat_postMessage(
-        channel=channel,
-        text=message["text"],
-        blocks=message["blocks"],
-        unfurl_links=False,
-        unfurl_media=False,
-        thread_ts=in_thread or None,
-    )
+    if in_thread:
+        message["thread_ts"] = in_thread
+    await post_message(client, channel, message)

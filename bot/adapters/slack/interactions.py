@@ -3,7 +3,8 @@ and the "Check numbers" message shortcut (`meta_check_numbers`, answered private
 
 Each press is acknowledged at once (Slack wants an HTTP 200 within 3 s), then answered by
 changing the same message in place: an ephemeral message through the press's `response_url`
-with `replace_original`, a channel message with `chat.update` (its new chart in its thread).
+with `replace_original`, a channel message with `chat.update`; a new chart is uploaded as the
+bot's own file and shown in the changed message by an image block (`slack_file`), as in posts.
 Share posts the reply in the channel, as `/meta ... share` does. The request a button acts on
 travels in the actions block's `block_id` (Slack sends a press on an ephemeral message without
 the message itself).
@@ -25,7 +26,8 @@ from bot.adapters.slack.blocks import (
     reply_lang,
     unescape,
 )
-from chat.reply import ACTIONS, Reply
+from bot.adapters.slack.posting import respond_with_charts, update_message
+from chat.reply import ACTIONS
 from chat.request import Request
 from chat.wording import say
 from commands.actions import Press, read_line
@@ -52,15 +54,20 @@ def register(adapter: SlackAdapter) -> None:
     for action in ACTIONS:
         adapter.app.action(f"meta_{action}")(on_press)
 
-    async def on_check_numbers(ack: Any, body: dict[str, Any], respond: Any) -> None:
+    async def on_check_numbers(
+        ack: Any, body: dict[str, Any], respond: Any, client: AsyncWebClient
+    ) -> None:
         await ack()
         lang = adapter.settings.default_language
-        adapter._spawn(_check_numbers(adapter, body, respond), "check numbers", respond, lang)
+        work = _check_numbers(adapter, body, respond, client)
+        adapter._spawn(work, "check numbers", respond, lang)
 
     adapter.app.shortcut(CHECK_NUMBERS)(on_check_numbers)
 
 
-async def _check_numbers(adapter: SlackAdapter, body: dict[str, Any], respond: Any) -> None:
+async def _check_numbers(
+    adapter: SlackAdapter, body: dict[str, Any], respond: Any, client: AsyncWebClient
+) -> None:
     """The message shortcut: the message's figures checked, answered to the presser alone."""
     team, channel, user = where(body)
     text = unescape(str((body.get("message") or {}).get("text") or ""))
@@ -74,7 +81,9 @@ async def _check_numbers(adapter: SlackAdapter, body: dict[str, Any], respond: A
     )
     reply = await check_numbers(text, origin, adapter.router.services)
     lang = reply_lang(reply, None, adapter.settings.default_language)
-    await respond({**ephemeral_message(reply, None, lang), "replace_original": False})
+    files = await adapter.charts.files_for(client, team, reply, required=False)
+    message = ephemeral_message(reply, None, lang, files)
+    await respond_with_charts(respond, {**message, "replace_original": False})
 
 
 def where(body: dict[str, Any]) -> tuple[str, str, str]:
@@ -145,29 +154,17 @@ async def _replace(
     if not reply.ok:  # the message stays as it was; the reason goes to the presser alone
         await respond({**adapter._ephemeral(reply, request or origin), "replace_original": False})
         return
+    files = await adapter.charts.files_for(client, origin.workspace, reply, required=False)
     ts = str(container.get("message_ts") or "")
     if container.get("is_ephemeral") or not ts:
         message = (
-            adapter._ephemeral(reply, request) if request else ephemeral_message(reply, None, lang)
+            adapter._ephemeral(reply, request, files)
+            if request
+            else ephemeral_message(reply, None, lang, files)
         )
-        await respond({**message, "replace_original": True})
+        await respond_with_charts(respond, {**message, "replace_original": True})
         return
-    await update(client, origin.channel, ts, reply, lang)
-
-
-async def update(client: AsyncWebClient, channel: str, ts: str, reply: Reply, lang: str) -> None:
-    """Change a channel message in place (`chat.update`); its new chart goes in its thread."""
-    message = public_message(reply, lang)
-    await client.chat_update(channel=channel, ts=ts, text=message["text"], blocks=message["blocks"])
-    for image in reply.images:
-        await client.files_upload_v2(
-            channel=channel,
-            file=image.png,
-            filename=image.filename,
-            title=image.alt,
-            alt_txt=image.alt,
-            thread_ts=ts,
-        )
+    await update_message(client, origin.channel, ts, public_message(reply, lang, files=files))
 
 
 def _expired(adapter: SlackAdapter, pressed: Press) -> dict[str, Any]:

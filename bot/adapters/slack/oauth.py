@@ -31,6 +31,7 @@ BOT_SCOPES = [
     "commands",
     "chat:write",
     "chat:write.public",
+    "channels:join",
     "files:write",
     "channels:history",
     "groups:history",

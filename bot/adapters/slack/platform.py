@@ -15,6 +15,22 @@ if TYPE_CHECKING:
     from config import Settings
 
 
+def _public_url(value: str) -> str:
+    """`--http-url`: an https:// URL with a host; anything else is argparse's one-line error."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme != "https" or not parts.hostname:
+        raise argparse.ArgumentTypeError(
+            f"'{value[:80]}' is not an https:// URL that Slack can reach "
+            "(e.g. https://bot.example.com)"
+        )
+    return value.strip()
+
+
 class Slack(Platform):
     name = "slack"
 
@@ -36,7 +52,11 @@ class Slack(Platform):
 
     def add_setup_commands(self, sub: Subcommands) -> None:
         manifest = sub.add_parser("slack-manifest", help="print the Slack app manifest (YAML)")
-        manifest.add_argument("--http-url", help="public base URL for HTTP mode (else Socket Mode)")
+        manifest.add_argument(
+            "--http-url",
+            type=_public_url,
+            help="public base URL for HTTP mode, https://... (else Socket Mode)",
+        )
 
     def setup(self, args: argparse.Namespace, settings: Settings) -> int | None:
         if args.command != "slack-manifest":

@@ -1,0 +1,35 @@
+"""A channel's market symbols as `stock`, `brief` and scheduled briefings use them: its own peers
+and benchmark (`/meta peers`), else BENCHMARK_SYMBOL and PEER_SYMBOLS."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from chat.request import Origin
+from commands.services import Services
+
+log = logging.getLogger(__name__)
+Symbols = tuple[str, tuple[str, ...]]  # benchmark, peers
+
+
+def defaults(services: Services) -> Symbols:
+    market = services.settings.market
+    return market.benchmark_symbol, tuple(market.peers)
+
+
+def symbols_here(services: Services, origin: Origin) -> Symbols:
+    """The channel's benchmark and peers (blocking: reads the database). The CLI has no channel."""
+    if origin.platform == "cli":
+        return defaults(services)
+    try:
+        row = services.channel_market.get(origin.platform, origin.workspace, origin.channel)
+    except Exception as exc:  # a locked database: the briefing goes out with the defaults
+        log.warning("channel settings unreadable for %s (%s)", origin.scope, type(exc).__name__)
+        return defaults(services)
+    benchmark, peers = defaults(services)
+    return row.benchmark or benchmark, row.peers if row.peers is not None else peers
+
+
+async def symbols_for(services: Services, origin: Origin) -> Symbols:
+    return await asyncio.to_thread(symbols_here, services, origin)
