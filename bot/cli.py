@@ -133,6 +133,9 @@ def build_parser() -> Parser:
     from bot.operator_cli import add_parsers
 
     add_parsers(sub)
+    from bot.sources_cli import add_parsers as add_sources_parsers
+
+    add_sources_parsers(sub)
 
     sub.add_parser("doctor", help="check settings, database, platforms, market data")
     sub.add_parser("migrate", help="apply database migrations (the Procfile's release step)")
@@ -341,6 +344,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.operator_cli import alerts_check
 
         return alerts_check(args, settings)
+    if args.command == "sources":
+        from bot.sources_cli import sources
+
+        return sources(args, settings)
     if args.command == "deliver-due":
         from bot.operator_cli import deliver_due
 

@@ -286,10 +286,21 @@ def briefing(
     adds "why it matters"; that may block on the network for a few seconds the first time per
     (day, language, passage), so call this from a thread."""
     article = knowledge.article(passage.article_id)
+    report = since_article(report, article.date)
     topic = knowledge.topics.get(passage.topics[0]) if passage.topics else None
     claim, check = pick_claim(passage, article, report)
     why = why_it_matters(lang, report, knowledge, passage, answerer)
     return Briefing(lang, report, passage, topic, article, claim, check, chart, why)
+
+
+def since_article(report: MarketReport, article_date: dt.date) -> MarketReport:
+    """`report` with "since the article" measured from `article_date`: the insight's own
+    article, which a shared market part (computed once for many channels) may not know."""
+    company = report.company
+    if company.figures is None or company.series is None:
+        return report
+    figures = compute_figures(company.series, article_date=article_date)
+    return dataclasses.replace(report, company=dataclasses.replace(company, figures=figures))
 
 
 def why_it_matters(

@@ -73,3 +73,10 @@ def source_name(source: str) -> str:
 def local_moment(value: dt.datetime, lang: str) -> str:
     """A moment in its own zone: 'Fri 27 Nov 2026 08:30' / 'ven. 27 nov. 2026 08:30'."""
     return format_datetime(value, "EEE d MMM y HH:mm", tzinfo=value.tzinfo, locale=LOCALES[lang])
+
+
+def language_name(code: str, lang: str) -> str:
+    """The name of language `code` in `lang` ("English", "anglais")."""
+    from babel import Locale
+
+    return Locale.parse(lang).languages.get(code, code)

@@ -164,7 +164,8 @@ def briefing_reply(item: Briefing, public: bool = False) -> Reply:
         alt = _t(lang, "chart_alt", symbol=symbol, range=say(f"range.{report.range_key}", lang))
         blocks.append(Image(item.chart, alt, f"{symbol.lower()}-{report.day.isoformat()}.png"))
     blocks.append(Context(_data_line(report, lang)))
-    blocks.append(Context(_t(lang, "article", title=item.article.title_in(lang), day=article_day)))
+    footer = _t(lang, "article", title=item.article.title_in(lang), day=article_day)
+    blocks.append(Context(f"{footer}, {item.article.url}" if item.article.url else footer))
     return Reply(tuple(blocks), public=public, data=item.as_json())
 
 

@@ -17,6 +17,7 @@ def all_commands() -> dict[str, Command]:
         insight,
         peers,
         schedule,
+        sources,
         stock,
         subscribe,
         topics,
@@ -24,5 +25,5 @@ def all_commands() -> dict[str, Command]:
     )
 
     modules = [help, ask, insight, topics, stock, brief, peers, subscribe, unsubscribe, schedule]
-    modules.append(alerts)
+    modules += [alerts, sources]
     return {module.COMMAND.name: module.COMMAND for module in modules}

@@ -16,6 +16,7 @@ from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from briefings.formatting import language_name
 from briefings.knowledge import Passage
 from briefings.knowledge.language import detect_language
 from briefings.knowledge.phrasing import clean_question
@@ -24,6 +25,7 @@ from chat.reply import Block, Context, Paragraph, Reply
 from chat.request import Request
 from chat.wording import both, say
 from commands.base import LANG_OPTION, Command, Option, language_of
+from commands.citations import citation
 from commands.services import Services
 from commands.usage import shown, with_text
 
@@ -124,14 +126,24 @@ def _reply(
     more: bool = False,
 ) -> Reply:
     lang, knowledge = asked.lang, services.knowledge
-    sources: list[dict[str, str]] = []
+    sources: list[dict[str, str | None]] = []
+    cited: list[Block] = []
     for passage in passages:
+        article = knowledge.article(passage.article_id)
         source = {
-            "article": knowledge.article(passage.article_id).title_in(lang),
+            "article": article.title_in(lang),
             "section": passage.section_in(lang),
+            "url": article.url or None,
+            "date": article.date.isoformat(),
         }
-        if source not in sources:
-            sources.append(source)
+        if source in sources:
+            continue
+        sources.append(source)
+        cited.append(Context(citation(article, passage, lang)))
+        if lang not in passage.text:  # shown as written, in the article's language
+            cited.append(
+                Context(say("article_in", lang, language=language_name(article.language, lang)))
+            )
     data = {
         "question": asked.question,
         "lang": lang,
@@ -144,7 +156,7 @@ def _reply(
     blocks: list[Block] = [Paragraph(answer)]
     if asked.hits:
         blocks += _claim_checks(passages, services, lang)
-    blocks += [Context(say("source", lang, **source)) for source in sources]
+    blocks += cited
     blocks += [Context(note) for note in notes]
     if more:
         again = with_text(COMMAND, asked.platform, clean_question(asked.question), "full")

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from briefings.compose import briefing, chart_for, market_report
 from briefings.knowledge import Passage
 from briefings.market.bars import MarketDataError
+from briefings.news_present import with_news
 from briefings.present import briefing_reply
 from chat.reply import Reply
 from chat.request import Origin, Request
@@ -19,14 +20,22 @@ from commands.market_channel import symbols_for
 from commands.market_options import market_options
 from commands.services import Services
 
+FRESH_DAYS = 30
+
 
 def insight_of_the_day(services: Services, origin: Origin, day: dt.date | None = None) -> Passage:
     """The briefing's insight for a channel on `day` (its local date; today in UTC when not
     given): the same all day, whether asked for (`/meta brief`) or scheduled (the fan-out),
-    the next one the next day, in a fair rotation of the channel's own."""
+    the next one the next day, in a fair rotation of the channel's own. Passages of articles
+    from the last FRESH_DAYS come first."""
     from briefings.knowledge.rotation import of_the_day
 
-    candidates = services.knowledge.insights()
+    knowledge = services.knowledge
+    candidates = knowledge.insights()
+    today = day or services.clock().date()
+    dates = {a.id: a.date for a in knowledge.articles}
+    fresh = [p for p in candidates if 0 <= (today - dates[p.article_id]).days <= FRESH_DAYS]
+    candidates = fresh or candidates  # articles from sources keep the insight of the day fresh
     scope = origin.rotation_scope("brief")
     chosen = of_the_day(scope, [p.id for p in candidates], day or services.clock().date())
     return next(p for p in candidates if p.id == chosen)
@@ -76,7 +85,11 @@ async def brief(request: Request, services: Services) -> Reply:
     item = await asyncio.to_thread(
         briefing, lang, report, knowledge, passage, chart, services.answerer
     )
-    return briefing_reply(item, options.share)
+    reply = briefing_reply(item, options.share)
+    if services.news is None or options.day is not None:  # a past day: no headlines of today
+        return reply
+    news = await services.news.latest(settings.market.company_symbol)
+    return with_news(reply, news, lang)
 
 
 COMMAND = Command(

@@ -12,6 +12,7 @@ from chat.reply import Context, Heading, Quote, Reply
 from chat.request import Request
 from chat.wording import both, say
 from commands.base import LANG_OPTION, Command, Option, language_of
+from commands.citations import citation
 from commands.services import Services
 from commands.suggest import nearest
 
@@ -85,17 +86,15 @@ def insight(request: Request, services: Services) -> Reply:
         "section": passage.section_in(lang),
         "topic": shown_topic.id if shown_topic else None,
         "article": article.title_in(lang),
+        "url": article.url or None,
+        "date": article.date.isoformat(),
         "lang": lang,
     }
     return Reply(
         (
             Heading(say("insight_title", lang, topic=label)),
             Quote(passage.text_in(lang), passage.section_in(lang)),
-            Context(
-                say(
-                    "source", lang, article=article.title_in(lang), section=passage.section_in(lang)
-                )
-            ),
+            Context(citation(article, passage, lang)),
         ),
         data=data,
     )

@@ -32,7 +32,11 @@ if TYPE_CHECKING:
     from briefings.answers import Answerer
     from briefings.knowledge.rotation import InsightRotation
     from briefings.market.channels import ChannelMarketStore
+    from briefings.market.news import NewsService
     from briefings.market.service import MarketService
+    from briefings.sources.knowledge import LiveKnowledge
+    from briefings.sources.service import SourcesService
+    from briefings.sources.store import SourceStore
     from briefings.storage import Database
     from briefings.subscriptions.store import SubscriptionStore
 
@@ -80,14 +84,52 @@ class Services:
                 log.exception("a subscription listener failed")
 
     @cached_property
-    def knowledge(self) -> KnowledgeBase:
-        """The articles, with the embeddings back-end the settings choose (logged once)."""
+    def live_knowledge(self) -> LiveKnowledge:
+        """The articles (files and stored sources), with the embeddings back-end the settings
+        choose (logged once); `reload()` picks up articles other replicas stored."""
         from briefings.knowledge.embeddings import VectorCache, embedder_for, log_choice
+        from briefings.sources.knowledge import LiveKnowledge
 
         embedder, described = embedder_for(self.settings)
         log_choice(described)
         cache = VectorCache(self.settings.storage.data_dir / "embeddings")
-        return load_knowledge_base(self.settings.storage.articles_dir, embedder, cache)
+        base = load_knowledge_base(self.settings.storage.articles_dir, embedder, cache)
+        return LiveKnowledge(base, self._source_store_if_any)
+
+    @property
+    def knowledge(self) -> KnowledgeBase:
+        return self.live_knowledge.current
+
+    def _source_store_if_any(self) -> SourceStore | None:
+        """The sources' store, or None while no database exists yet (nothing stored then, and
+        `ask` on a fresh install opens no database)."""
+        url = self.settings.storage.resolved_database_url
+        if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+            return None
+        return self.source_store
+
+    @cached_property
+    def source_store(self) -> SourceStore:
+        from briefings.sources.store import SourceStore
+
+        return SourceStore(self.database.ready())
+
+    @cached_property
+    def sources(self) -> SourcesService:
+        """Add, list, remove and refresh sources; the knowledge base follows at once."""
+        from briefings.sources.service import SourcesService
+
+        return SourcesService(
+            self.settings.sources,
+            lambda: self.source_store,
+            self.clock,
+            on_change=self._sources_changed,
+        )
+
+    def _sources_changed(self) -> None:
+        """Rebuild the knowledge base if this process has one (`sources list` builds none)."""
+        if "live_knowledge" in self.__dict__:
+            self.live_knowledge.reload()
 
     @cached_property
     def answerer(self) -> Answerer | None:
@@ -130,6 +172,18 @@ class Services:
         from briefings.market.channels import ChannelMarketStore
 
         return ChannelMarketStore(self.database.ready())
+
+    @cached_property
+    def news(self) -> NewsService | None:
+        """The company's headlines for the briefing, or None when prices come from files or
+        a source of the caller's own (demos, tests: no network for news either)."""
+        if self.price_files or self.market_source or self.settings.market.data_file:
+            return None
+        from briefings.market.news import NewsService
+
+        return NewsService(
+            lambda: self.database.ready(), self.clock, self.settings.market.fetch_timeout
+        )
 
     @cached_property
     def subscriptions(self) -> SubscriptionStore:

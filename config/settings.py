@@ -214,6 +214,23 @@ class EmbeddingsSettings(Group):
         return bool(self.base_url and self.model) and self.backend in ("auto", "api")
 
 
+class SourcesSettings(Group):
+    """Feeds, pages and PDFs the knowledge base reads besides its articles (see README,
+    "Adding sources")."""
+
+    model_config = SettingsConfigDict(**READ, env_prefix="SOURCES_")
+
+    urls: str = Field("", validation_alias="SOURCES", description="Added at start.")
+    refresh_minutes: float = Field(60.0, ge=0, le=7 * 24 * 60, allow_inf_nan=False)
+    max_bytes: int = Field(5_000_000, ge=1_000, le=1_000_000_000)
+    allow_private: bool = False
+
+    @property
+    def initial(self) -> list[str]:
+        """SOURCES as a list of URLs, without blanks."""
+        return [u.strip() for u in self.urls.split(",") if u.strip()]
+
+
 GROUPS: dict[str, type[Group]] = {
     "storage": StorageSettings,
     "log": LogSettings,
@@ -223,6 +240,7 @@ GROUPS: dict[str, type[Group]] = {
     "discord": DiscordSettings,
     "llm": LanguageModelSettings,
     "embeddings": EmbeddingsSettings,
+    "sources": SourcesSettings,
 }
 
 
@@ -283,6 +301,7 @@ class Settings(ProcessSettings):
     discord: DiscordSettings = Field(default_factory=DiscordSettings)
     llm: LanguageModelSettings = Field(default_factory=LanguageModelSettings)
     embeddings: EmbeddingsSettings = Field(default_factory=EmbeddingsSettings)
+    sources: SourcesSettings = Field(default_factory=SourcesSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 
 from briefings.compose import briefing, chart_for, market_report
 from briefings.digest import digest_reply
+from briefings.market.news import RECENT, WEEK
+from briefings.news_present import with_news
 from briefings.present import briefing_reply
 from briefings.subscriptions.claims import Claim, ClaimStore
 from briefings.subscriptions.model import weekly_day
@@ -43,6 +45,7 @@ if TYPE_CHECKING:
     from commands.services import Services
 
 log = logging.getLogger(__name__)
+WEEKLY_HEADLINES = 5  # headlines at most in a weekly digest
 
 
 class Deliveries:
@@ -178,6 +181,9 @@ class Deliveries:
             at,
             article_date=article.date,
         )
+        if services.news is not None:  # today's for briefings, the week's for digests
+            await services.news.latest(settings.market.company_symbol)
+            await services.news.latest(settings.market.company_symbol, WEEKLY_HEADLINES, WEEK)
         try:
             chart = await chart_for(services.market, report, lang, article.date)
         except Exception:
@@ -193,6 +199,10 @@ class Deliveries:
             passage = insight_of_the_day(self.services, sub.origin, due.day)
             made = briefing(sub.language, market, knowledge, passage, chart, self.services.answerer)  # type: ignore[arg-type]
             reply = briefing_reply(made, public=True)
+        if self.services.news is not None:
+            symbol = self.services.settings.market.company_symbol  # warmed in `_market_part`
+            within = WEEK if weekly_day(sub.cadence) is not None else RECENT
+            reply = with_news(reply, self.services.news.last(symbol, within), sub.language)
         if due.late:
             note = say("posted_late", sub.language, time=sub.time_text, zone=sub.zone)
             reply = replace(reply, blocks=(*reply.blocks, Context(note)))

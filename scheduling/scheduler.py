@@ -21,6 +21,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from briefings.storage.faults import problem_of
 from briefings.subscriptions.model import WEEKDAYS, Subscription, weekly_day
 from scheduling.leader import LeaderLock
+from scheduling.sources import SourcesJobs
 
 if TYPE_CHECKING:
     from scheduling.fanout import Deliveries
@@ -76,6 +77,8 @@ class BriefingScheduler:
             id="alerts",
             replace_existing=True,
         )
+        self.sources = SourcesJobs(self.deliveries.services, self.leader)
+        self.sources.start(self.scheduler)  # stored articles polled; the leader refreshes
         await asyncio.to_thread(self.sync_jobs)  # reads the table: never on the loop
         self.deliveries.services.subscription_listeners.append(self.sync_jobs)
         self.wake()

@@ -44,6 +44,7 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
                 "DATA_DIR",
                 "LLM_",
                 "EMBEDDINGS_",
+                "SOURCES",
             )
         ):
             monkeypatch.delenv(name, raising=False)

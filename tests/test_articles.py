@@ -60,3 +60,28 @@ def test_seed_article_has_aligned_translation():
     assert all(set(p.text) == {"fr", "en"} for p in passages)
     assert all(p.topics for p in passages)
     assert kb.articles[0].claims[0].value == 68
+
+
+def test_since_the_article_is_measured_from_the_insights_own_article(
+    isolated_env, monkeypatch, capsys
+):
+    """A newer article does not move the briefing's "since the article": the insight's does."""
+    import json
+
+    from bot.cli import main
+    from tests.harness import DATA
+
+    folder = isolated_env / "articles"
+    folder.mkdir()
+    (folder / "llama-3.md").write_text(ARTICLE)  # dated 18 Apr 2024: the newest article
+    monkeypatch.setenv("ARTICLES_DIR", str(folder))
+    prices = str(DATA / "META.csv")
+    assert main(["brief", "--prices", prices, "--date", "2024-06-28", "--json"]) == 0
+    briefing = json.loads(capsys.readouterr().out)
+    assert briefing["insight"]["article"] == "Meta: LLaMA's Role in Its Growth"  # 13 Mar 2024
+    rows = (DATA / "META.csv").read_text().splitlines()[1:]
+    closes = {line[:10]: float(line.split(",")[4]) for line in rows}
+    expected = (closes["2024-06-28"] / closes["2024-03-13"] - 1) * 100
+    assert briefing["since_article_pct"] == pytest.approx(expected, abs=0.01)
+    assert main(["brief", "--prices", prices, "--date", "2024-06-28"]) == 0
+    assert "Since the article (13 Mar 2024)" in capsys.readouterr().out

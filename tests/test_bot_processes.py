@@ -52,7 +52,10 @@ async def test_two_replicas_on_postgres_survive_the_leader_being_killed(postgres
             leader_pid = int(owners.pop().rpartition(":")[2])
             leader = first if first.pid == leader_pid else second
             await leader.stop(signal.SIGKILL)
-            await api.wait_for("chat.postMessage", channels, timeout=90)
+            # A post the leader marked `sending` but never sent is checked in its channel's
+            # history first, and Slack allows apps outside the Marketplace one read a minute:
+            # each such post may take a minute more.
+            await api.wait_for("chat.postMessage", channels, timeout=240)
             await asyncio.sleep(1.5)  # a little longer: nothing more may be posted
         finally:
             for bot in (first, second):

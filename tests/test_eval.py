@@ -112,5 +112,5 @@ def test_json_shape(capsys):
     assert reply["answered"] is True
     assert reply["lang"] == "en"
     assert "WhatsApp" in reply["answer"]
-    assert all(set(s) == {"article", "section"} for s in reply["sources"])
+    assert all(set(s) == {"article", "section", "url", "date"} for s in reply["sources"])
     assert reply["sources"][0]["article"] == "Meta: LLaMA's Role in Its Growth"

@@ -75,7 +75,12 @@ def test_a_grounded_answer_is_shown_with_its_sources(llm):
     assert data["answered"] is True
     assert data["answer"] == GROUNDED
     assert data["sources"] == [
-        {"article": "Meta: LLaMA's Role in Its Growth", "section": MONETIZATION}
+        {
+            "article": "Meta: LLaMA's Role in Its Growth",
+            "section": MONETIZATION,
+            "url": None,
+            "date": "2024-03-13",
+        }
     ]
     # One request, through the client's path under the base URL, not streamed, with the rules.
     (request,) = llm.requests
@@ -253,7 +258,12 @@ def test_the_json_keeps_its_keys_with_a_model(llm, capsys):
     assert set(reply) == {"question", "lang", "answered", "answer", "sources"}
     assert reply["answer"] == GROUNDED
     assert reply["sources"] == [
-        {"article": "Meta: LLaMA's Role in Its Growth", "section": MONETIZATION}
+        {
+            "article": "Meta: LLaMA's Role in Its Growth",
+            "section": MONETIZATION,
+            "url": None,
+            "date": "2024-03-13",
+        }
     ]
 
 

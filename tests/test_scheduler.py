@@ -51,10 +51,16 @@ async def test_jobs_follow_the_table_and_start_catches_up(settings):
         assert posts_per_channel(settings) == {"missed-at-0830": 1}
         subscribe(services, "tokyo", "09:00", "Asia/Tokyo")
         jobs = scheduler.next_fire_times()
-        assert set(jobs) == {"sweep", "alerts", "sub-1", "sub-2"}
+        assert set(jobs) == {"sweep", "alerts", "sources-poll", "sources-refresh", "sub-1", "sub-2"}
         assert jobs["sub-2"].astimezone(ZoneInfo("Asia/Tokyo")).strftime("%H:%M") == "09:00"
         services.subscriptions.remove("console", "tokyo")
-        assert set(scheduler.next_fire_times()) == {"sweep", "alerts", "sub-1"}
+        assert set(scheduler.next_fire_times()) == {
+            "sweep",
+            "alerts",
+            "sources-poll",
+            "sources-refresh",
+            "sub-1",
+        }
         scheduler.wake()
         await scheduler._running
         assert posts_per_channel(settings) == {"missed-at-0830": 1}  # woken again: nothing twice

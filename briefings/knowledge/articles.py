@@ -2,7 +2,7 @@
 
 `<slug>.md` is the original; `<slug>.<lang>.md` files are translations with the same sections
 and passages in the same order. Each passage of the original is followed by a
-`<!-- topics: a, b -->` line. See README, "Adding an article".
+`<!-- topics: a, b -->` line. See README, "Adding sources".
 """
 
 from __future__ import annotations
@@ -71,6 +71,7 @@ class Article:
     source: str
     passages: tuple[Passage, ...]
     claims: tuple[Claim, ...] = field(default=())
+    url: str = ""  # where it was read, for articles from sources (README, "Adding sources")
 
     def title_in(self, lang: str) -> str:
         return self.title.get(lang) or self.title[self.language]

@@ -18,7 +18,7 @@ from briefings.storage.guard import StorageGuard, report
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # The newest migration. Start-up compares it with the database's and skips Alembic (which
 # imports every migration file) when they match; tests/test_storage.py keeps it true.
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0006"
 MIGRATION_LOCK_KEY = 0x6D696772  # "migr": the advisory lock migrating processes take turns on
 log = logging.getLogger(__name__)
 

@@ -73,7 +73,7 @@ deliveries = sa.Table(
     sa.UniqueConstraint("subscription_id", "local_date", name="uq_delivery_day"),
 )
 
-channel_market = sa.Table(  # a channel's own peers, benchmark and move alerts (migration 0007)
+channel_market = sa.Table(  # a channel's own peers, benchmark and move alerts (migration 0005)
     "channel_market",
     metadata,
     sa.Column("platform", sa.String(20), primary_key=True),
@@ -108,5 +108,75 @@ market_earnings = sa.Table(  # the last good earnings dates per symbol
     sa.Column("eps_estimate", sa.Float, nullable=True),
     sa.Column("reported_eps", sa.Float, nullable=True),
     sa.Column("surprise_pct", sa.Float, nullable=True),
+    sa.Column("fetched_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Sources added at run time (feeds, pages, PDFs) and the articles read from them. An article is
+# one row per canonical URL, however many sources reach it (`source_articles`).
+sources = sa.Table(
+    "sources",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("url", sa.String(2000), nullable=False, unique=True),
+    sa.Column("kind", sa.String(10), nullable=False),  # feed | page | pdf
+    sa.Column("title", sa.String(500), nullable=False),
+    sa.Column("etag", sa.String(300), nullable=True),
+    sa.Column("last_modified", sa.String(100), nullable=True),
+    sa.Column("added_by", sa.String(100), nullable=False),
+    sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_fetched", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("last_error", sa.String(300), nullable=True),
+)
+
+web_articles = sa.Table(
+    "web_articles",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("url", sa.String(2000), nullable=False),
+    sa.Column("canonical_url", sa.String(2000), nullable=False, unique=True),
+    sa.Column("title", sa.String(500), nullable=False),
+    sa.Column("published", sa.Date, nullable=True),
+    sa.Column("language", sa.String(8), nullable=False),
+    sa.Column("content_hash", sa.String(64), nullable=False),
+    sa.Column("first_seen", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+web_passages = sa.Table(
+    "web_passages",
+    metadata,
+    sa.Column(
+        "article_id",
+        sa.Integer,
+        sa.ForeignKey("web_articles.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("text", sa.Text, nullable=False),
+)
+
+source_articles = sa.Table(
+    "source_articles",
+    metadata,
+    sa.Column(
+        "source_id", sa.Integer, sa.ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column(
+        "article_id",
+        sa.Integer,
+        sa.ForeignKey("web_articles.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+)
+
+# The company's headlines from Yahoo, kept for when Yahoo is away ("as of" in the briefing).
+news_headlines = sa.Table(
+    "news_headlines",
+    metadata,
+    sa.Column("symbol", sa.String(20), primary_key=True),
+    sa.Column("url", sa.String(1000), primary_key=True),
+    sa.Column("title", sa.String(500), nullable=False),
+    sa.Column("publisher", sa.String(200), nullable=False),
+    sa.Column("published", sa.DateTime(timezone=True), nullable=False),
     sa.Column("fetched_at", sa.DateTime(timezone=True), nullable=False),
 )

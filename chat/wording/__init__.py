@@ -18,6 +18,7 @@ from chat.wording.commands import MESSAGES
 from chat.wording.guidance import GUIDANCE
 from chat.wording.interactive import INTERACTIVE
 from chat.wording.market import MARKET
+from chat.wording.sources import SOURCES
 
 LANGUAGES = ("en", "fr")
 CATALOG: dict[str, dict[str, str]] = {
@@ -27,6 +28,7 @@ CATALOG: dict[str, dict[str, str]] = {
     **MARKET,
     **GUIDANCE,
     **INTERACTIVE,
+    **SOURCES,
 }
 
 

@@ -1,14 +1,14 @@
 """Per-channel market settings (peers, benchmark, move alerts), the move alerts posted (one per
 channel, day and direction) and the last good earnings dates per symbol.
 
-Revision ID: 0007
+Revision ID: 0005
 Revises: 0004
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
+revision = "0005"
 down_revision = "0004"
 
 
