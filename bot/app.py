@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-import sys
 import threading
 import time
 from collections.abc import Mapping
@@ -184,7 +183,7 @@ async def run_console(settings: Settings) -> None:
 
     services = Services(settings)
     record = Path(settings.storage.data_dir) / "console-posts.jsonl"
-    scheduler = await start_scheduler(services, {"console": ConsoleDelivery(sys.stdout, record)})
+    scheduler = await start_scheduler(services, {"console": ConsoleDelivery(None, record)})
     try:
         await ConsoleAdapter(Router(services)).run()
     finally:

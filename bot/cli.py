@@ -240,7 +240,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot.logs import setup_logging
 
     # The running bot logs to stderr; the console (and `run` falling back to it) keeps it quiet.
-    setup_logging(settings, service=args.command == "run" and bool(registry.configured(settings)))
+    serving = args.command == "run" and bool(registry.configured(settings))
+    console = args.command == "console" or (args.command == "run" and not serving)
+    setup_logging(settings, service=serving, quiet=console and sys.stdin.isatty())
     try:
         return _dispatch(args, settings)
     except SettingsError as exc:  # a platform found its settings incomplete at start

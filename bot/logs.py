@@ -80,8 +80,9 @@ class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         pass
 
 
-def setup_logging(settings: Settings, service: bool = False) -> None:
-    """Configure the root logger. `service=True` (the running bot) logs INFO to stderr too.
+def setup_logging(settings: Settings, service: bool = False, quiet: bool = False) -> None:
+    """Configure the root logger. `service=True` (the running bot) logs INFO to stderr too;
+    `quiet=True` (the console) logs to the file only, so nothing lands between chat lines.
 
     Records go through a queue: the event loop only enqueues them, and a listener thread
     formats, redacts and writes them (to stderr and DATA_DIR/bot.log)."""
@@ -115,6 +116,8 @@ def setup_logging(settings: Settings, service: bool = False) -> None:
         handlers.append(file_handler)
     except OSError:
         pass  # a read-only data folder: stderr only
+    if quiet and len(handlers) > 1:
+        handlers.remove(stderr)
     for handler in handlers:
         handler.addFilter(redact)
     queue: Queue[logging.LogRecord] = Queue()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, assert_never
 
 
@@ -51,7 +51,36 @@ class Context:
     text: str
 
 
-Block = Heading | Paragraph | Quote | Fields | BulletList | Image | Context
+ACTIONS = ("range", "refresh", "share", "more")
+"""What a button may do. Its platform id is `meta_<action>` (Slack `action_id`; Discord
+`custom_id`, followed by `:` and the value)."""
+
+
+@dataclass(frozen=True)
+class Button:
+    """One button: pressing it sends back `action` and `value` (`range`: "5d"; `refresh` and
+    `share`: the request line; `more`: a passage id). `selected`: the range shown now."""
+
+    action: str
+    label: str
+    value: str = ""
+    selected: bool = False
+
+    @property
+    def action_id(self) -> str:
+        return f"meta_{self.action}"
+
+
+@dataclass(frozen=True)
+class Actions:
+    """Buttons under a reply. `context` is the request the reply answers, as a command line
+    (`--lang fr stock 1mo`), so a press can run it again with a change."""
+
+    buttons: tuple[Button, ...]
+    context: str = ""
+
+
+Block = Heading | Paragraph | Quote | Fields | BulletList | Image | Context | Actions
 """Every kind of block. Renderers `match` over it and end with `case _: assert_never(block)`,
 so mypy names the renderer that forgets a new kind."""
 
@@ -81,6 +110,16 @@ class Reply:
         return next((b.text for b in self.blocks if isinstance(b, Paragraph)), "")
 
     @property
+    def actions(self) -> Actions | None:
+        """The reply's buttons, if it has any."""
+        return next((b for b in self.blocks if isinstance(b, Actions)), None)
+
+    def without_actions(self) -> Reply:
+        """The same reply with no buttons (where they can't be pressed)."""
+        kept = tuple(b for b in self.blocks if not isinstance(b, Actions))
+        return replace(self, blocks=kept)
+
+    @property
     def images(self) -> list[Image]:
         return [b for b in self.blocks if isinstance(b, Image)]
 
@@ -93,7 +132,7 @@ class Reply:
                     parts.extend(f"{label}: {value}" for label, value in items)
                 case BulletList(items):
                     parts.extend(items)
-                case Image():
+                case Image() | Actions():
                     continue
                 case Heading(text) | Paragraph(text) | Quote(text) | Context(text):
                     parts.append(text)

@@ -151,6 +151,8 @@ def _reply(
         "answer": answer,
         "sources": sources,
     }
+    if more:  # the whole passage is one button away
+        data["passage"] = passages[0].id
     blocks: list[Block] = [Paragraph(answer)]
     if asked.hits:
         blocks += _claim_checks(passages, services, lang)

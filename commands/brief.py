@@ -74,6 +74,7 @@ async def brief(request: Request, services: Services) -> Reply:
             list(peers),
             services.clock(),
             options.day,
+            options.range_key,  # the default, unless a range button asked for another
             article_date=article.date,
         )
     except MarketDataError as exc:

@@ -29,6 +29,7 @@ from chat.reply import Reply
 from chat.request import Request
 from chat.wording import say
 from commands import Command, CommandError, all_commands
+from commands.actions import with_actions
 from commands.base import reply_language
 from commands.services import Services
 from commands.suggest import nearest
@@ -115,7 +116,7 @@ class Router:
                 lang = reply_language(request, self.services, command)
                 return Reply.error(exc.in_lang(lang), command.usage_line(lang, request.platform))
             outcome = "ok" if reply.ok else "refused"
-            return reply
+            return with_actions(request, reply)
         except Exception as exc:
             if (problem := self._storage_problem(exc)) is not None:
                 outcome = "busy" if problem == BUSY else "storage"

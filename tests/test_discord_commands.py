@@ -175,8 +175,9 @@ async def test_commands_sync_once_to_the_guild_and_not_again_when_unchanged(fake
 
     (sync,) = fake.calls_to("PUT", rf"/applications/{APP_ID}/guilds/{GUILD_ID}/commands")
     assert not fake.calls_to("PUT", rf"/applications/{APP_ID}/commands")
-    (group,) = sync.json
+    group, menu = sync.json
     assert group["name"] == "meta"
+    assert (menu["name"], menu["type"]) == ("Check numbers", 3)  # a message context menu
     subs = {o["name"]: o for o in group["options"]}
     assert list(subs) == list(all_commands())
     assert all(o["type"] == 1 for o in subs.values())
@@ -506,7 +507,7 @@ async def test_start_syncs_connects_without_privileged_intents_and_serves_comman
         await fake.wait_for(lambda f: any(m["op"] == 2 for m in f.gateway_frames))
         identify = next(m["d"] for m in fake.gateway_frames if m["op"] == 2)
         intents = discord.Intents._from_value(identify["intents"])
-        assert intents == discord.Intents(guilds=True)
+        assert intents == discord.Intents(guilds=True, guild_messages=True, dm_messages=True)
         assert not (intents.members or intents.presences or intents.message_content)
         assert len(fake.calls_to("PUT", r"/applications/\d+/guilds/\d+/commands")) == 1
 

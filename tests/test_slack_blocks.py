@@ -19,7 +19,18 @@ from bot.adapters.slack.blocks import (
     share_value,
 )
 from bot.adapters.slack.manifest import manifest, manifest_yaml
-from chat.reply import BulletList, Context, Fields, Heading, Image, Paragraph, Quote, Reply
+from chat.reply import (
+    Actions,
+    BulletList,
+    Button,
+    Context,
+    Fields,
+    Heading,
+    Image,
+    Paragraph,
+    Quote,
+    Reply,
+)
 from chat.request import Request
 from commands import all_commands
 from commands.router import Router
@@ -96,9 +107,12 @@ def test_the_share_button_carries_the_request_safely() -> None:
     assert read_share_value('{"c": 1}') is None and read_share_value("[]") is None
 
 
-def test_an_ephemeral_chart_reply_shows_its_uploaded_chart() -> None:
+def test_an_ephemeral_chart_reply_shows_its_uploaded_chart_then_its_buttons() -> None:
     chart = Image(b"png", "META, 1 year")
-    reply = Reply((Heading("META"), chart), data={"lang": "fr"})
+    share = Button("share", "Partager", "--lang fr stock 1y")
+    reply = Reply(
+        (Heading("META"), chart, Actions((share,), "--lang fr stock 1y")), data={"lang": "fr"}
+    )
     request = Request("stock", text="1y", can_manage_channel=True)
     message = ephemeral_message(reply, request, "fr", {chart: "F0CHART001"})
     assert message["response_type"] == "ephemeral"
@@ -108,7 +122,10 @@ def test_an_ephemeral_chart_reply_shows_its_uploaded_chart() -> None:
         "slack_file": {"id": "F0CHART001"},
         "alt_text": "META, 1 year",
     }
-    assert actions["elements"][0]["text"]["text"] == "Partager dans le canal"
+    (button,) = actions["elements"]
+    assert button["action_id"] == "meta_share"
+    assert button["text"]["text"] == "Partager dans le canal"
+    assert actions["block_id"] == "meta:--lang fr stock 1y"
     # Not uploaded (Slack refused the file): no image block, and nothing says there is one.
     message = ephemeral_message(reply, request, "fr")
     assert [b["type"] for b in message["blocks"]] == ["header", "actions"]

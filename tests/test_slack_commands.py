@@ -18,9 +18,11 @@ import aiohttp
 import pytest
 
 from bot.adapters.slack import SlackAdapter
+from bot.adapters.slack.blocks import share_value, unescape
 from bot.app import BotRunner
 from bot.web import health_app
 from chat.reply import Reply
+from chat.request import Request
 from commands import Command, all_commands
 from commands.router import Router
 from commands.services import Services
@@ -99,9 +101,9 @@ async def test_ask_in_english_is_answered_in_the_ack(slack: SlackUser, api: Fake
     assert ack.ephemeral
     assert "LLaMA" in ack.text and "Source: " in ack.text
     assert ack.json is not None and "LLaMA" in ack.json["text"]  # plain fallback text
-    (share,) = buttons(ack.json)
-    assert share["action_id"] == "share_reply"
-    assert json.loads(share["value"]) == {"c": "ask", "t": "How does LLaMA make money?"}
+    share = buttons(ack.json)[-1]
+    assert share["action_id"] == "meta_share"
+    assert share["value"] == "--lang en ask How does LLaMA make money?"
     assert [c.method for c in api.calls] == ["auth.test"]  # nothing posted anywhere
 
 
@@ -231,7 +233,7 @@ async def test_brief_is_acknowledged_at_once_then_answered(
     (image,) = [b for b in answer["blocks"] if b["type"] == "image"]  # the chart, privately too
     assert image["slack_file"]["id"] in api.uploaded_file_ids()
     assert "channel_id" not in api.calls_to("files.completeUploadExternal")[0].params
-    assert buttons(answer)[0]["action_id"] == "share_reply"
+    assert buttons(answer)[-1]["action_id"] == "meta_share"
     assert api.calls_to("chat.postMessage") == []  # ephemeral: nothing in the channel
 
 
@@ -258,8 +260,11 @@ async def test_brief_share_in_an_uninvited_public_channel_shows_the_chart_in_the
     assert post.params["channel"] == "C0GENERAL1"
     assert "link_names" not in post.params
     assert post.params["text"].startswith("META briefing · Wednesday 31 July 2024")
-    assert not buttons(post.params)
-    assert visible_text(post.params).endswith("Shared by <@U0ALICE001>")
+    actions = [b["action_id"] for b in buttons(post.params)]
+    assert "meta_share" not in actions and "share_reply" not in actions  # shared already
+    assert "meta_refresh" in actions  # a channel message still changes in place
+    notes = [b["elements"][0]["text"] for b in post.params["blocks"] if b["type"] == "context"]
+    assert notes[-1] == "Shared by <@U0ALICE001>"  # then only the buttons
     assert "thread" not in visible_text(post.params)
     (image,) = [b for b in post.params["blocks"] if b["type"] == "image"]
     assert image["slack_file"] == {"id": complete.params["files"][0]["id"]}
@@ -319,7 +324,7 @@ async def test_the_share_button_posts_the_answer_for_everyone(bot: tuple, api: F
     alice = SlackUser(bot[1] + "/slack/events", api)
     bob = SlackUser(bot[1] + "/slack/events", api, user_id="U0BOB00001")
     ack = await alice.command("/meta ask How does LLaMA make money?")
-    (share,) = buttons(ack.json or {})
+    share = buttons(ack.json or {})[-1]
 
     pressed = await bob.press(share)
     assert pressed.status == 200 and pressed.body == ""
@@ -328,14 +333,14 @@ async def test_the_share_button_posts_the_answer_for_everyone(bot: tuple, api: F
     assert shown.startswith(ack.text.split("\n")[0])  # the same answer
     assert shown.endswith("Shared by <@U0BOB00001>")  # who pressed, from Slack's payload
     assert post.params["text"].endswith("Shared by <@U0BOB00001>")
-    assert not buttons(post.params)
+    assert "meta_share" not in [b["action_id"] for b in buttons(post.params)]
 
 
 async def test_sharing_a_stock_answer_brings_its_chart(slack: SlackUser, api: FakeSlack) -> None:
     await slack.command("/meta stock 1y")
     (answer,) = [c.params for c in await api.wait_for("response")]
     (private,) = [b for b in answer["blocks"] if b["type"] == "image"]
-    await slack.press(buttons(answer)[0])
+    await slack.press(buttons(answer)[-1])  # Share
     (post,) = await api.wait_for("chat.postMessage")
     assert post.params["blocks"][0]["text"]["text"].startswith("META · 1 year: +42.3%")
     (public,) = [b for b in post.params["blocks"] if b["type"] == "image"]
@@ -371,12 +376,12 @@ async def test_mentions_in_what_people_type_are_escaped(slack: SlackUser, api: F
     assert "“&lt;!channel&gt; &amp; co”" in entities.text
 
     asked = await slack.command("/meta ask <!channel> <@U123> what is llama")
-    await slack.press(buttons(asked.json or {})[0])
+    await slack.press(buttons(asked.json or {})[-1])
     await api.wait_for("chat.postMessage")
     for raw in (echoed.body, unknown.body, entities.body, asked.body, api.sent_text()):
         assert "<!channel>" not in raw and "<!here>" not in raw and "<@U123>" not in raw
-    share_value = json.loads(buttons(asked.json or {})[0]["value"])
-    assert share_value["t"] == "<!channel> <@U123> what is llama"  # decodes to what was typed
+    share_value = unescape(buttons(asked.json or {})[-1]["value"])
+    assert share_value.endswith("ask <!channel> <@U123> what is llama")  # what was typed
 
 
 # ---- the web server --------------------------------------------------------------------------
@@ -436,7 +441,15 @@ async def test_a_long_quote_reaches_slack_quoted_on_every_line(api: FakeSlack) -
         quoted = [b for b in ack.json["blocks"] if b["type"] == "section"]
         assert len(quoted) >= 3
         assert all(line.startswith(">") for line in quoted_lines(quoted))
-        await user.press(buttons(ack.json)[0])
+        assert buttons(ack.json) == []  # no buttons for this command: shared by an older one
+        shared = Request("quote", platform="slack", can_manage_channel=True)
+        await user.press(
+            {
+                "action_id": "share_reply",  # the Share of earlier versions, still answered
+                "text": {"type": "plain_text", "text": "Share in channel"},
+                "value": share_value(shared),
+            }
+        )
         (post,) = await api.wait_for("chat.postMessage")  # refused as invalid_blocks before
         sections = [b for b in post.params["blocks"] if b["type"] == "section"]
         assert len(sections) == len(quoted)

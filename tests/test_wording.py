@@ -9,6 +9,7 @@ from chat.wording.adapters import ADAPTERS
 from chat.wording.briefings import BRIEFINGS
 from chat.wording.commands import MESSAGES
 from chat.wording.guidance import GUIDANCE
+from chat.wording.interactive import INTERACTIVE
 from chat.wording.market import MARKET
 from chat.wording.sources import SOURCES
 
@@ -25,7 +26,7 @@ def test_every_key_has_both_languages_with_the_same_placeholders():
 
 
 def test_no_key_is_defined_twice_across_the_catalog_modules():
-    parts = [MESSAGES, BRIEFINGS, ADAPTERS, MARKET, GUIDANCE, SOURCES]
+    parts = [MESSAGES, BRIEFINGS, ADAPTERS, MARKET, GUIDANCE, SOURCES, INTERACTIVE]
     assert sum(len(part) for part in parts) == len(CATALOG)
 
 

@@ -16,6 +16,7 @@ from chat.wording.adapters import ADAPTERS
 from chat.wording.briefings import BRIEFINGS
 from chat.wording.commands import MESSAGES
 from chat.wording.guidance import GUIDANCE
+from chat.wording.interactive import INTERACTIVE
 from chat.wording.market import MARKET
 from chat.wording.sources import SOURCES
 
@@ -26,6 +27,7 @@ CATALOG: dict[str, dict[str, str]] = {
     **ADAPTERS,
     **MARKET,
     **GUIDANCE,
+    **INTERACTIVE,
     **SOURCES,
 }
 

@@ -2,9 +2,11 @@
 
 It answers what login, command sync, interaction callbacks, edits of the original response,
 follow-ups and channel posts need, keeps each interaction's messages as Discord documents them
-(see `_callback`: what a deferral fixes, what the first follow-up after it does; `shown()` is
-what the channel or the asker sees), records every call (method, path, query, JSON payload,
-uploaded files), and can be scripted per route to fail: a 429 with `retry_after` and a `Via` header, a 403, a 404, a 500.
+(see `_callback`: what a deferral fixes, what the first follow-up after it does, what a button
+press may change; `shown()` is what the channel or the asker sees; `messages` is every message
+made, as it is now), records every call (method, path, query, JSON payload, uploaded files), and
+can be scripted per route to fail: a 429 with `retry_after` and a `Via` header, a 403, a 404, a
+500.
 
 Point discord.py at it with `discord.http.Route.BASE = fake.api_url` (DISCORD_API_URL).
 Also builds raw `INTERACTION_CREATE` payloads shaped as Discord documents them.
@@ -146,6 +148,7 @@ def message_object(
             for f in files
         ],
         "embeds": payload.get("embeds") or [],
+        "components": payload.get("components") or [],
         "pinned": False,
         "type": 0,
         "flags": payload.get("flags", 0),
@@ -175,6 +178,8 @@ class FakeDiscord:
         self.gateway_frames: list[dict[str, Any]] = []  # what the client sent on the gateway
         self._sockets: list[web.WebSocketResponse] = []
         self._sequence = itertools.count(1)
+        self.messages: dict[str, dict[str, Any]] = {}  # id -> every message made, as it is now
+        self.pressed: dict[str, str] = {}  # component interaction token -> its message's id
 
     # ---- scripting and inspection ------------------------------------------------------------
 
@@ -367,6 +372,7 @@ class FakeDiscord:
             guild = m.group(2)
             stored = [
                 {
+                    "description": "",  # Discord answers "" for a context-menu command
                     **c,
                     "id": snowflake(),
                     "application_id": m.group(1),
@@ -382,13 +388,40 @@ class FakeDiscord:
         if m := re.fullmatch(r"/webhooks/(\d+)/([^/]+)(?:/messages/([^/]+))?", path):
             return self._webhook(method, m.group(2), m.group(3), call)
         if method == "POST" and (m := re.fullmatch(r"/channels/(\d+)/messages", path)):
-            return Scripted(200, message_object(m.group(1), body, call.files))
+            return Scripted(200, self._made(message_object(m.group(1), body, call.files)))
         return error(404, 0, "404: Not Found")
+
+    def _made(self, message: dict[str, Any]) -> dict[str, Any]:
+        """Remember a new message (edits change it in place), and return it."""
+        self.messages[message["id"]] = message
+        return message
+
+    def component_payload(
+        self,
+        message: dict[str, Any],
+        custom_id: str,
+        *,
+        permissions: int | None = None,
+        locale: str = "en-US",
+    ) -> dict[str, Any]:
+        """A press of the button `custom_id` on `message` (a component interaction, type 3),
+        as Discord sends it; the fake remembers which message it is about."""
+        payload = interaction_payload(
+            "x", locale=locale, **({"permissions": permissions} if permissions else {})
+        )
+        payload["type"] = 3
+        payload["data"] = {"custom_id": custom_id, "component_type": 2}
+        payload["message"] = message
+        self.pressed[payload["token"]] = message["id"]
+        return payload
 
     # ---- interaction responses, as Discord keeps them ---------------------------------------------
     # One original response per interaction token (type 4, or type 5 "thinking…" until answered),
     # then follow-ups. What Discord documents, and this fake enforces:
     # - a second callback for the same interaction: 400, code 40060 (already acknowledged);
+    # - a component interaction (a button press) may instead be answered by UPDATE_MESSAGE
+    #   (type 7, changes the message the button is on) or DEFERRED_UPDATE_MESSAGE (type 6);
+    #   its `@original` is then that message; types 6 and 7 on a slash command: 400, code 50035;
     # - `PATCH/DELETE .../messages/@original` without a live original: 404, code 10008;
     # - an edit never changes a message's ephemeral state (its `flags` are ignored);
     # - the first follow-up straight after a deferral edits the "thinking…" message instead of
@@ -404,16 +437,24 @@ class FakeDiscord:
         data = body.get("data") or {}
         if token in self.originals and kind in (4, 5, 6, 7, 9):
             return error(400, 40060, "Interaction has already been acknowledged.")
+        pressed = self.messages.get(self.pressed.get(token, ""))
+        if kind in (6, 7) and pressed is None:
+            return error(400, 50035, "Invalid Form Body: interaction response type")
         result: dict[str, Any] = {
             "interaction": {
                 "id": interaction_id,
-                "type": 2,
+                "type": 3 if token in self.pressed else 2,
                 "response_message_loading": kind == 5,
                 "response_message_ephemeral": bool(data.get("flags", 0) & EPHEMERAL),
             }
         }
+        if kind in (6, 7) and pressed is not None:
+            if kind == 7:
+                self._edit(pressed, data, files)
+                result["resource"] = {"type": 7, "message": pressed}
+            self.originals[token] = Original(pressed, loading=False)
         if kind in (4, 5):
-            message = message_object(CHANNEL_ID, data, files, webhook=True)
+            message = self._made(message_object(CHANNEL_ID, data, files, webhook=True))
             self.originals[token] = Original(message, loading=kind == 5)
             result["interaction"]["response_message_id"] = message["id"]
             result["resource"] = {"type": kind, "message": message}
@@ -434,7 +475,9 @@ class FakeDiscord:
                 original.loading = False
                 message = original.message
             else:
-                message = message_object(CHANNEL_ID, call.json, call.files, webhook=True)
+                message = self._made(
+                    message_object(CHANNEL_ID, call.json, call.files, webhook=True)
+                )
                 original.followups.append(message)
             if call.query.get("wait") not in ("1", "true"):
                 return Scripted(204, None)
@@ -477,12 +520,12 @@ class FakeDiscord:
     def shown(self, *, public: bool) -> list[dict[str, Any]]:
         """The interaction messages that exist now (not deleted, no longer "thinking…"), seen by
         the whole channel (`public=True`) or by the asker alone."""
-        messages: list[dict[str, Any]] = []
+        messages: dict[str, dict[str, Any]] = {}  # by id: a pressed message is two originals
         for original in self.originals.values():
             if not original.deleted and not original.loading:
-                messages.append(original.message)
-            messages += original.followups
-        return [m for m in messages if bool(m.get("flags", 0) & EPHEMERAL) is not public]
+                messages[original.message["id"]] = original.message
+            messages.update((m["id"], m) for m in original.followups)
+        return [m for m in messages.values() if bool(m.get("flags", 0) & EPHEMERAL) is not public]
 
 
 # ---- raw INTERACTION_CREATE payloads -----------------------------------------------------------

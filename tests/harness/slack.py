@@ -170,6 +170,10 @@ class FakeSlack:
         self.tokens = {token}  # bot tokens the fake accepts (one per installed workspace)
         self.oauth_grants: dict[str, dict[str, Any]] = {}  # OAuth code -> oauth.v2.access body
         self._held: list[Scripted] = []
+        # response_url name -> the message (ts) whose button made it; ts -> what replaced it
+        self.pressed_on: dict[str, str] = {}
+        self.replaced: dict[str, dict[str, Any]] = {}
+        self.views: dict[str, dict[str, Any]] = {}  # user id -> published Home tab view
         self.members: set[str] = set()  # channels the bot is a member of
         self.private_channels: set[str] = set()  # every other channel is public
         self.scopes: set[str] = set(SCOPES)
@@ -422,6 +426,12 @@ class FakeSlack:
                 message["thread_ts"] = params["thread_ts"]
             self.messages[channel].insert(0, message)
             return ok | {"channel": channel, "ts": ts, "message": message}
+        if method == "chat.update":
+            return self._update(params)
+        if method == "conversations.replies":
+            return self._replies(params)
+        if method == "views.publish":
+            return self._publish(params)
         if method == "files.getUploadURLExternal":
             if "files:write" not in self.scopes:
                 return {"ok": False, "error": "missing_scope", "needed": "files:write"}
@@ -474,6 +484,61 @@ class FakeSlack:
                 }
             }
         return {"ok": False, "error": "unknown_method"}
+
+    def add_message(
+        self, channel: str, user: str, text: str, thread_ts: str | None = None
+    ) -> dict[str, Any]:
+        """A message a person wrote (Slack keeps it: `conversations.replies` returns it)."""
+        ts = f"{int(self.wall())}.{next(self._ts):06d}"
+        message = {"type": "message", "user": user, "ts": ts, "text": text}
+        if thread_ts:
+            message["thread_ts"] = thread_ts
+        self.messages[channel].insert(0, message)
+        return message
+
+    def message(self, channel: str, ts: str) -> dict[str, Any] | None:
+        return next((m for m in self.messages.get(channel, []) if m["ts"] == ts), None)
+
+    def _update(self, params: dict[str, Any]) -> dict[str, Any]:
+        """`chat.update`: only a message the bot posted, found by channel and ts."""
+        channel, ts = str(params.get("channel", "")), str(params.get("ts", ""))
+        message = self.message(channel, ts)
+        if message is None:
+            return {"ok": False, "error": "message_not_found"}
+        if message.get("user") != BOT_USER_ID:
+            return {"ok": False, "error": "cant_update_message"}
+        if not params.get("text") and not params.get("blocks"):
+            return {"ok": False, "error": "no_text"}
+        blocks = params.get("blocks") or []
+        if errors := block_errors(blocks) or [e for e in [self._bad_blocks(blocks)] if e]:
+            return {"ok": False, "error": "invalid_blocks", "errors": errors}
+        message.update(text=params.get("text", ""), blocks=params.get("blocks", []))
+        message["edited"] = {"user": BOT_USER_ID, "ts": f"{self.wall():.6f}"}
+        return {"ok": True, "channel": channel, "ts": ts, "text": message["text"]}
+
+    def _replies(self, params: dict[str, Any]) -> dict[str, Any]:
+        """`conversations.replies`: a thread's parent then its replies, oldest first (members
+        only, as for history)."""
+        channel, ts = str(params.get("channel", "")), str(params.get("ts", ""))
+        if channel not in self.members and not channel.startswith("D"):  # its own DMs: always
+            return {"ok": False, "error": "not_in_channel"}
+        thread = [
+            m for m in self.messages.get(channel, []) if m["ts"] == ts or m.get("thread_ts") == ts
+        ]
+        if not thread:
+            return {"ok": False, "error": "thread_not_found"}
+        return {"ok": True, "messages": sorted(thread, key=lambda m: float(m["ts"]))}
+
+    def _publish(self, params: dict[str, Any]) -> dict[str, Any]:
+        """`views.publish`: a Home tab view for one user, within Slack's 100 blocks."""
+        view = params.get("view")
+        user = str(params.get("user_id", ""))
+        if not user or not isinstance(view, dict) or view.get("type") != "home":
+            return {"ok": False, "error": "invalid_arguments"}
+        if len(view.get("blocks") or []) > 100:
+            return {"ok": False, "error": "invalid_blocks"}
+        self.views[user] = view
+        return {"ok": True, "view": {"id": f"V{next(self._ids):09d}", **view}}
 
     def _cannot_post(self, channel: str) -> str | None:
         """Slack's refusal of a post in `channel`, if any: outside membership, only public
@@ -561,6 +626,9 @@ class FakeSlack:
         blocks = params.get("blocks") or []
         if status == 200 and (block_errors(blocks) or self._bad_blocks(blocks)):
             status = 400  # what Slack answers a response_url post with blocks it refuses
+        name = request.match_info["id"]
+        if status == 200 and params.get("replace_original") and name in self.pressed_on:
+            self.replaced[self.pressed_on[name]] = params  # the pressed message, changed
         await self._record(
             Call("response", params, raw, dict(request.headers), status, request.path)
         )
@@ -746,10 +814,28 @@ class SlackUser:
         """Type `line` (e.g. `/meta ask Who?`) in the channel; return the bot's acknowledgement."""
         return await self.post(self.command_body(line), **signing)
 
-    async def press(self, button: dict[str, Any], message_ts: str = "1700000000.000100") -> Ack:
-        """Press a button of an (ephemeral) message: a signed `block_actions` payload."""
+    async def press(
+        self,
+        button: dict[str, Any],
+        message_ts: str = "1700000000.000100",
+        *,
+        message: dict[str, Any] | None = None,
+        ephemeral: bool = True,
+    ) -> Ack:
+        """Press a button of an (ephemeral) message: a signed `block_actions` payload. With
+        `message` (the one the button is on), its actions block's block_id is sent, as Slack
+        does; `ephemeral=False` is a press on a channel message (`message_ts` its ts)."""
         n = next(self._ids)
         self.last_response_name = f"action{n}"
+        self.api.pressed_on[self.last_response_name] = message_ts
+        block_id = next(
+            (
+                b.get("block_id", "b1")
+                for b in (message or {}).get("blocks") or []
+                if b.get("type") == "actions" and button in b.get("elements", [])
+            ),
+            "b1",
+        )
         payload = {
             "type": "block_actions",
             "user": {
@@ -764,7 +850,7 @@ class SlackUser:
                 "type": "message",
                 "message_ts": message_ts,
                 "channel_id": self.channel_id,
-                "is_ephemeral": True,
+                "is_ephemeral": ephemeral,
             },
             "trigger_id": f"{n}.{n}.abcdef",
             "team": {"id": self.team_id, "domain": "example"},
@@ -776,7 +862,7 @@ class SlackUser:
             "actions": [
                 {
                     "action_id": button["action_id"],
-                    "block_id": "b1",
+                    "block_id": block_id,
                     "text": button["text"],
                     "value": button.get("value", ""),
                     "type": "button",
@@ -784,7 +870,86 @@ class SlackUser:
                 }
             ],
         }
+        if message is not None and not ephemeral:
+            payload["message"] = message
         return await self.post(urllib.parse.urlencode({"payload": json.dumps(payload)}))
+
+
+async def shortcut(user: SlackUser, callback_id: str, text: str) -> Ack:
+    """A message shortcut (`message_action`) used on a message saying `text`, signed."""
+    n = next(user._ids)
+    user.last_response_name = f"shortcut{n}"
+    payload = {
+        "type": "message_action",
+        "callback_id": callback_id,
+        "trigger_id": f"{n}.{n}.abcdef",
+        "action_ts": f"{time.time():.6f}",
+        "message_ts": "1700000000.000900",
+        "team": {"id": user.team_id, "domain": "example"},
+        "user": {"id": user.user_id, "name": "alice", "team_id": user.team_id},
+        "channel": {"id": user.channel_id, "name": "general"},
+        "message": {
+            "type": "message",
+            "user": "U0BOB00001",
+            "ts": "1700000000.000900",
+            "text": text,
+        },
+        "response_url": user.api.response_url(user.last_response_name),
+        "token": "deprecated-verification-token",
+        "is_enterprise_install": False,
+        "enterprise": None,
+    }
+    return await user.post(urllib.parse.urlencode({"payload": json.dumps(payload)}))
+
+
+async def send_event(user: SlackUser, event: dict[str, Any]) -> Ack:
+    """An Events API `event_callback` carrying `event`, signed, as Slack POSTs it (JSON)."""
+    body = {
+        "token": "deprecated-verification-token",
+        "team_id": user.team_id,
+        "api_app_id": "A0METABOT1",
+        "event": event,
+        "type": "event_callback",
+        "event_id": f"Ev{next(user._ids):08d}",
+        "event_time": int(time.time()),
+        "authorizations": [{"team_id": user.team_id, "user_id": BOT_USER_ID, "is_bot": True}],
+    }
+    return await user.post(json.dumps(body), content_type="application/json")
+
+
+async def mention(user: SlackUser, text: str, thread_ts: str | None = None) -> dict[str, Any]:
+    """`@meta-briefings <text>` in the user's channel (a thread reply with `thread_ts`): the
+    message is kept by the fake, and the `app_mention` event sent; returns the message. Slack
+    sends `app_mention` only from a channel the app is a member of: the bot is made one."""
+    user.api.members.add(user.channel_id)
+    message = user.api.add_message(user.channel_id, user.user_id, text, thread_ts)
+    event = {
+        "type": "app_mention",
+        "user": user.user_id,
+        "text": text,
+        "ts": message["ts"],
+        "channel": user.channel_id,
+        "event_ts": message["ts"],
+        **({"thread_ts": thread_ts} if thread_ts else {}),
+    }
+    await send_event(user, event)
+    return message
+
+
+async def direct_message(user: SlackUser, text: str, dm: str = "D0ALICEDM1") -> dict[str, Any]:
+    """A direct message to the bot (a `message` event with `channel_type: im`)."""
+    message = user.api.add_message(dm, user.user_id, text)
+    event = {
+        "type": "message",
+        "channel_type": "im",
+        "user": user.user_id,
+        "text": text,
+        "ts": message["ts"],
+        "channel": dm,
+        "event_ts": message["ts"],
+    }
+    await send_event(user, event)
+    return message
 
 
 async def serve(app: web.Application) -> tuple[web.AppRunner, str]:

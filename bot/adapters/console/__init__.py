@@ -1,71 +1,45 @@
-"""The console: type `/meta ask ...` (or just `ask ...`) and read the reply as chat would show it."""
+"""The console: type `/meta ask ...` (or just `ask ...`) and read the reply as chat would show it.
+
+At a terminal it reads lines with prompt_toolkit: line editing, a history kept in
+DATA_DIR/console-history (↑/↓), Ctrl-C clears the line, Ctrl-D leaves; whatever is printed while
+the prompt waits (a scheduled post) goes above it and the prompt is drawn again. Buttons under a
+reply are offered as numbered choices: type the number to press one. Piped input is read line
+by line, without any of that. Charts are saved to DATA_DIR/charts and shown by their path;
+nothing echoed carries a control character (`bot.terminal`).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import hashlib
 import json
 import os
 import sys
-import textwrap
 import uuid
-from collections.abc import Iterable
 from pathlib import Path
-from typing import TextIO, assert_never
+from typing import TextIO
 
+from bot.adapters.console.render import (
+    DEFAULT_WIDTH,
+    console_buttons,
+    render,
+    save_chart,
+    terminal_width,
+)
 from bot.terminal import terminal_safe
 from chat.delivery import Target
-from chat.reply import BulletList, Context, Fields, Heading, Image, Paragraph, Quote, Reply
+from chat.reply import Button, Reply
+from chat.request import Request
+from chat.wording import say
+from commands.actions import Press
+from commands.buttons import press
 from commands.router import Router
 
-WIDTH = 92
+__all__ = ["ConsoleAdapter", "ConsoleDelivery", "render", "save_chart"]
+
 PROMPT = "meta> "
-
-
-def save_chart(image: Image, folder: Path) -> Path:
-    """Write a chart to `folder` (DATA_DIR/charts) under its name and a digest of its bytes."""
-    folder.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256(image.png).hexdigest()[:10]
-    path = folder / f"{Path(image.filename).stem}-{digest}.png"
-    if not path.exists():
-        temporary = path.with_suffix(".tmp")
-        temporary.write_bytes(image.png)
-        temporary.replace(path)
-    return path
-
-
-def render(reply: Reply, charts: Path | None = None) -> str:
-    """A reply as plain text for a terminal, without control characters; with `charts` (a
-    folder), charts are saved there and shown by their path. Writes files: call it off the
-    event loop when `charts` is set."""
-    lines: list[str] = []
-    for block in reply.blocks:
-        match block:
-            case Heading(text):
-                lines += [text, "=" * min(len(text), WIDTH)]
-            case Paragraph(text):
-                lines += textwrap.wrap(text, WIDTH) or [""]
-            case Quote(text, attribution):
-                lines += ["  │ " + line for line in textwrap.wrap(text, WIDTH - 4)]
-                if attribution:
-                    lines.append(f"  └ {attribution}")
-            case Fields(items):
-                width = max(len(label) for label, _ in items)
-                lines += [f"  {label.ljust(width)}  {value}" for label, value in items]
-            case BulletList(items):
-                for item in items:
-                    wrapped = textwrap.wrap(item, WIDTH - 4) or [""]
-                    lines += ["  • " + wrapped[0]] + ["    " + rest for rest in wrapped[1:]]
-            case Image(alt=alt) if charts is not None:
-                lines.append(f"[chart: {alt}: {save_chart(block, charts)}]")
-            case Image(png, alt):
-                lines.append(f"[image: {alt} ({len(png) // 1024} KB)]")
-            case Context(text):
-                lines += ["  " + line for line in textwrap.wrap(text, WIDTH - 2)]
-            case _:
-                assert_never(block)
-    return terminal_safe("\n".join(lines))  # echoed text never drives the terminal
+HISTORY_FILE = "console-history"
+LEAVE = {"exit", "quit", "/exit", "/quit"}
 
 
 class ConsoleAdapter:
@@ -76,63 +50,121 @@ class ConsoleAdapter:
     def __init__(
         self,
         router: Router,
-        stdin: TextIO = sys.stdin,
-        stdout: TextIO = sys.stdout,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
         charts: Path | None = None,
-    ):
+    ) -> None:
         self.router = router
-        self.stdin = stdin
-        self.stdout = stdout
-        self.charts = charts or router.services.settings.storage.data_dir / "charts"
+        self.stdin = stdin or sys.stdin
+        self._stdout = stdout
+        self.charts = charts or Path(router.services.settings.storage.data_dir) / "charts"
+        self._buttons: list[Button] = []
+        self._context = ""
+        self._lang: str = router.services.settings.default_language
 
-    def _lines(self) -> Iterable[str]:
-        interactive = self.stdin.isatty()
-        while True:
-            if interactive:
-                try:
-                    yield input(PROMPT)
-                except (EOFError, KeyboardInterrupt):
-                    self.stdout.write("\n")
-                    return
-            else:
-                line = self.stdin.readline()
-                if not line:
-                    return
-                yield line
+    @property
+    def stdout(self) -> TextIO:
+        """The stream given, else whatever sys.stdout is now (prompt_toolkit's, at a prompt)."""
+        return self._stdout or sys.stdout
+
+    @property
+    def history_path(self) -> Path:
+        return Path(self.router.services.settings.storage.data_dir) / HISTORY_FILE
 
     async def run(self) -> None:
-        self.stdout.write(
-            "Meta briefing bot console. Type `/meta help` (or just `help`); `exit` or Ctrl-D leaves.\n"
-        )
-        lines = iter(self._lines())
-        while (line := await asyncio.to_thread(next, lines, None)) is not None:
-            text = line.strip()
-            if not text:
-                continue
-            if text.lower() in {"exit", "quit", "/exit", "/quit"}:
+        if self.stdin.isatty() and sys.stdout.isatty() and self._stdout is None:
+            await self._run_terminal()
+        else:
+            await self._run_piped()
+
+    def _write(self, text: str) -> None:
+        self.stdout.write(text)
+        self.stdout.flush()
+
+    async def _run_piped(self) -> None:
+        self._write(say("console.welcome", self._lang) + "\n")
+        while (line := await asyncio.to_thread(self.stdin.readline)) != "":
+            if not await self.handle_line(line):
                 break
+
+    async def _run_terminal(self) -> None:
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.history import FileHistory
+        from prompt_toolkit.patch_stdout import patch_stdout
+
+        self.history_path.parent.mkdir(parents=True, exist_ok=True)
+        session: PromptSession[str] = PromptSession(history=FileHistory(str(self.history_path)))
+        self._write(say("console.welcome", self._lang) + "\n")
+        with patch_stdout(raw=True):
+            while True:
+                try:
+                    line = await session.prompt_async(PROMPT)
+                except KeyboardInterrupt:
+                    continue  # Ctrl-C: the line is cleared, the prompt stays
+                except EOFError:
+                    break  # Ctrl-D
+                if not await self.handle_line(line):
+                    break
+
+    async def handle_line(self, line: str) -> bool:
+        """Answer one typed line; False when it asks to leave."""
+        text = line.strip()
+        if not text:
+            return True
+        if text.lower() in LEAVE:
+            return False
+        if text.isdigit() and self._buttons:
+            reply = await self._press(int(text))
+        else:
             # The person at the terminal runs the bot: they may manage its one channel.
             reply = await self.router.handle_text(text, platform="console", can_manage_channel=True)
-            text = await asyncio.to_thread(render, reply, self.charts)
-            self.stdout.write(text + "\n\n")
-            self.stdout.flush()
+        await self._show(reply)
+        return True
+
+    async def _press(self, number: int) -> Reply:
+        if not 1 <= number <= len(self._buttons):
+            return Reply.error(say("console.no_button", self._lang, number=number))
+        button = self._buttons[number - 1]
+        origin = Request("", platform="console", can_manage_channel=True)
+        pressed = await press(
+            self.router, Press(button.action, button.value, self._context), origin
+        )
+        return pressed or Reply.error(say("button.expired", self._lang))
+
+    async def _show(self, reply: Reply) -> None:
+        lang = reply.data.get("lang") if reply.data else None
+        if isinstance(lang, str):
+            self._lang = lang
+        actions = reply.actions
+        self._buttons = console_buttons(reply)
+        self._context = actions.context if actions else ""
+        shown = await asyncio.to_thread(  # saves the reply's charts: off the event loop
+            render, reply, self.charts, width=terminal_width(), choices=True, lang=self._lang
+        )
+        self._write(shown + "\n\n")
 
 
 class ConsoleDelivery:
     """The console's delivery port: prints each post, and keeps a record of posts (one JSON line
-    each, written before the delivery is marked done) so a restart can tell what went out."""
+    each, written before the delivery is marked done) so a restart can tell what went out.
+    `stream=None` prints to whatever sys.stdout is at the time (above the console's prompt)."""
 
     platform = "console"
 
-    def __init__(self, stream: TextIO, record: Path, charts: Path | None = None) -> None:
-        self.stream = stream
+    def __init__(self, stream: TextIO | None, record: Path, charts: Path | None = None) -> None:
+        self._stream = stream
         self.record = record
         self.charts = charts or record.parent / "charts"  # the record lives in DATA_DIR
+
+    @property
+    def stream(self) -> TextIO:
+        return self._stream or sys.stdout
 
     async def deliver(self, target: Target, reply: Reply, delivery_id: str) -> str:
         message_id = f"console-{uuid.uuid4().hex[:12]}"
         # Synchronous like the record below: a post is printed, saved and recorded in one step.
-        text = render(reply, self.charts)
+        width = terminal_width() if self._stream is None else DEFAULT_WIDTH
+        text = render(reply, self.charts, width=width)
         header = terminal_safe(f"── post to #{target.channel} ({delivery_id}) ──")
         self.stream.write(f"{header}\n{text}\n\n")
         self.stream.flush()

@@ -103,6 +103,9 @@ class DiscordAdapter(ChatAdapter):
         how many shards, and the gateway URL comes from its `/gateway/bot` answer."""
         intents = discord.Intents.none()
         intents.guilds = True  # not privileged; keeps discord.py's guild state consistent
+        from bot.adapters.discord import mentions
+
+        intents = mentions.intents(intents)  # mentions and DMs: not privileged either
         client_class = discord.AutoShardedClient if sharded else discord.Client
         self.client = client_class(intents=intents, allowed_mentions=NO_MENTIONS)
         self.tree = app_commands.CommandTree(self.client)
@@ -111,6 +114,11 @@ class DiscordAdapter(ChatAdapter):
         for command in self.router.commands.values():
             self.group.add_command(self._slash_command(command))
         self.tree.add_command(self.group)
+        from bot.adapters.discord.components import Components
+
+        self.components = Components(self)
+        self.tree.add_command(self.components.context_menu())
+        self.mentions = mentions.Mentions(self)
 
     async def _shard_if_large(self) -> None:
         """DISCORD_SHARDED=auto: switch to AutoShardedClient once the bot is in many guilds."""
@@ -342,17 +350,26 @@ class DiscordAdapter(ChatAdapter):
         rendered = render(reply)
         if not slow:
             await interaction.response.send_message(
-                **rendered.send_kwargs(), ephemeral=not reply.public, allowed_mentions=NO_MENTIONS
+                **rendered.send_kwargs(),
+                **self.components.send_extra(reply, public=reply.public),
+                ephemeral=not reply.public,
+                allowed_mentions=NO_MENTIONS,
             )
         elif not shared:
             await interaction.edit_original_response(
-                **rendered.edit_kwargs(), allowed_mentions=NO_MENTIONS
+                **rendered.edit_kwargs(),
+                **self.components.send_extra(reply),
+                allowed_mentions=NO_MENTIONS,
             )
         else:
             note = say("discord.shared", _lang(interaction))
             await interaction.edit_original_response(content=note, allowed_mentions=NO_MENTIONS)
             await interaction.followup.send(
-                **rendered.send_kwargs(), ephemeral=False, allowed_mentions=NO_MENTIONS, wait=True
+                **rendered.send_kwargs(),
+                **self.components.send_extra(reply, public=True),
+                ephemeral=False,
+                allowed_mentions=NO_MENTIONS,
+                wait=True,
             )
 
     async def _refuse(self, interaction: discord.Interaction, text: str) -> None:

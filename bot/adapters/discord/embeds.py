@@ -16,7 +16,7 @@ from typing import Any, assert_never
 
 import discord
 
-from chat.reply import BulletList, Context, Fields, Heading, Image, Paragraph, Quote, Reply
+from chat.reply import Actions, BulletList, Context, Fields, Heading, Image, Paragraph, Quote, Reply
 
 TITLE_MAX = 256
 DESCRIPTION_MAX = 4096
@@ -133,6 +133,8 @@ def render(reply: Reply) -> Rendered:
                 footer.append(text)
             case Image():
                 images.append(block)
+            case Actions():
+                continue  # buttons: components under the embed (bot.adapters.discord.components)
             case _:
                 assert_never(block)
 

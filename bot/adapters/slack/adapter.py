@@ -246,6 +246,11 @@ class SlackAdapter(ChatAdapter):
         )
         self.app.command("/meta")(self._on_command)
         self.app.action(SHARE_ACTION)(self._on_share)
+        from bot.adapters.slack import events, home, interactions
+
+        interactions.register(self)
+        events.register(self)
+        home.register(self)
         self.app.error(self._on_error)
         self._tasks: set[asyncio.Task[None]] = set()
         self.charts = ChartFiles()

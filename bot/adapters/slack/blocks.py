@@ -20,7 +20,17 @@ import re
 from collections.abc import Mapping
 from typing import Any, assert_never
 
-from chat.reply import BulletList, Context, Fields, Heading, Image, Paragraph, Quote, Reply
+from chat.reply import (
+    Actions,
+    BulletList,
+    Context,
+    Fields,
+    Heading,
+    Image,
+    Paragraph,
+    Quote,
+    Reply,
+)
 from chat.request import Request
 from chat.wording import LANGUAGES, say
 
@@ -32,7 +42,9 @@ MAX_FIELDS = 10
 MAX_CONTEXT = 3000
 MAX_FALLBACK = 3000
 MAX_BUTTON_VALUE = 2000
-SHARE_ACTION = "share_reply"
+SHARE_ACTION = "share_reply"  # the Share button of earlier versions, still answered
+MAX_BLOCK_ID = 255
+BLOCK_ID_PREFIX = "meta:"
 
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
 _PARTIAL_ENTITY = re.compile(r"&[a-z]{0,4}$")
@@ -158,9 +170,40 @@ def content_blocks(reply: Reply, files: Files | None = None) -> list[dict[str, A
             case Image():
                 if files and block in files:
                     blocks.append(_image(block, files[block]))
+            case Actions():
+                continue  # after the content: see actions_block
             case _:
                 assert_never(block)
     return blocks
+
+
+def actions_block(reply: Reply, lang: str, public: bool = False) -> dict[str, Any] | None:
+    """The reply's buttons as an actions block (no Share in a channel message: it is shared).
+    The block_id carries the request line (a press on an ephemeral message comes without the
+    message); values are escaped like every text, and read back with `unescape`."""
+    actions = reply.actions
+    if actions is None:
+        return None
+    elements: list[dict[str, Any]] = []
+    for button in actions.buttons:
+        if public and button.action == "share":
+            continue
+        label = t(lang, "share") if button.action == "share" else button.label
+        element: dict[str, Any] = {
+            "type": "button",
+            "action_id": button.action_id,
+            "text": {"type": "plain_text", "text": clip(label, 75)},
+            "value": clip(escape(button.value), MAX_BUTTON_VALUE),
+        }
+        if button.selected:
+            element["style"] = "primary"
+        elements.append(element)
+    if not elements:
+        return None
+    block_id = BLOCK_ID_PREFIX + escape(actions.context)
+    if len(block_id) > MAX_BLOCK_ID:
+        block_id = clip(block_id, MAX_BLOCK_ID - 1)
+    return {"type": "actions", "block_id": block_id, "elements": elements}
 
 
 def share_value(request: Request) -> str:
@@ -222,23 +265,11 @@ def reply_lang(reply: Reply, request: Request | None, default: str) -> str:
 def ephemeral_message(
     reply: Reply, request: Request | None, lang: str, files: Files | None = None
 ) -> dict[str, Any]:
-    """A reply shown to the asker alone (its chart too), with a Share button when it is worth
-    sharing."""
+    """A reply shown to the asker alone (its chart too), with its buttons
+    (`chat.reply.Actions`)."""
     tail: list[dict[str, Any]] = []
-    if reply.ok and request is not None:
-        tail.append(
-            {
-                "type": "actions",
-                "elements": [
-                    {
-                        "type": "button",
-                        "action_id": SHARE_ACTION,
-                        "text": {"type": "plain_text", "text": t(lang, "share")},
-                        "value": share_value(request),
-                    }
-                ],
-            }
-        )
+    if reply.ok and (buttons := actions_block(reply, lang)):
+        tail.append(buttons)
     blocks = _fit(content_blocks(reply, files), tail, lang)
     return {"response_type": "ephemeral", "text": fallback_text(reply), "blocks": blocks}
 
@@ -250,6 +281,8 @@ def public_message(
     tail: list[dict[str, Any]] = []
     if shared_by:
         tail.append(_context(t(lang, "shared_by", user=mention(shared_by))))
+    if reply.ok and (buttons := actions_block(reply, lang, public=True)):
+        tail.append(buttons)
     blocks = _fit(content_blocks(reply, files), tail, lang)
     extra = t(lang, "shared_by", user=mention(shared_by)) if shared_by else ""
     return {"text": fallback_text(reply, extra), "blocks": blocks}

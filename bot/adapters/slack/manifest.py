@@ -1,8 +1,9 @@
 """The Slack app manifest: config/slack-manifest.yml, completed from the command registry.
 
 `manifest_yaml()` is for Socket Mode (no public URL). `manifest_yaml("https://bot.example.com")`
-is for HTTP mode: Socket Mode off, and the slash command and the interactivity (the Share
-button) both pointed at `<http_url>/slack/events`.
+is for HTTP mode: Socket Mode off, and the slash command, the interactivity (buttons,
+the message shortcut) and the events (mentions, direct messages, the Home tab) all pointed at
+`<http_url>/slack/events`.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def manifest(http_url: str | None = None) -> dict[str, Any]:
         for command in data["features"]["slash_commands"]:
             command["url"] = url
         settings["interactivity"]["request_url"] = url
+        settings["event_subscriptions"]["request_url"] = url
         settings["socket_mode_enabled"] = False
     else:
         settings["socket_mode_enabled"] = True

@@ -195,6 +195,29 @@ async def post_message(client: AsyncWebClient, channel: str, message: dict[str, 
             raise OutcomeUnknown(error_code(exc)) from None
 
 
+async def update_message(
+    client: AsyncWebClient, channel: str, ts: str, message: dict[str, Any]
+) -> None:
+    """chat.update of a message the bot posted, its chart shown by file id like a post's: an
+    image block naming a file Slack has not processed yet is tried again after `FILE_WAITS`,
+    then the message changes without it."""
+    waits = iter(FILE_WAITS)
+    while True:
+        try:
+            await client.chat_update(
+                channel=channel, ts=ts, text=message["text"], blocks=message["blocks"]
+            )
+            return
+        except SlackApiError as exc:
+            if not (_file_not_ready(exc) and _has_images(message)):
+                raise
+            if (wait := next(waits, None)) is not None:
+                await asyncio.sleep(wait)
+            else:
+                log.warning("slack: the chart's file was refused; updating without it")
+                message = without_images(message)
+
+
 async def respond_with_charts(respond: Any, message: dict[str, Any]) -> Any:
     """Answer through response_url; a refused image block (a file still being processed) is
     tried again after `FILE_WAITS`, then the answer goes without it."""
