@@ -1,6 +1,8 @@
 """Move alerts: one pass over the channels with `/meta alerts on`. During the session, when the
 company's intraday move (from the market cache) is beyond a channel's threshold, a short post,
-claimed first so it goes out at most once per (channel, New York day, direction)."""
+claimed first so it goes out once per (channel, New York day, direction): recorded `sending`
+before the post, so a pass that dies mid-post is checked on the platform before any repeat,
+and a post that surely failed for a passing reason is `retrying` at the next pass."""
 
 from __future__ import annotations
 
@@ -14,7 +16,14 @@ from briefings import formatting as fmt
 from briefings.market.bars import Series
 from briefings.market.channels import SIGMA, ChannelMarket
 from briefings.market.movements import Figures, compute_figures
-from chat.delivery import DeliveryError, DeliveryPort, Target
+from chat.delivery import (
+    CheckDeferred,
+    DeliveryError,
+    DeliveryPort,
+    OutcomeUnknown,
+    RecoverablePort,
+    Target,
+)
 from chat.reply import Context, Heading, Paragraph, Reply
 from chat.wording import say
 from commands.alerts import threshold_text
@@ -123,20 +132,35 @@ async def _one(store, ports, row, series, figures, day, at, report) -> None:  # 
         report.skipped.append({**where, "reason": "within the threshold"})
         return
     change = figures.change_1d_pct or 0.0
-    if not await asyncio.to_thread(store.claim_alert, row, day, direction, change, at):
+    earlier = await asyncio.to_thread(store.claim_alert, row, day, direction, change, at)
+    if earlier is None:
         report.skipped.append({**where, "reason": f"already alerted {direction} today"})
         return
     port = ports.get(row.platform)
+    target = Target(row.platform, row.workspace, row.channel)
+    delivery_id = f"alert-{day}-{direction}-{row.channel}"
     state, message_id = "failed", None
     try:
         if port is None:
             raise DeliveryError(f"{row.platform} is not running")
-        reply = alert_reply(row, series, figures, direction, at)
-        target = Target(row.platform, row.workspace, row.channel)
-        message_id = await port.deliver(target, reply, f"alert-{day}-{direction}-{row.channel}")
+        if earlier == "sending":  # a pass died after sending began: maybe out already
+            if not isinstance(port, RecoverablePort):
+                raise DeliveryError("outcome unknown and not checkable", permanent=True)
+            message_id = await port.find_delivery(target, delivery_id)
+        if message_id is None:
+            reply = alert_reply(row, series, figures, direction, at)
+            await asyncio.to_thread(store.record_alert, row, day, direction, "sending", None)
+            message_id = await port.deliver(target, reply, delivery_id)
+            report.posted.append({**where, "direction": direction, "change_pct": change})
         state = "posted"
-        report.posted.append({**where, "direction": direction, "change_pct": change})
+    except CheckDeferred as exc:  # the platform cannot tell yet: checked at a later pass
+        log.info("move alert for %s: %s", row.channel, exc.reason)
+        state = "sending"
+    except OutcomeUnknown as exc:  # maybe out: checked before any repeat
+        log.warning("move alert for %s: outcome unknown (%s)", row.channel, exc.reason)
+        state = "sending"
     except DeliveryError as exc:
         log.warning("move alert for %s not posted: %s", row.channel, exc.reason)
         report.skipped.append({**where, "reason": exc.reason})
+        state = "failed" if exc.permanent else "retrying"  # retrying: at the next pass
     await asyncio.to_thread(store.record_alert, row, day, direction, state, message_id)

@@ -175,3 +175,60 @@ def test_a_day_with_no_bar_yet_posts_nothing(capsys, tmp_path, monkeypatch):
     assert main(["alerts", "check", "--at", "2024-02-02T15:30:00Z", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["posted"] == [] and report["skipped"][0]["reason"] == "no bar today yet"
+
+
+def _alert_rows(settings):  # type: ignore[no-untyped-def]
+    import sqlalchemy as sa
+
+    from briefings.storage.tables import alert_posts
+
+    engine = sa.create_engine(settings.storage.resolved_database_url)
+    try:
+        with engine.connect() as connection:
+            return {r.channel: r.state for r in connection.execute(sa.select(alert_posts))}
+    finally:
+        engine.dispose()
+
+
+def _died_at(settings, channel: str, state: str) -> None:  # type: ignore[no-untyped-def]
+    """The alert's row as a pass that died an hour ago left it."""
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    from briefings.storage.tables import alert_posts
+
+    engine = sa.create_engine(settings.storage.resolved_database_url)
+    an_hour_ago = dt.datetime(2024, 2, 2, 14, 30, tzinfo=dt.UTC)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                alert_posts.update()
+                .where(alert_posts.c.channel == channel)
+                .values(state=state, claimed_at=an_hour_ago)
+            )
+    finally:
+        engine.dispose()
+
+
+def test_an_alert_left_by_a_pass_that_died_goes_out_exactly_once(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("MARKET_DATA_FILE", str(price_file_to(tmp_path, "2024-02-02")))
+    settings = load_settings()
+    chat = Chat(Services(settings), platform="console")
+    for channel in ("posted", "unsent", "claimed"):
+        chat.send("/meta alerts on", channel=channel)
+    assert main(["alerts", "check", "--at", "2024-02-02T15:30:00Z", "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["posted"]) == 3
+    record = settings.storage.data_dir / "console-posts.jsonl"
+    kept = [line for line in record.read_text().splitlines() if '"channel": "posted"' in line]
+    assert len(kept) == 1
+    record.write_text(kept[0] + "\n")  # only "posted" really went out before the pass died
+    _died_at(settings, "posted", "sending")  # died after posting, before recording it
+    _died_at(settings, "unsent", "sending")  # died while sending: the post never arrived
+    _died_at(settings, "claimed", "claimed")  # died before sending
+    assert main(["alerts", "check", "--at", "2024-02-02T15:35:00Z", "--json"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert sorted(p["channel"] for p in again["posted"]) == ["claimed", "unsent"]
+    lines = record.read_text().splitlines()
+    assert sorted(json.loads(line)["channel"] for line in lines) == ["claimed", "posted", "unsent"]
+    assert _alert_rows(settings) == {"posted": "posted", "unsent": "posted", "claimed": "posted"}

@@ -15,6 +15,7 @@ from briefings.storage.tables import alert_posts, channel_market
 
 SYMBOL = re.compile(r"^[A-Z0-9][A-Z0-9.\-^=]{0,14}$")
 MAX_PEERS = 6
+ALERT_LEASE = dt.timedelta(minutes=10)  # an alert left claimed or sending this long: its pass died
 SIGMA = "2sigma"
 
 
@@ -94,8 +95,11 @@ class ChannelMarketStore:
 
     def claim_alert(
         self, where: ChannelMarket, day: dt.date, direction: str, change: float, now: dt.datetime
-    ) -> bool:
-        """Claim the (channel, day, direction) alert; False when it was claimed before."""
+    ) -> str | None:
+        """Claim the (channel, day, direction) alert: "new" for a first claim; the earlier
+        state when an unfinished one is taken over (`retrying`: surely not posted; `claimed` or
+        `sending` left by a pass that died more than ALERT_LEASE ago: maybe posted); None
+        when it is posted, given up or being posted by a live pass."""
         try:
             with self.engine.begin() as connection:
                 connection.execute(
@@ -110,9 +114,29 @@ class ChannelMarketStore:
                         claimed_at=now,
                     )
                 )
+            return "new"
         except IntegrityError:
-            return False
-        return True
+            pass
+        key = (
+            *self._key(where.platform, where.workspace, where.channel, alert_posts),
+            alert_posts.c.day == day,
+            alert_posts.c.direction == direction,
+        )
+        with self.engine.begin() as connection:
+            earlier = connection.execute(sa.select(alert_posts.c.state).where(*key)).scalar()
+            unfinished = sa.or_(
+                alert_posts.c.state == "retrying",
+                sa.and_(
+                    alert_posts.c.state.in_(("claimed", "sending")),
+                    alert_posts.c.claimed_at < now - ALERT_LEASE,
+                ),
+            )
+            taken = connection.execute(
+                alert_posts.update()
+                .where(*key, alert_posts.c.state == earlier, unfinished)
+                .values(state="claimed", claimed_at=now)
+            ).rowcount
+        return str(earlier) if taken == 1 else None
 
     def record_alert(
         self,
