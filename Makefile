@@ -42,14 +42,17 @@ check: $(VENV)/.installed-dev
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
+# The tests run in parallel, one file per worker at a time (pytest-xdist), on up to 4 cores.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
+
 test: check postgres
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # Everything but the tests that spawn bot processes, need PostgreSQL or take seconds each
 # (markers in pyproject.toml): under a minute, for the edit-test loop. `make test` runs them all.
 .PHONY: test-fast
 test-fast: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest -m "not process and not postgres and not slow"
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not process and not postgres and not slow"
 
 # The PostgreSQL tests start their own server on loopback; this only makes sure the binaries
 # are there (installed from the system's packages when we are root with apt-get).
