@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 import random
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from briefings.answers import Answerer
     from briefings.knowledge.rotation import InsightRotation
     from briefings.market.channels import ChannelMarketStore
-    from briefings.market.news import NewsService
+    from briefings.market.news import Headline, NewsService
     from briefings.market.service import MarketService
     from briefings.sources.knowledge import LiveKnowledge
     from briefings.sources.service import SourcesService
@@ -124,7 +124,16 @@ class Services:
             lambda: self.source_store,
             self.clock,
             on_change=self._sources_changed,
+            headlines=self._company_headlines if self.news is not None else None,
         )
+
+    async def _company_headlines(self) -> tuple[str, Sequence[Headline]]:
+        """The company's headlines of the week, for the sources' refresh to read."""
+        from briefings.market.news import WEEK
+
+        assert self.news is not None
+        symbol = self.settings.market.company_symbol
+        return symbol, (await self.news.latest(symbol, 10, WEEK)).headlines
 
     def _sources_changed(self) -> None:
         """Rebuild the knowledge base if this process has one (`sources list` builds none)."""

@@ -339,3 +339,39 @@ def test_sources_on_postgres_across_two_replicas(postgres_url, site):
     asyncio.run(two.sources.remove("1"))
     assert one.live_knowledge.reload()
     assert sum(a.id.startswith("web-") for a in one.knowledge.articles) == 2
+
+
+def test_the_companys_headlines_are_read_as_articles_and_cited(services, site, tmp_path):
+    import re
+
+    from tests.harness.yahoo import yahoo_offline
+    from tests.test_news import _item
+
+    stream = {
+        "data": {
+            "tickerStream": {
+                "stream": [
+                    _item(1, "Llama 4 is out", (NOW - dt.timedelta(hours=3)).isoformat()),
+                    _item(2, "Meta AI's reach", (NOW - dt.timedelta(days=1)).isoformat()),
+                    _item(3, "Subscribe to read", (NOW - dt.timedelta(days=2)).isoformat()),
+                ]
+            }
+        }
+    }
+    pages = ["/articles/llama-4", "/articles/meta-ai-reach", "/paywall"]
+    for item, path in zip(stream["data"]["tickerStream"]["stream"], pages, strict=True):
+        item["content"]["canonicalUrl"]["url"] = site.url(path)
+        item["content"]["clickThroughUrl"]["url"] = site.url(path)
+    chat = Chat(services)
+    with yahoo_offline(tmp_path / "yf") as mock:
+        mock.post(re.compile(r"https://finance\.yahoo\.com/xhr/ncp.*"), json=stream)
+        report = asyncio.run(services.sources.refresh())
+        assert (report.added, report.failed) == (2, [])  # the paywall page has no main text
+        again = asyncio.run(services.sources.refresh())
+        assert (again.added, again.updated) == (0, 0)  # read once
+    (news,) = asyncio.run(services.sources.list())
+    assert (news.kind, news.title, news.articles) == ("news", "META news (Yahoo Finance)", 2)
+    reply = chat.send("/meta ask How many times has Llama been downloaded? --lang en")
+    assert "1.2 billion times" in reply.data["answer"]
+    assert reply.data["sources"][0]["article"] == "Llama 4 is out"  # the headline's words
+    assert reply.data["sources"][0]["url"] == site.url("/articles/llama-4")

@@ -49,7 +49,7 @@ def parse_news(items: list[Any]) -> list[Headline]:
         provider = content.get("provider") or {}
         publisher = provider.get("displayName") if isinstance(provider, dict) else None
         when = _moment(content.get("pubDate") or content.get("providerPublishTime"))
-        if title and isinstance(url, str) and url.startswith("https://") and when:
+        if title and isinstance(url, str) and url.startswith(("https://", "http://")) and when:
             found.append(
                 Headline(title, url, when, str(publisher or content.get("publisher") or ""))
             )

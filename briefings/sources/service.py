@@ -6,8 +6,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from briefings.sources.fetch import Fetched, Fetcher
 from briefings.sources.readers import (
@@ -23,6 +24,9 @@ from briefings.sources.safety import FetchRefused, check_url
 from briefings.sources.store import Counts, Source, SourceStore
 from briefings.sources.urls import canonical_url
 from config.settings import SourcesSettings
+
+if TYPE_CHECKING:
+    from briefings.market.news import Headline
 
 log = logging.getLogger(__name__)
 MAX_FEED_ENTRIES = 30  # the newest entries of a feed read at each fetch
@@ -73,15 +77,22 @@ class SourcesService:
         store: Callable[[], SourceStore],
         clock: Callable[[], dt.datetime],
         on_change: Callable[[], object] | None = None,
+        headlines: Callable[[], Awaitable[tuple[str, Sequence[Headline]]]] | None = None,
     ) -> None:
         self.settings = settings
         self._store = store
         self.clock = clock
         self.on_change = on_change or (lambda: None)
+        self.headlines = headlines  # the company's latest (symbol, headlines), when known
         self._refreshing = asyncio.Lock()
 
-    def _fetcher(self) -> Fetcher:
+    def store(self) -> SourceStore:
+        return self._store()
+
+    def fetcher(self) -> Fetcher:
         return Fetcher(self.settings.allow_private, self.settings.max_bytes, FETCH_TIMEOUT)
+
+    _fetcher = fetcher
 
     async def list(self) -> list[Source]:
         return await asyncio.to_thread(lambda: self._store().all())
@@ -145,6 +156,8 @@ class SourcesService:
             changed = False
             async with self._fetcher() as fetcher:
                 for source in await asyncio.to_thread(store.all):
+                    if source.kind == "news":  # read from the headlines, below
+                        continue
                     try:
                         counts = await self._refresh_one(fetcher, store, source)
                     except FetchRefused as error:
@@ -156,9 +169,26 @@ class SourcesService:
                     report.updated += counts.updated
                     report.unchanged += counts.unchanged
                     changed = changed or bool(counts.added or counts.updated)
-            if changed:
+            news = await self._read_headlines()
+            report.added += news.added
+            report.updated += news.updated
+            report.unchanged += news.unchanged
+            if changed or news.added or news.updated:
                 await asyncio.to_thread(self.on_change)
             return report
+
+    async def _read_headlines(self) -> Counts:
+        """The pages of the company's latest headlines, when there are headlines to read."""
+        from briefings.sources.headlines import read_headlines
+
+        if self.headlines is None:
+            return Counts()
+        try:
+            symbol, headlines = await self.headlines()
+        except Exception as error:  # no headlines today: nothing to read
+            log.info("news: no headlines to read (%s)", type(error).__name__)
+            return Counts()
+        return await read_headlines(self, symbol, headlines)
 
     async def _refresh_one(self, fetcher: Fetcher, store: SourceStore, source: Source) -> Counts:
         known = await asyncio.to_thread(store.known_urls, source.id)
