@@ -21,6 +21,16 @@ from tests.harness.web_sources import WebSources, article_html
 NOW = dt.datetime(2026, 11, 27, 14, 0, tzinfo=dt.UTC)
 
 
+@pytest.fixture(autouse=True)
+def yahoo(tmp_path):  # type: ignore[no-untyped-def]
+    """Yahoo answered by a mock (nothing registered: refused), never reached: a refresh reads
+    the company's headlines when prices come from Yahoo."""
+    from tests.harness.yahoo import yahoo_offline
+
+    with yahoo_offline(tmp_path / "yf") as mock:
+        yield mock
+
+
 @pytest.fixture
 def site() -> Iterator[WebSources]:
     server = WebSources()
@@ -341,10 +351,9 @@ def test_sources_on_postgres_across_two_replicas(postgres_url, site):
     assert sum(a.id.startswith("web-") for a in one.knowledge.articles) == 2
 
 
-def test_the_companys_headlines_are_read_as_articles_and_cited(services, site, tmp_path):
+def test_the_companys_headlines_are_read_as_articles_and_cited(services, site, yahoo):
     import re
 
-    from tests.harness.yahoo import yahoo_offline
     from tests.test_news import _item
 
     stream = {
@@ -363,12 +372,11 @@ def test_the_companys_headlines_are_read_as_articles_and_cited(services, site, t
         item["content"]["canonicalUrl"]["url"] = site.url(path)
         item["content"]["clickThroughUrl"]["url"] = site.url(path)
     chat = Chat(services)
-    with yahoo_offline(tmp_path / "yf") as mock:
-        mock.post(re.compile(r"https://finance\.yahoo\.com/xhr/ncp.*"), json=stream)
-        report = asyncio.run(services.sources.refresh())
-        assert (report.added, report.failed) == (2, [])  # the paywall page has no main text
-        again = asyncio.run(services.sources.refresh())
-        assert (again.added, again.updated) == (0, 0)  # read once
+    yahoo.post(re.compile(r"https://finance\.yahoo\.com/xhr/ncp.*"), json=stream)
+    report = asyncio.run(services.sources.refresh())
+    assert (report.added, report.failed) == (2, [])  # the paywall page has no main text
+    again = asyncio.run(services.sources.refresh())
+    assert (again.added, again.updated) == (0, 0)  # read once
     (news,) = asyncio.run(services.sources.list())
     assert (news.kind, news.title, news.articles) == ("news", "META news (Yahoo Finance)", 2)
     reply = chat.send("/meta ask How many times has Llama been downloaded? --lang en")

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from tests.harness import DATA
 from tests.harness.web_sources import web_sources
 from tests.test_cli import run_cli
 
@@ -14,7 +15,8 @@ pytestmark = pytest.mark.process
 
 
 def test_add_list_refresh_ask_remove(isolated_env):
-    env = {"SOURCES_ALLOW_PRIVATE": "yes"}
+    # prices from a file: no Yahoo, so no company headlines to read at the refresh either
+    env = {"SOURCES_ALLOW_PRIVATE": "yes", "MARKET_DATA_FILE": str(DATA / "META.csv")}
     with web_sources() as site:
         added = run_cli("sources", "add", site.url("/rss.xml"), "--json", env=env)
         assert added.returncode == 0, added.stderr
