@@ -62,6 +62,8 @@ class Briefs:
         services, settings = self.services, self.services.settings
         article = services.knowledge.latest_article
         benchmark, peers = symbols
+        # the market calendar is built once, in seconds: in a thread, never on the loop
+        await asyncio.to_thread(lambda: services.market.calendar.bounds)
         report = await market_report(
             services.market,
             settings.market.company_symbol,

@@ -77,19 +77,8 @@ class Deliveries:
         started = time.perf_counter()
         at = at or self.services.clock()
         report = PassReport()
-        subs = await asyncio.to_thread(self.subscriptions.all)
-        calendar = self.services.market.calendar
-        wanted: list[Due] = []
-        missed: list[Due] = []
-        for sub in subs:
-            if sub.paused_reason:
-                continue
-            for due in owed(sub, at, self.grace, calendar):
-                if sub.platform not in self.ports:
-                    reason = f"no {sub.platform} connection here"
-                    report.skipped.append(entry(sub, due.day, reason=reason))
-                else:
-                    (missed if due.missed else wanted).append(due)
+        wanted, missed, skipped = await asyncio.to_thread(self._owed, at)
+        report.skipped += skipped
         if missed:  # yesterday's posts of every channel, at every sweep: one query for all
             await self._settle_missed(missed, at, report)
         claims = await asyncio.to_thread(
@@ -114,6 +103,23 @@ class Deliveries:
                 report.seconds,
             )
         return report
+
+    def _owed(self, at: dt.datetime) -> tuple[list[Due], list[Due], list[dict[str, object]]]:
+        """The posts owed at `at` (blocking: reads the table): to claim, past the grace period,
+        and skipped for want of a platform connection here."""
+        calendar = self.services.market.calendar
+        wanted: list[Due] = []
+        missed: list[Due] = []
+        skipped: list[dict[str, object]] = []
+        for sub in self.subscriptions.all():
+            if sub.paused_reason:
+                continue
+            for due in owed(sub, at, self.grace, calendar):
+                if sub.platform not in self.ports:
+                    skipped.append(entry(sub, due.day, reason=f"no {sub.platform} connection here"))
+                else:
+                    (missed if due.missed else wanted).append(due)
+        return wanted, missed, skipped
 
     async def _settle_missed(self, missed: list[Due], at: dt.datetime, report: PassReport) -> None:
         """Posts past the grace period: given up (`failed`) if still owed, else recorded as
