@@ -14,10 +14,12 @@ R = TypeVar("R")
 
 class GroupWrites(Generic[T, R]):
     """`await add(item)` returns `write`'s result for that item; `write` runs in a thread on
-    everything queued since the last one began, results in the items' order."""
+    everything queued since the last one began (and during `linger`), results in the items'
+    order."""
 
-    def __init__(self, write: Callable[[list[T]], Sequence[R]]) -> None:
+    def __init__(self, write: Callable[[list[T]], Sequence[R]], linger: float = 0.0) -> None:
         self._write = write
+        self.linger = linger  # seconds a write waits for more items first
         self._queue: list[tuple[T, asyncio.Future[R]]] = []
         self._worker: asyncio.Task[None] | None = None
         self.writes = 0  # statements' transactions run, for benchmarks
@@ -31,6 +33,8 @@ class GroupWrites(Generic[T, R]):
 
     async def _run(self) -> None:
         while self._queue:
+            if self.linger:
+                await asyncio.sleep(self.linger)
             batch, self._queue = self._queue, []
             try:
                 results = await asyncio.to_thread(self._write, [item for item, _ in batch])

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 RENDER_BATCH = 100  # posts whose replies are made in one trip to a thread
+DELIVERED_LINGER = 0.05  # seconds `delivered` writes gather posts before going in one
 
 
 class Deliveries:
@@ -345,4 +346,7 @@ class _Steps:
             claims.delivered_many(batch, clock())
             return [None] * len(batch)
 
-        self.delivered: GroupWrites[tuple[Claim, str, int], None] = GroupWrites(delivered)
+        # posts wait for this one outside the gate: a longer wait makes fewer, bigger writes
+        self.delivered: GroupWrites[tuple[Claim, str, int], None] = GroupWrites(
+            delivered, linger=DELIVERED_LINGER
+        )
