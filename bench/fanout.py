@@ -184,8 +184,10 @@ def main() -> None:
         f"{API_DELAY * 1000:.0f} ms to every call. Time includes claiming all rows and building "
         f"that day's briefings and charts. Cached before the first morning: the knowledge "
         f"index only (so it also pays for loading the market calendar and importing "
-        f"matplotlib); before the second: that, the calendar, the imports, the chart files of "
-        f"the first morning (the second day's charts are new). Goal: the next morning in under "
+        f"matplotlib); before the second: that, the calendar, the imports and the first "
+        f"morning's chart files (the second day's report and charts are made again; the "
+        f"charts come out identical, the data ending on 30 July, so they are not uploaded "
+        f"again). Goal: the next morning in under "
         f"2 s, one call per channel (chat.postMessage) besides one chart upload per language: "
         f"{'met' if met else 'MISSED'}."
     )
