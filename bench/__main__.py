@@ -6,13 +6,25 @@ import sys
 import time
 import traceback
 
-from bench import ask_slack, db_lock, fanout, memory, quotes, retrieval, serve, slash, startup
+from bench import (
+    ask_slack,
+    db_lock,
+    fanout,
+    fanout_acks,
+    memory,
+    quotes,
+    retrieval,
+    serve,
+    slash,
+    startup,
+)
 
 BENCHMARKS = (
     ("start-up of `python -m bot ask`", startup.main),
     ("slash-command ack path vs bare Bolt", slash.main),
     ("quote coalescing", quotes.main),
     ("fan-out of 1,000 subscriptions", fanout.main),
+    ("acks during the fan-out", fanout_acks.main),
     ("start-up and memory of `python -m bot run`", serve.main),
     ("`ask` retrieval", retrieval.main),
     ("slash commands while SQLite is locked", db_lock.main),

@@ -31,5 +31,23 @@ def symbols_here(services: Services, origin: Origin) -> Symbols:
     return row.benchmark or benchmark, row.peers if row.peers is not None else peers
 
 
+def symbols_of_many(services: Services, origins: list[Origin]) -> list[Symbols]:
+    """Each channel's benchmark and peers, in one query for all (blocking: a fan-out's)."""
+    try:
+        changed = services.channel_market.every()
+    except Exception as exc:  # a locked database: the briefings go out with the defaults
+        log.warning("channel settings unreadable (%s)", type(exc).__name__)
+        changed = {}
+    benchmark, peers = defaults(services)
+    out: list[Symbols] = []
+    for origin in origins:
+        row = changed.get((origin.platform, origin.workspace, origin.channel))
+        if row is None:
+            out.append((benchmark, peers))
+        else:
+            out.append((row.benchmark or benchmark, row.peers if row.peers is not None else peers))
+    return out
+
+
 async def symbols_for(services: Services, origin: Origin) -> Symbols:
     return await asyncio.to_thread(symbols_here, services, origin)

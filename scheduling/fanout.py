@@ -1,5 +1,7 @@
-"""One scheduling pass: claim every post that is owed, build each briefing once per (day,
-language), post them all with bounded concurrency, and record how each went.
+"""One scheduling pass: claim every post that is owed (one statement), build each briefing once
+per (day, language, symbols) and each reply once per insight (scheduling/briefs.py), post them
+all with bounded concurrency, and record how each went, the writes of posts at the same step
+grouped in one transaction (scheduling/batching.py).
 
 Each post is recorded `sending` before the platform is called. A transient failure with an
 answer (5xx, 429) posted nothing: the post is left `retrying` and taken again at later sweeps
@@ -15,16 +17,9 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from briefings.compose import briefing, chart_for, market_report
-from briefings.digest import digest_reply
-from briefings.market.news import RECENT, WEEK
-from briefings.news_present import with_news
-from briefings.present import briefing_reply
 from briefings.subscriptions.claims import Claim, ClaimStore
-from briefings.subscriptions.model import weekly_day
 from briefings.subscriptions.timing import Due, owed
 from chat.delivery import (
     CheckDeferred,
@@ -35,17 +30,18 @@ from chat.delivery import (
     RecoverablePort,
     Target,
 )
-from chat.reply import Context, Reply
-from chat.wording import say
-from commands.brief import insight_of_the_day
-from commands.market_channel import Symbols, symbols_for
+from chat.reply import Reply
+from commands.market_channel import symbols_of_many
+from scheduling.batching import GroupWrites
+from scheduling.briefs import Briefs, MarketKey
 from scheduling.report import PassReport, duration, entry
 
 if TYPE_CHECKING:
     from commands.services import Services
 
 log = logging.getLogger(__name__)
-WEEKLY_HEADLINES = 5  # headlines at most in a weekly digest
+RENDER_BATCH = 100  # posts whose replies are made in one trip to a thread
+DELIVERED_LINGER = 0.05  # seconds `delivered` writes gather posts before going in one
 
 
 class Deliveries:
@@ -82,13 +78,10 @@ class Deliveries:
         started = time.perf_counter()
         at = at or self.services.clock()
         report = PassReport()
-        subs = await asyncio.to_thread(self.subscriptions.all)
-        calendar = self.services.market.calendar
-        wanted: list[Due] = []
-        for sub in subs:
-            for due in owed(sub, at, self.grace, calendar):
-                if await self._wanted(due, at, report):
-                    wanted.append(due)
+        wanted, missed, skipped = await asyncio.to_thread(self._owed, at)
+        report.skipped += skipped
+        if missed:  # yesterday's posts of every channel, at every sweep: one query for all
+            await self._settle_missed(missed, at, report)
         claims = await asyncio.to_thread(
             self.claims.claim_many, [(d.subscription.id, d.day, d.late) for d in wanted], at
         )
@@ -112,17 +105,33 @@ class Deliveries:
             )
         return report
 
-    async def _wanted(self, due: Due, at: dt.datetime, report: PassReport) -> bool:
-        """Whether to claim `due`: not paused, a port to post with, and not past grace (those
-        are recorded as missed, once)."""
-        sub = due.subscription
-        if sub.paused_reason:
-            return False
-        if sub.platform not in self.ports:
-            report.skipped.append(entry(sub, due.day, reason=f"no {sub.platform} connection here"))
-            return False
-        if due.missed:
-            if reason := await asyncio.to_thread(self.claims.expire, sub.id, due.day, at):
+    def _owed(self, at: dt.datetime) -> tuple[list[Due], list[Due], list[dict[str, object]]]:
+        """The posts owed at `at` (blocking: reads the table): to claim, past the grace period,
+        and skipped for want of a platform connection here."""
+        calendar = self.services.market.calendar
+        wanted: list[Due] = []
+        missed: list[Due] = []
+        skipped: list[dict[str, object]] = []
+        for sub in self.subscriptions.all():
+            if sub.paused_reason:
+                continue
+            for due in owed(sub, at, self.grace, calendar):
+                if sub.platform not in self.ports:
+                    skipped.append(entry(sub, due.day, reason=f"no {sub.platform} connection here"))
+                else:
+                    (missed if due.missed else wanted).append(due)
+        return wanted, missed, skipped
+
+    async def _settle_missed(self, missed: list[Due], at: dt.datetime, report: PassReport) -> None:
+        """Posts past the grace period: given up (`failed`) if still owed, else recorded as
+        missed, once."""
+        keys = [(due.subscription.id, due.day) for due in missed]
+        settled = await asyncio.to_thread(self.claims.settle_missed, keys, at)
+        for due, key in zip(missed, keys, strict=True):
+            if key not in settled:
+                continue
+            sub, reason = due.subscription, settled[key]
+            if reason is not None:
                 report.failed.append(entry(sub, due.day, reason=reason))
                 log.warning(
                     "delivery platform=%s channel=%s date=%s outcome=failed reason=%s",
@@ -131,176 +140,142 @@ class Deliveries:
                     due.day,
                     reason,
                 )
-            elif await asyncio.to_thread(self.claims.record_missed, sub.id, due.day, at):
-                report.skipped.append(
-                    entry(
-                        sub,
-                        due.day,
-                        reason=(
-                            f"missed: due {due.at:%H:%M} {sub.zone}, {duration(at - due.at)} ago, "
-                            f"beyond the {duration(self.grace)} grace period"
-                        ),
-                    )
-                )
-            return False
-        return True
+                continue
+            ago, grace = duration(at - due.at), duration(self.grace)
+            reason = (
+                f"missed: due {due.at:%H:%M} {sub.zone}, {ago} ago, beyond the {grace} grace period"
+            )
+            report.skipped.append(entry(sub, due.day, reason=reason))
 
     async def _fan_out(
         self, claimed: list[tuple[Due, Claim]], at: dt.datetime, report: PassReport
     ) -> None:
-        shared: dict[tuple[object, ...], asyncio.Task[tuple[object, bytes | None]]] = {}
-        keys: dict[int, tuple[object, ...]] = {}
-        for due, _claim in claimed:
-            # the channel's own peers and benchmark (`/meta peers`) are part of its briefing
-            symbols = await symbols_for(self.services, due.subscription.origin)
-            key = keys[id(due)] = (due.day, due.subscription.language, symbols)
-            if key not in shared:
-                part = self._market_part(due.subscription.language, at, symbols)
-                shared[key] = asyncio.create_task(part)
-        report.briefings_built = len(shared)
-        gate = asyncio.Semaphore(self.concurrency)
-
-        async def one(due: Due, claim: Claim) -> None:
-            async with gate:
-                market, chart = await shared[keys[id(due)]]
-                await self._deliver_one(due, claim, market, chart, at, report)
-
-        await asyncio.gather(*(one(due, claim) for due, claim in claimed))
-
-    async def _market_part(
-        self, lang: str, at: dt.datetime, symbols: Symbols
-    ) -> tuple[object, bytes | None]:
-        services, settings = self.services, self.services.settings
-        article = services.knowledge.latest_article
-        benchmark, peers = symbols
-        report = await market_report(
-            services.market,
-            settings.market.company_symbol,
-            benchmark,
-            list(peers),
-            at,
-            article_date=article.date,
-        )
-        if services.news is not None:  # today's for briefings, the week's for digests
-            await services.news.latest(settings.market.company_symbol)
-            await services.news.latest(settings.market.company_symbol, WEEKLY_HEADLINES, WEEK)
-        try:
-            chart = await chart_for(services.market, report, lang, article.date)
-        except Exception:
-            log.exception("chart failed for the %s briefing; posting without it", lang)
-            chart = None
-        return report, chart
-
-    def _reply_for(self, due: Due, market: object, chart: bytes | None) -> Reply:
-        sub, knowledge = due.subscription, self.services.knowledge
-        if weekly_day(sub.cadence) is not None:  # `weekly DAY`: the weekly digest
-            reply = digest_reply(sub.language, market, knowledge, chart)  # type: ignore[arg-type]
-        else:
-            passage = insight_of_the_day(self.services, sub.origin, due.day)
-            made = briefing(sub.language, market, knowledge, passage, chart, self.services.answerer)  # type: ignore[arg-type]
-            reply = briefing_reply(made, public=True)
-        if self.services.news is not None:
-            symbol = self.services.settings.market.company_symbol  # warmed in `_market_part`
-            within = WEEK if weekly_day(sub.cadence) is not None else RECENT
-            reply = with_news(reply, self.services.news.last(symbol, within), sub.language)
-        if due.late:
-            note = say("posted_late", sub.language, time=sub.time_text, zone=sub.zone)
-            reply = replace(reply, blocks=(*reply.blocks, Context(note)))
-        return reply
+        briefs = Briefs(self.services, at)
+        # the channel's own peers and benchmark (`/meta peers`) are part of its briefing
+        origins = [due.subscription.origin for due, _claim in claimed]
+        symbols = await asyncio.to_thread(symbols_of_many, self.services, origins)
+        keys: list[MarketKey] = []
+        for (due, _claim), channel_symbols in zip(claimed, symbols, strict=True):
+            keys.append((due.day, due.subscription.language, channel_symbols))
+            briefs.start(keys[-1])
+        report.briefings_built = briefs.built
+        steps = _Steps(self, asyncio.Semaphore(self.concurrency))
+        posts: list[asyncio.Task[None]] = []
+        failures: list[Exception] = []  # a reply that could not be made: its post waits
+        for start in range(0, len(claimed), RENDER_BATCH):
+            batch = list(zip(claimed[start : start + RENDER_BATCH], keys[start:], strict=False))
+            made = [(due, key, await briefs.part(key)) for (due, _), key in batch]
+            replies = await asyncio.to_thread(briefs.replies_for, made)
+            for ((due, claim), _key), reply in zip(batch, replies, strict=True):
+                if isinstance(reply, Exception):
+                    failures.append(reply)
+                    continue
+                posts.append(
+                    asyncio.create_task(self._deliver_one(due, claim, reply, steps, report))
+                )
+        await asyncio.gather(*posts)
+        if failures:  # the pass fails as it did when one post could not be made
+            raise failures[0]
 
     async def _deliver_one(
-        self,
-        due: Due,
-        claim: Claim,
-        market: object,
-        chart: bytes | None,
-        at: dt.datetime,
-        report: PassReport,
+        self, due: Due, claim: Claim, reply: Reply, steps: _Steps, report: PassReport
     ) -> None:
         sub = due.subscription
         port = self.ports[sub.platform]
         target = Target(sub.platform, sub.workspace, sub.channel)
         started = time.perf_counter()
-        if self.stopping.is_set():
-            await asyncio.to_thread(self.claims.release, claim, at)
-            return
-        attempt = 0
-        if claim.sent_at is not None and await self._settled(due, claim, port, target, 0, report):
-            return
-        reply = await asyncio.to_thread(self._reply_for, due, market, chart)
-        reason = "unknown error"
-        while attempt < self.attempts:
-            attempt += 1
-            try:
-                if isinstance(port, PreparingPort):  # posts nothing: not yet `sending`
-                    await asyncio.wait_for(port.prepare(target, reply), self.post_timeout)
-            except DeliveryError as error:
-                reason = error.reason
-                if error.permanent:
-                    await self._give_up(due, claim, reason, attempt, report, pause=True)
-                    return
-                if attempt < self.attempts:
-                    await self.sleep(self.backoff[min(attempt - 1, len(self.backoff) - 1)])
-                continue
-            except Exception as error:
-                reason = type(error).__name__
-                log.warning(
-                    "preparing a post to %s %s failed: %s", sub.platform, sub.channel, reason
-                )
-                if attempt < self.attempts:
-                    await self.sleep(self.backoff[min(attempt - 1, len(self.backoff) - 1)])
-                continue
-            claim = await asyncio.to_thread(self.claims.sending, claim, self.services.clock())
-            try:
-                message_id = await asyncio.wait_for(
-                    port.deliver(target, reply, claim.key), self.post_timeout
-                )
-            except OutcomeUnknown as error:
-                reason = error.reason
-                if await self._settled(due, claim, port, target, attempt, report):
-                    return
-            except DeliveryError as error:
-                reason = error.reason
-                if error.permanent:
-                    await self._give_up(due, claim, reason, attempt, report, pause=True)
-                    return
-            except Exception as error:  # a timeout, or a port bug: it may have posted
-                reason = type(error).__name__
-                log.warning("posting to %s %s failed: %s", sub.platform, sub.channel, reason)
-                if await self._settled(due, claim, port, target, attempt, report):
-                    return
+        async with steps.gate:  # posts in flight: bounded (and so are unknown outcomes)
+            if self.stopping.is_set():
+                await asyncio.to_thread(self.claims.release, claim, self.services.clock())
+                return
+            if claim.sent_at is not None and await self._settled(
+                due, claim, port, target, 0, report, steps
+            ):
+                return
+            attempt, reason = 0, "unknown error"
+            while attempt < self.attempts:
+                attempt += 1
+                try:
+                    if isinstance(port, PreparingPort):  # posts nothing: not yet `sending`
+                        async with asyncio.timeout(self.post_timeout):  # (no task of its own)
+                            await port.prepare(target, reply)
+                except DeliveryError as error:
+                    reason = error.reason
+                    if error.permanent:
+                        await self._give_up(due, claim, reason, attempt, report, pause=True)
+                        return
+                    await self._backoff(attempt)
+                    continue
+                except Exception as error:
+                    reason = type(error).__name__
+                    log.warning(
+                        "preparing a post to %s %s failed: %s", sub.platform, sub.channel, reason
+                    )
+                    await self._backoff(attempt)
+                    continue
+                claim = await steps.sending.add(claim)
+                try:
+                    async with asyncio.timeout(self.post_timeout):
+                        message_id = await port.deliver(target, reply, claim.key)
+                except OutcomeUnknown as error:
+                    reason = error.reason
+                    if await self._settled(due, claim, port, target, attempt, report, steps):
+                        return
+                except DeliveryError as error:
+                    reason = error.reason
+                    if error.permanent:
+                        await self._give_up(due, claim, reason, attempt, report, pause=True)
+                        return
+                except Exception as error:  # a timeout, or a port bug: it may have posted
+                    reason = type(error).__name__
+                    log.warning("posting to %s %s failed: %s", sub.platform, sub.channel, reason)
+                    if await self._settled(due, claim, port, target, attempt, report, steps):
+                        return
+                else:
+                    break
+                await self._backoff(attempt)
             else:
-                await self._delivered(due, claim, message_id, attempt, report)
-                log.info(
-                    "delivery platform=%s channel=%s date=%s outcome=delivered late=%s "
-                    "attempts=%d duration_ms=%.0f",
+                await asyncio.to_thread(
+                    self.claims.retrying, claim, reason, attempt, self.services.clock()
+                )
+                report.retrying.append(entry(sub, due.day, reason=reason))
+                log.warning(
+                    "delivery platform=%s channel=%s date=%s outcome=retrying reason=%s "
+                    "attempts=%d",
                     sub.platform,
                     sub.channel,
                     due.day,
-                    due.late,
+                    reason,
                     attempt,
-                    (time.perf_counter() - started) * 1000,
                 )
                 return
-            if attempt < self.attempts:
-                await self.sleep(self.backoff[min(attempt - 1, len(self.backoff) - 1)])
-        await asyncio.to_thread(self.claims.retrying, claim, reason, attempt, self.services.clock())
-        report.retrying.append(entry(sub, due.day, reason=reason))
-        log.warning(
-            "delivery platform=%s channel=%s date=%s outcome=retrying reason=%s attempts=%d",
+        # recorded outside the gate: the next post need not wait for this one's write
+        await self._delivered(due, claim, message_id, attempt, report, steps)
+        log.debug(  # one line a post at INFO would cost more than the post; the pass has one
+            "delivery platform=%s channel=%s date=%s outcome=delivered late=%s attempts=%d "
+            "duration_ms=%.0f",
             sub.platform,
             sub.channel,
             due.day,
-            reason,
+            due.late,
             attempt,
+            (time.perf_counter() - started) * 1000,
         )
 
+    async def _backoff(self, attempt: int) -> None:
+        if attempt < self.attempts:
+            await self.sleep(self.backoff[min(attempt - 1, len(self.backoff) - 1)])
+
     async def _delivered(
-        self, due: Due, claim: Claim, message_id: str, attempts: int, report: PassReport
+        self,
+        due: Due,
+        claim: Claim,
+        message_id: str,
+        attempts: int,
+        report: PassReport,
+        steps: _Steps,
     ) -> None:
-        await asyncio.to_thread(
-            self.claims.delivered, claim, message_id, attempts, self.services.clock()
-        )
+        await steps.delivered.add((claim, message_id, attempts))
         report.delivered.append(entry(due.subscription, due.day, late=due.late))
 
     async def _settled(
@@ -311,6 +286,7 @@ class Deliveries:
         target: Target,
         attempts: int,
         report: PassReport,
+        steps: _Steps,
     ) -> bool:
         """After a send whose outcome is unknown: True when that is now settled (it was found
         posted, or the check must wait for a later sweep); False when it surely was not posted."""
@@ -333,7 +309,7 @@ class Deliveries:
             return True
         if found:
             log.info("%s was already posted (%s); recorded, not posted again", claim.key, found)
-            await self._delivered(due, claim, found, attempts, report)
+            await self._delivered(due, claim, found, attempts, report, steps)
             return True
         return False
 
@@ -353,4 +329,24 @@ class Deliveries:
             due.day,
             reason,
             " (subscription paused)" if pause else "",
+        )
+
+
+class _Steps:
+    """A pass's bound on posts in flight and its grouped writes of `sending` and `delivered`."""
+
+    def __init__(self, deliveries: Deliveries, gate: asyncio.Semaphore) -> None:
+        claims, clock = deliveries.claims, deliveries.services.clock
+        self.gate = gate
+        self.sending: GroupWrites[Claim, Claim] = GroupWrites(
+            lambda batch: claims.sending_many(batch, clock())
+        )
+
+        def delivered(batch: list[tuple[Claim, str, int]]) -> list[None]:
+            claims.delivered_many(batch, clock())
+            return [None] * len(batch)
+
+        # posts wait for this one outside the gate: a longer wait makes fewer, bigger writes
+        self.delivered: GroupWrites[tuple[Claim, str, int], None] = GroupWrites(
+            delivered, linger=DELIVERED_LINGER
         )

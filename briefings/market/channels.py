@@ -61,6 +61,12 @@ class ChannelMarketStore:
             ).first()
         return _model(row) if row else ChannelMarket(platform, workspace, channel)
 
+    def every(self) -> dict[tuple[str, str, str], ChannelMarket]:
+        """Every channel that changed a default, by (platform, workspace, channel): one query."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(sa.select(channel_market)).all()
+        return {(r.platform, r.workspace, r.channel): _model(r) for r in rows}
+
     def update(
         self, platform: str, workspace: str, channel: str, now: dt.datetime, **changes: object
     ) -> ChannelMarket:

@@ -21,7 +21,7 @@ import os
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -36,6 +36,8 @@ from briefings.subscriptions.liveness import (
 )
 
 LEASE = dt.timedelta(minutes=10)
+BATCH = 500  # rows a statement claims or marks at most
+T = TypeVar("T")
 OWNER = f"{socket.gethostname()}:{os.getpid()}"
 
 
@@ -52,6 +54,11 @@ class Claim:
     def key(self) -> str:
         """The id given to platforms to recognise this post (Slack metadata, Discord nonce)."""
         return f"brief-{self.subscription_id}-{self.day.isoformat()}"
+
+
+def _chunks(items: list[T]) -> list[list[T]]:
+    """`items` cut into lists of at most BATCH (within every database's bound parameters)."""
+    return [items[n : n + BATCH] for n in range(0, len(items), BATCH)]
 
 
 def _dialect_insert(engine: Engine) -> Callable[..., Any]:
@@ -135,48 +142,64 @@ class ClaimStore:
     def claim_many(
         self, wanted: list[tuple[int, dt.date, bool]], now: dt.datetime
     ) -> dict[tuple[int, dt.date], Claim]:
-        """Claim many (subscription, day, late) at once, in one transaction: the ones this
-        process now holds, keyed by (subscription, day). Taken ones are tried for take-over."""
+        """Claim many (subscription, day, late) at once, one INSERT per `BATCH` rows in one
+        transaction: the ones this process now holds, keyed by (subscription, day). Rows that
+        exist already are read in one query; only those still open are tried for take-over."""
         if not wanted:
             return {}
         self._hold_liveness()
-        rows = [
-            {
-                "subscription_id": sub,
-                "local_date": day,
-                "state": "claimed",
-                "late": late,
-                "claimed_by": self.owner,
-                "lease_until": now + LEASE,
-                "attempts": 0,
-                "updated_at": now,
-            }
-            for sub, day, late in wanted
-        ]
         insert = _dialect_insert(self.engine)
-        statement = (
-            insert(deliveries)
-            .values(rows)
-            .on_conflict_do_nothing(index_elements=["subscription_id", "local_date"])
-            .returning(
-                deliveries.c.id,
-                deliveries.c.subscription_id,
-                deliveries.c.local_date,
-                deliveries.c.late,
-            )
-        )
+        claims: dict[tuple[int, dt.date], Claim] = {}
         with self.engine.begin() as conn:
-            inserted = conn.execute(statement).all()
-        claims = {
-            (r.subscription_id, r.local_date): Claim(
-                r.id, r.subscription_id, r.local_date, r.late, False
-            )
-            for r in inserted
-        }
-        for sub, day, _late in wanted:
-            if (sub, day) not in claims and (taken := self._take_over(sub, day, now)) is not None:
+            for chunk in _chunks(wanted):
+                rows = [
+                    {
+                        "subscription_id": sub,
+                        "local_date": day,
+                        "state": "claimed",
+                        "late": late,
+                        "claimed_by": self.owner,
+                        "lease_until": now + LEASE,
+                        "attempts": 0,
+                        "updated_at": now,
+                    }
+                    for sub, day, late in chunk
+                ]
+                statement = (
+                    insert(deliveries)
+                    .values(rows)
+                    .on_conflict_do_nothing(index_elements=["subscription_id", "local_date"])
+                    .returning(
+                        deliveries.c.id,
+                        deliveries.c.subscription_id,
+                        deliveries.c.local_date,
+                        deliveries.c.late,
+                    )
+                )
+                for r in conn.execute(statement):
+                    claims[(r.subscription_id, r.local_date)] = Claim(
+                        r.id, r.subscription_id, r.local_date, r.late, False
+                    )
+        for sub, day in self._open([(s, d) for s, d, _ in wanted if (s, d) not in claims]):
+            if (taken := self._take_over(sub, day, now)) is not None:
                 claims[(sub, day)] = taken
         return claims
+
+    def _open(self, keys: list[tuple[int, dt.date]]) -> list[tuple[int, dt.date]]:
+        """Of these (subscription, day), the ones whose row is still open (claimed, sending,
+        retrying): one query per `BATCH`, so a sweep over posts already delivered stays cheap."""
+        wanted, found = set(keys), []
+        with self.engine.connect() as conn:
+            for chunk in _chunks(keys):
+                rows = conn.execute(
+                    sa.select(deliveries.c.subscription_id, deliveries.c.local_date).where(
+                        deliveries.c.subscription_id.in_({sub for sub, _ in chunk})
+                        & deliveries.c.local_date.in_({day for _, day in chunk})
+                        & deliveries.c.state.in_(("claimed", "sending", "retrying"))
+                    )
+                )
+                found += [(r.subscription_id, r.local_date) for r in rows]
+        return [key for key in found if key in wanted]
 
     def _take_over(self, subscription_id: int, day: dt.date, now: dt.datetime) -> Claim | None:
         """Take a claim whose owner is gone or whose lease ran out (`claimed`: nothing was
@@ -216,15 +239,21 @@ class ClaimStore:
 
     def sending(self, claim: Claim, now: dt.datetime) -> Claim:
         """Record that the post is about to be sent (so a crash leaves `sending`, not `claimed`)."""
+        return self.sending_many([claim], now)[0]
+
+    def sending_many(self, claims: list[Claim], now: dt.datetime) -> list[Claim]:
+        """`sending` for many posts about to be sent, in one statement per `BATCH`."""
         with self.engine.begin() as conn:
-            conn.execute(
-                sa.update(deliveries)
-                .where(
-                    (deliveries.c.id == claim.delivery_id) & (deliveries.c.claimed_by == self.owner)
+            for chunk in _chunks(claims):
+                conn.execute(
+                    sa.update(deliveries)
+                    .where(
+                        deliveries.c.id.in_([c.delivery_id for c in chunk])
+                        & (deliveries.c.claimed_by == self.owner)
+                    )
+                    .values(state="sending", lease_until=now + LEASE, updated_at=now)
                 )
-                .values(state="sending", lease_until=now + LEASE, updated_at=now)
-            )
-        return dataclasses.replace(claim, sent_at=now)
+        return [dataclasses.replace(claim, sent_at=now) for claim in claims]
 
     def retrying(self, claim: Claim, reason: str, attempts: int, now: dt.datetime) -> None:
         """A transient failure that posted nothing: a later sweep takes it again."""
@@ -247,47 +276,64 @@ class ClaimStore:
                 )
             )
 
-    def expire(self, subscription_id: int, day: dt.date, now: dt.datetime) -> str | None:
-        """Past the grace period, give up on a post still owed (retrying, or unknown and not
-        held): `failed`, with its last error, which is returned. None if there was none."""
-        with self.engine.begin() as conn:
-            row = conn.execute(
-                sa.select(deliveries).where(
-                    (deliveries.c.subscription_id == subscription_id)
-                    & (deliveries.c.local_date == day)
-                )
-            ).one_or_none()
-            if row is None or row.state not in ("claimed", "sending", "retrying"):
-                return None
-            lease = aware(row.lease_until)
-            if row.state != "retrying" and lease is not None and lease > now:
-                return None
-            reason = f"gave up after the grace period: {row.last_error or row.state}"[:300]
-            done = conn.execute(
-                sa.update(deliveries)
-                .where((deliveries.c.id == row.id) & (deliveries.c.state == row.state))
-                .values(state="failed", last_error=reason, lease_until=None, updated_at=now)
-            ).rowcount
-        return reason if done else None
-
-    def record_missed(self, subscription_id: int, day: dt.date, now: dt.datetime) -> bool:
-        """Record that a day's post was missed beyond the grace period (once)."""
-        try:
-            with self.engine.begin() as conn:
-                conn.execute(
-                    sa.insert(deliveries).values(
-                        subscription_id=subscription_id,
-                        local_date=day,
-                        state="missed",
-                        late=True,
-                        attempts=0,
-                        last_error="missed: the bot was not running within the grace period",
-                        updated_at=now,
+    def settle_missed(
+        self, keys: list[tuple[int, dt.date]], now: dt.datetime
+    ) -> dict[tuple[int, dt.date], str | None]:
+        """Posts past the grace period, read in one query and written in one transaction: one
+        still owed (retrying, or unknown and not held) becomes `failed`, its reason returned;
+        one never claimed is recorded `missed` (None), once; any other is left as it is."""
+        settled: dict[tuple[int, dt.date], str | None] = {}
+        rows: list[sa.Row[Any]] = []
+        wanted = set(keys)
+        with self.engine.connect() as conn:
+            for chunk in _chunks(keys):
+                rows += conn.execute(
+                    sa.select(deliveries).where(
+                        deliveries.c.subscription_id.in_({sub for sub, _ in chunk})
+                        & deliveries.c.local_date.in_({day for _, day in chunk})
                     )
+                ).all()
+        rows = [r for r in rows if (r.subscription_id, r.local_date) in wanted]
+        present = {(r.subscription_id, r.local_date) for r in rows}
+        absent = [key for key in keys if key not in present]
+        owed = [r for r in rows if r.state in ("claimed", "sending", "retrying")]
+        if not absent and not owed:
+            return settled
+        insert = _dialect_insert(self.engine)
+        with self.engine.begin() as conn:
+            for chunk in _chunks(absent):
+                missed = [
+                    {
+                        "subscription_id": sub,
+                        "local_date": day,
+                        "state": "missed",
+                        "late": True,
+                        "attempts": 0,
+                        "last_error": "missed: the bot was not running within the grace period",
+                        "updated_at": now,
+                    }
+                    for sub, day in chunk
+                ]
+                statement = (
+                    insert(deliveries)
+                    .values(missed)
+                    .on_conflict_do_nothing(index_elements=["subscription_id", "local_date"])
+                    .returning(deliveries.c.subscription_id, deliveries.c.local_date)
                 )
-            return True
-        except IntegrityError:
-            return False
+                for r in conn.execute(statement):
+                    settled[(r.subscription_id, r.local_date)] = None
+            for row in owed:
+                lease = aware(row.lease_until)
+                if row.state != "retrying" and lease is not None and lease > now:
+                    continue  # held: its owner is still at it
+                reason = f"gave up after the grace period: {row.last_error or row.state}"[:300]
+                if conn.execute(
+                    sa.update(deliveries)
+                    .where((deliveries.c.id == row.id) & (deliveries.c.state == row.state))
+                    .values(state="failed", last_error=reason, lease_until=None, updated_at=now)
+                ).rowcount:
+                    settled[(row.subscription_id, row.local_date)] = reason
+        return settled
 
     def _finish(self, claim: Claim, now: dt.datetime, **values: object) -> None:
         with self.engine.begin() as conn:
@@ -300,7 +346,28 @@ class ClaimStore:
             )
 
     def delivered(self, claim: Claim, message_id: str, attempts: int, now: dt.datetime) -> None:
-        self._finish(claim, now, state="delivered", message_id=message_id[:100], attempts=attempts)
+        self.delivered_many([(claim, message_id, attempts)], now)
+
+    def delivered_many(self, done: list[tuple[Claim, str, int]], now: dt.datetime) -> None:
+        """`delivered` for many posts (claim, message id, attempts), in one transaction."""
+        if not done:
+            return
+        with self.engine.begin() as conn:
+            conn.execute(
+                sa.update(deliveries)
+                .where(
+                    (deliveries.c.id == sa.bindparam("row_id"))
+                    & (deliveries.c.claimed_by == self.owner)
+                )
+                .values(
+                    state="delivered",
+                    message_id=sa.bindparam("message"),
+                    attempts=sa.bindparam("tries"),
+                    lease_until=None,
+                    updated_at=now,
+                ),
+                [{"row_id": c.delivery_id, "message": m[:100], "tries": n} for c, m, n in done],
+            )
 
     def failed(self, claim: Claim, reason: str, attempts: int, now: dt.datetime) -> None:
         self._finish(claim, now, state="failed", last_error=reason[:300], attempts=attempts)

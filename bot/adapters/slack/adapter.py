@@ -69,6 +69,7 @@ from bot.adapters.slack.posting import (
     PERMANENT_ERRORS,
     ChartFiles,
     HistoryCheck,
+    RenderedPosts,
     error_code,
     join,
     post_message,
@@ -92,6 +93,8 @@ RATE_LIMIT_RETRIES = 2
 RATE_LIMIT_MAX_WAIT = 30  # a longer Retry-After fails the call instead of holding it
 SERVER_ERROR_RETRIES = 2
 STOP_GRACE = 10.0  # seconds stop() lets answers in progress finish
+CONNECTIONS = 100  # kept-alive connections to Slack at most (a fan-out has fewer in flight)
+KEEPALIVE = 30.0  # seconds an idle connection is kept for the next call
 ClientFactory = Callable[[SlackSettings], AsyncWebClient]
 
 
@@ -254,6 +257,7 @@ class SlackAdapter(ChatAdapter):
         self.app.error(self._on_error)
         self._tasks: set[asyncio.Task[None]] = set()
         self.charts = ChartFiles()
+        self._rendered = RenderedPosts(self.charts, self.settings.default_language)
         self.history = HistoryCheck(router.services.clock)
         self._socket: Any = None
         self._session: aiohttp.ClientSession | None = None
@@ -319,7 +323,9 @@ class SlackAdapter(ChatAdapter):
     async def start(self) -> None:
         # One connection pool for every Web API call (Bolt's per-request clients reuse it too);
         # without it slack_sdk opens a new connection per call.
-        self._session = aiohttp.ClientSession()
+        self._session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=CONNECTIONS, keepalive_timeout=KEEPALIVE)
+        )
         self.client.session = self._session
         self.app.client.session = self._session
         if self.installations is None:
@@ -564,19 +570,11 @@ class SlackAdapter(ChatAdapter):
 
     async def deliver(self, target: Target, reply: Reply, delivery_id: str) -> str:
         """Post a scheduled briefing with `delivery_id` in its metadata; return its ts."""
-        lang = reply_lang(reply, None, self.settings.default_language)
         metadata = {"event_type": METADATA_EVENT, "event_payload": {"delivery_id": delivery_id}}
         client = await self.client_for(target.workspace)
         try:
-            return await self.post(
-                target.channel,
-                reply,
-                lang,
-                metadata=metadata,
-                client=client,
-                workspace=target.workspace,
-                chart_required=True,
-            )
+            message = await self._rendered.message(client, target.workspace, reply)
+            return await post_message(client, target.channel, {**message, "metadata": metadata})
         except API_ERRORS as exc:  # Slack answered with an error: nothing was posted
             code = error_code(exc)
             raise DeliveryError(code, permanent=code in PERMANENT_ERRORS) from None

@@ -22,6 +22,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack.blocks import public_message, reply_lang
 from chat.delivery import CheckDeferred, DeliveryError, OutcomeUnknown, Target
 from chat.reply import Image, Reply
 
@@ -101,9 +102,22 @@ class ChartFiles:
     def __init__(self) -> None:
         self._ids: OrderedDict[tuple[str, str], str] = OrderedDict()
         self._uploads: dict[tuple[str, str], asyncio.Task[str]] = {}
+        self._digests: OrderedDict[int, tuple[bytes, str]] = OrderedDict()
+
+    def _digest(self, png: bytes) -> str:
+        """The chart's SHA-256, computed once per bytes object (a fan-out shows the same one
+        in every channel)."""
+        known = self._digests.get(id(png))
+        if known is not None and known[0] is png:
+            return known[1]
+        digest = hashlib.sha256(png).hexdigest()
+        self._digests[id(png)] = (png, digest)  # the bytes are kept: their id is not reused
+        while len(self._digests) > CACHED_CHARTS:
+            self._digests.popitem(last=False)
+        return digest
 
     async def file_id(self, client: AsyncWebClient, workspace: str, image: Image) -> str:
-        key = (workspace, hashlib.sha256(image.png).hexdigest())
+        key = (workspace, self._digest(image.png))
         if key in self._ids:
             return self._ids[key]
         upload = self._uploads.get(key)
@@ -146,6 +160,31 @@ class ChartFiles:
                 if required and transient:
                     raise DeliveryError(f"chart upload: {code}") from None
         return files
+
+
+class RenderedPosts:
+    """A scheduled post's message (Block Kit, charts by file id) made once per reply object
+    and workspace: a fan-out hands the same Reply to every channel with the same briefing."""
+
+    def __init__(self, charts: ChartFiles, default_language: str) -> None:
+        self.charts = charts
+        self.default_language = default_language
+        self._made: OrderedDict[tuple[int, str], tuple[Reply, dict[str, Any]]] = OrderedDict()
+
+    async def message(self, client: AsyncWebClient, workspace: str, reply: Reply) -> dict[str, Any]:
+        """The message to post (shared: copy it before adding to it). Charts are uploaded
+        first; a transient upload failure raises a transient DeliveryError."""
+        key = (id(reply), workspace)
+        made = self._made.get(key)
+        if made is not None and made[0] is reply:
+            return made[1]
+        files = await self.charts.files_for(client, workspace, reply, required=True)
+        lang = reply_lang(reply, None, self.default_language)
+        message = public_message(reply, lang, None, files)
+        self._made[key] = (reply, message)  # the reply is kept: its id is not reused
+        while len(self._made) > CACHED_CHARTS:
+            self._made.popitem(last=False)
+        return message
 
 
 def _file_not_ready(exc: SlackApiError) -> bool:
