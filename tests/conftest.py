@@ -17,8 +17,12 @@ from commands.services import Services
 from config import Settings, load_settings
 from tests.harness.chat import Chat
 
-# a throwaway PostgreSQL server, the Discord fake
-pytest_plugins = ["tests.harness.postgres", "tests.harness.discord_fixtures"]
+# a throwaway PostgreSQL server, the Discord fake, the fake Slack and the bot serving it
+pytest_plugins = [
+    "tests.harness.postgres",
+    "tests.harness.discord_fixtures",
+    "tests.harness.slack_bot",
+]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -12,7 +12,8 @@ import pytest
 from bot.app import BotRunner
 from config import Settings
 from tests.harness.slack import FakeSlack, SlackUser
-from tests.test_slack_commands import free_port, market_services, slack_settings
+from tests.harness.slack_bot import market_services, slack_settings
+from tests.test_slack_commands import free_port
 
 
 async def test_the_runner_warms_ask_in_the_background(settings: Settings, caplog) -> None:

@@ -5,9 +5,6 @@ reading of figures itself."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
-
-import pytest
 
 from bot.adapters.discord import DiscordAdapter
 from commands.numbers import figures_in
@@ -16,7 +13,6 @@ from tests.harness.discord import GUILD_ID, FakeDiscord, dispatch, interaction_p
 from tests.harness.slack import FakeSlack, SlackUser, shortcut, visible_text
 from tests.test_discord_commands import make_services as discord_services
 from tests.test_discord_commands import make_settings
-from tests.test_slack_commands import market_services, slack_settings, start_bot
 
 CLAIM = "META is up +68% YTD as of 13 March 2024, and closed at $495 on 2024-03-13."
 
@@ -28,21 +24,6 @@ def test_dated_percentages_and_prices_are_read() -> None:
     (french,) = figures_in("META : +68 % depuis le début de l’année au 13 mars 2024.")
     assert french.value == 68.0 and french.as_of == dt.date(2024, 3, 13)
     assert figures_in("META is up 68% this year.") == []  # no date: nothing to check
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def alice(api: FakeSlack) -> AsyncIterator[SlackUser]:
-    router = Router(market_services(slack_settings(api)))
-    adapter, runner, url = await start_bot(api, router)
-    yield SlackUser(url + "/slack/events", api)
-    await adapter.stop()
-    await runner.cleanup()
 
 
 async def test_the_slack_shortcut_answers_privately(alice: SlackUser, api: FakeSlack) -> None:

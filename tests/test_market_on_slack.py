@@ -6,7 +6,6 @@ from __future__ import annotations
 from tests.harness.slack import FakeSlack, SlackUser, visible_text
 from tests.test_slack_commands import (  # noqa: F401 (fixtures)
     PNG,
-    api,
     bot,
     slack,
 )
@@ -14,7 +13,7 @@ from tests.test_slack_commands import (  # noqa: F401 (fixtures)
 
 async def test_peers_over_slack_then_a_shared_stock_with_its_chart(
     slack: SlackUser,  # noqa: F811
-    api: FakeSlack,  # noqa: F811
+    api: FakeSlack,
 ) -> None:
     ack = await slack.command("/meta peers NVDA benchmark QQQ")
     assert ack.json["text"] == "Working on it…"  # it checks the new symbols first

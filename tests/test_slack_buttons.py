@@ -3,30 +3,9 @@ slack-bolt app, each press changing the same message, read back from the fake Sl
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from commands.router import Router
 from tests.harness.slack import BOT_USER_ID, FakeSlack, SlackUser, buttons, visible_text
-from tests.test_slack_commands import market_services, slack_settings, start_bot
 
 RANGE_IDS = ["meta_range"] * 5
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def alice(api: FakeSlack) -> AsyncIterator[SlackUser]:
-    router = Router(market_services(slack_settings(api)))
-    adapter, runner, url = await start_bot(api, router)
-    yield SlackUser(url + "/slack/events", api)
-    await adapter.stop()
-    await runner.cleanup()
 
 
 def by_label(message: dict, label: str) -> dict:

@@ -5,10 +5,8 @@ Slack's Web API and response_urls in front of the real slack_sdk client."""
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import json
 import logging
-import random
 import socket
 import time
 from collections.abc import AsyncIterator
@@ -20,61 +18,23 @@ import pytest
 from bot.adapters.slack import SlackAdapter
 from bot.adapters.slack.blocks import share_value, unescape
 from bot.app import BotRunner
-from bot.web import health_app
 from chat.reply import Reply
 from chat.request import Request
 from commands import Command, all_commands
 from commands.router import Router
-from commands.services import Services
-from config import Settings, load_settings
+from config import Settings
 from tests.harness.slack import (
     BOT_TOKEN,
     SIGNING_SECRET,
     FakeSlack,
     SlackUser,
     buttons,
-    serve,
     visible_text,
 )
+from tests.harness.slack_bot import market_services, slack_settings, start_bot
 
 DATA = Path(__file__).parent / "data"
 PNG = b"\x89PNG\r\n\x1a\n"
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as fake:
-        yield fake
-
-
-def slack_settings(api: FakeSlack, **overrides: object) -> Settings:
-    return load_settings(
-        slack_bot_token=BOT_TOKEN,
-        slack_signing_secret=SIGNING_SECRET,
-        slack_api_url=api.base_url,
-        slack_mode="http",
-        **overrides,
-    )
-
-
-def market_services(settings: Settings) -> Services:
-    """Prices from tests/data/META.csv (to 2024-07-30), the day after: no network."""
-    now = dt.datetime(2024, 7, 31, 14, 0, tzinfo=dt.UTC)
-    return Services(
-        settings, clock=lambda: now, rng=random.Random(7), price_files={"META": DATA / "META.csv"}
-    )
-
-
-async def start_bot(
-    api: FakeSlack, router: Router
-) -> tuple[SlackAdapter, aiohttp.web.AppRunner, str]:
-    """The bot's web server as BotRunner builds it: /healthz plus the adapter's routes."""
-    adapter = SlackAdapter(router.services.settings.slack, router)
-    app = health_app(lambda: {"ready": True, "platforms": ["slack"]})
-    adapter.add_routes(app)
-    await adapter.start()
-    runner, url = await serve(app)
-    return adapter, runner, url
 
 
 @pytest.fixture

@@ -4,12 +4,7 @@ slack-bolt app; the answers read back from the fake Slack."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
 from commands.followup import read_follow_up
-from commands.router import Router
 from tests.harness.slack import (
     BOT_USER_ID,
     FakeSlack,
@@ -20,22 +15,6 @@ from tests.harness.slack import (
     send_event,
     visible_text,
 )
-from tests.test_slack_commands import market_services, slack_settings, start_bot
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def alice(api: FakeSlack) -> AsyncIterator[SlackUser]:
-    router = Router(market_services(slack_settings(api)))
-    adapter, runner, url = await start_bot(api, router)
-    yield SlackUser(url + "/slack/events", api)
-    await adapter.stop()
-    await runner.cleanup()
 
 
 async def test_a_mention_is_answered_in_a_thread_under_the_question(

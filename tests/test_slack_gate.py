@@ -16,15 +16,9 @@ from bot.adapters.slack import SlackAdapter
 from bot.web import health_app
 from commands.router import Router
 from tests.harness.slack import FakeSlack, SlackUser, serve
-from tests.test_slack_commands import market_services, slack_settings
+from tests.harness.slack_bot import market_services, slack_settings
 
 FORM = "application/x-www-form-urlencoded"
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as fake:
-        yield fake
 
 
 @pytest.fixture

@@ -11,13 +11,7 @@ import pytest
 
 from commands.router import Router
 from tests.harness.slack import FakeSlack, SlackUser, send_event
-from tests.test_slack_commands import market_services, slack_settings, start_bot
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as fake:
-        yield fake
+from tests.harness.slack_bot import market_services, slack_settings, start_bot
 
 
 async def serve(api: FakeSlack, **overrides: object) -> AsyncIterator[tuple[SlackUser, Router]]:
