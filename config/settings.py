@@ -138,6 +138,9 @@ class SlackSettings(Group):
     api_url: str = "https://slack.com/api/"
     client_id: str | None = None
     client_secret: SecretStr | None = None
+    marketplace_app: bool = Field(
+        False, description="Listed in the Slack Marketplace: its higher history limits."
+    )
 
     @field_validator("api_url")
     @classmethod

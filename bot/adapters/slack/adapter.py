@@ -258,7 +258,7 @@ class SlackAdapter(ChatAdapter):
         self._tasks: set[asyncio.Task[None]] = set()
         self.charts = ChartFiles()
         self._rendered = RenderedPosts(self.charts, self.settings.default_language)
-        self.history = HistoryCheck(router.services.clock)
+        self.history = HistoryCheck(router.services.clock, config.marketplace_app)
         self._socket: Any = None
         self._session: aiohttp.ClientSession | None = None
 

@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 METADATA_EVENT = "meta_briefing"
 HISTORY_LIMIT = 15  # messages a conversations.history call may return (non-Marketplace apps)
 HISTORY_EVERY = 60.0  # seconds between two such calls in one workspace
+MARKETPLACE_HISTORY = (100, 1.2)  # Marketplace apps: Tier 3, about 50 calls a minute
 HISTORY_MARGIN = dt.timedelta(minutes=5)  # read from this long before the post was sent (skew)
 CACHED_CHARTS = 256
 FILE_WAITS = (1.0, 2.0, 4.0)  # seconds before showing a just-uploaded file is tried again
@@ -275,10 +276,13 @@ async def respond_with_charts(respond: Any, message: dict[str, Any]) -> Any:
 class HistoryCheck:
     """Whether a briefing is already in a channel, read from its history by the delivery id in
     the message metadata, within Slack's limits: 15 messages a call, one call a minute per
-    workspace; a call that cannot be made now raises CheckDeferred (the next sweep asks)."""
+    workspace (apps outside the Marketplace; SLACK_MARKETPLACE_APP: Tier 3); a call that cannot be made now raises CheckDeferred (the next sweep asks)."""
 
-    def __init__(self, now: Callable[[], dt.datetime]) -> None:
+    def __init__(self, now: Callable[[], dt.datetime], marketplace: bool = False) -> None:
         self.now = now
+        self.limit, self.every = (
+            MARKETPLACE_HISTORY if marketplace else (HISTORY_LIMIT, HISTORY_EVERY)
+        )
         self._free_at: dict[str, float] = {}  # workspace -> when the next call is allowed
         self._cursors: dict[str, str] = {}  # delivery id -> where the next page starts
 
@@ -289,11 +293,11 @@ class HistoryCheck:
         free_at = self._free_at.get(target.workspace, 0.0)
         if now < free_at:
             raise CheckDeferred(f"history read allowed again in {free_at - now:.0f} s")
-        self._free_at[target.workspace] = now + HISTORY_EVERY
+        self._free_at[target.workspace] = now + self.every
         bare = AsyncWebClient(  # no retry handlers: a 429 here defers, it never waits
             token=client.token, base_url=client.base_url, session=client.session
         )
-        params: dict[str, Any] = {"limit": HISTORY_LIMIT, "include_all_metadata": True}
+        params: dict[str, Any] = {"limit": self.limit, "include_all_metadata": True}
         if since is not None:
             params["oldest"] = f"{(since - HISTORY_MARGIN).timestamp():.6f}"
         if cursor := self._cursors.get(delivery_id):
