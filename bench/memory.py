@@ -30,9 +30,11 @@ GOALS = {"idle": 110.0, "brief": 200.0}
 
 
 def ask(fake: FakeSlackProcess, server: ServerProcess, run: int) -> int:
-    """POST a signed `/meta ask` (a question of its own per run); the ack's HTTP status."""
+    """POST a signed `/meta ask` (a question of its own per run) and wait for its answer (in
+    the ack, or through its response_url after an empty ack); the ack's HTTP status."""
     user = slack_user(fake, server.events_url, user=f"U0ASK{run:03d}")
     body = user.command_body(f"/meta ask What does Meta spend on AI infrastructure, run {run}?")
+    before = fake.stats().get("response", 0)
     request = urllib.request.Request(
         server.events_url,
         data=body.encode(),
@@ -40,7 +42,8 @@ def ask(fake: FakeSlackProcess, server: ServerProcess, run: int) -> int:
         headers=user.signed_headers(body, "application/x-www-form-urlencoded"),
     )
     with urllib.request.urlopen(request, timeout=120) as response:
-        response.read()
+        if not response.read():
+            fake.wait_for("response", before + 1, timeout=120)
         return int(response.status)
 
 
@@ -94,7 +97,7 @@ def main() -> None:
         f"VmRSS in MB, median of {RUNS} fresh DATA_DIRs; each started once (idle read "
         f"{SETTLE:g} s after /healthz 200), then restarted on the same database and read idle, "
         "after a signed `/meta brief` reached its response_url, and after a signed `/meta ask` "
-        "with a distinct question was acknowledged. A fresh database is migrated by a child "
+        "with a distinct question was answered. A fresh database is migrated by a child "
         "`python -m bot migrate`, so Alembic is never loaded in the long-running process."
     )
     publish(

@@ -16,6 +16,7 @@ import discord
 import pytest
 
 from bot.adapters.discord import HASH_FILE, MISSING_MANAGE_CHANNELS, DiscordAdapter
+from bot.adapters.discord import adapter as discord_adapter
 from chat.reply import Paragraph, Reply
 from chat.request import Request
 from commands import Command, all_commands
@@ -243,6 +244,18 @@ async def test_ask_answers_privately_with_an_embed_and_its_source(fake, adapter)
     assert "LLaMA" in embed["description"]
     assert embed["footer"]["text"].startswith("Source: ")
     assert_no_mentions(fake)
+
+
+async def test_an_answer_not_ready_near_the_deadline_is_deferred_then_edited_in(
+    fake, adapter, monkeypatch
+):
+    monkeypatch.setattr(discord_adapter, "ANSWER_BUDGET", 0.0)  # as if the CPU were busy
+    await member(adapter).command("ask", question="How does LLaMA make money?")
+    (defer,) = callbacks(fake)
+    assert defer.json == {"type": 5, "data": {"flags": EPHEMERAL}}  # within Discord's 3 s
+    (edit,) = edits(fake)
+    assert only_embed(edit)["footer"]["text"].startswith("Source: ")
+    assert fake.shown(public=True) == []
 
 
 async def test_ask_in_french_answers_in_french(fake, adapter):

@@ -16,6 +16,7 @@ import aiohttp
 import pytest
 
 from bot.adapters.slack import SlackAdapter
+from bot.adapters.slack import adapter as slack_adapter
 from bot.adapters.slack.blocks import share_value, unescape
 from bot.app import BotRunner
 from chat.reply import Reply
@@ -55,7 +56,7 @@ def slack(bot: tuple[SlackAdapter, str], api: FakeSlack) -> SlackUser:
 # ---- quick commands: the answer is the acknowledgement ------------------------------------
 
 
-async def test_ask_in_english_is_answered_in_the_ack(slack: SlackUser, api: FakeSlack) -> None:
+async def test_ask_in_english_is_answered_privately(slack: SlackUser, api: FakeSlack) -> None:
     ack = await slack.command("/meta ask How does LLaMA make money?")
     assert ack.status == 200
     assert ack.ephemeral
@@ -64,7 +65,34 @@ async def test_ask_in_english_is_answered_in_the_ack(slack: SlackUser, api: Fake
     share = buttons(ack.json)[-1]
     assert share["action_id"] == "meta_share"
     assert share["value"] == "--lang en ask How does LLaMA make money?"
-    assert [c.method for c in api.calls] == ["auth.test"]  # nothing posted anywhere
+    # in the ack, or (the model loading on a first question) once through response_url
+    assert len(api.responses()) == (1 if ack.late else 0)
+    assert not api.calls_to("chat.postMessage")  # nothing posted in the channel
+
+
+async def test_an_answer_not_ready_at_a_glance_follows_an_empty_ack(
+    slack: SlackUser, api: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(slack_adapter, "ANSWER_GLANCE", 0.0)
+    ack = await slack.command("/meta ask How does LLaMA make money?")
+    assert ack.late  # Slack got an empty 200 at once: nothing shown, no timeout
+    assert "Source: " in ack.text and buttons(ack.json or {})[-1]["action_id"] == "meta_share"
+    await asyncio.sleep(0.3)
+    (answer,) = api.responses(slack.last_response_name)  # one message: no "Working on it…"
+    assert "Working on it" not in json.dumps(answer)
+
+
+async def test_an_answer_later_than_the_budget_says_working_on_it_first(
+    slack: SlackUser, api: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(slack_adapter, "ANSWER_GLANCE", 0.0)
+    monkeypatch.setattr(slack_adapter, "ACK_BUDGET", 0.0)
+    ack = await slack.command("/meta ask Comment LLaMA rapporte-t-il de l’argent ?")
+    assert ack.late and ack.text == "Je m’en occupe…"
+    await api.wait_for("response", 2)
+    working, answer = api.responses(slack.last_response_name)
+    assert visible_text(working) == "Je m’en occupe…"
+    assert "Source : " in visible_text(answer)
 
 
 async def test_ask_in_french_is_answered_in_french(slack: SlackUser) -> None:

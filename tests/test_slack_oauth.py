@@ -123,7 +123,8 @@ async def test_a_command_from_a_workspace_without_installation_runs_nothing(oaut
     api, _adapter, url = oauth_bot
     user = SlackUser(url + "/slack/events", api, team_id="T0STRANGER")
     ack = await user.command("/meta help")
-    assert ack.status == 200 and ack.text == ""  # Bolt acknowledges and runs nothing
+    assert ack.status == 200  # Bolt acknowledges with nothing and runs nothing of ours:
+    assert ack.text == "" or "reinstall this app" in ack.text  # at most its own notice
     await asyncio.sleep(0.3)
     assert all(c.method != "chat.postMessage" for c in api.calls)
     for response in api.responses():  # at most Bolt's own "please reinstall" notice

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -59,6 +60,9 @@ class EmbeddedE5:
 
     _model: object | None = None
     _lock = threading.Lock()
+    # As many encodings at once as there are cores: more only share them and finish together,
+    # later than if they took turns (and the event loop's thread waits longer for the GIL).
+    _running = threading.BoundedSemaphore(os.cpu_count() or 1)
     calibrated = True
 
     def __init__(self) -> None:
@@ -80,11 +84,15 @@ class EmbeddedE5:
 
     def queries(self, texts: Sequence[str]) -> np.ndarray:
         model = self._loaded()
-        return _normalised(model.query(list(texts)).reshape(len(texts), -1))  # type: ignore[attr-defined]
+        with EmbeddedE5._running:
+            vectors = model.query(list(texts))  # type: ignore[attr-defined]
+        return _normalised(vectors.reshape(len(texts), -1))
 
     def passages(self, texts: Sequence[str]) -> np.ndarray:
         model = self._loaded()
-        return _normalised(model.passage(list(texts)).reshape(len(texts), -1))  # type: ignore[attr-defined]
+        with EmbeddedE5._running:
+            vectors = model.passage(list(texts))  # type: ignore[attr-defined]
+        return _normalised(vectors.reshape(len(texts), -1))
 
 
 class ApiEmbeddings:

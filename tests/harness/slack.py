@@ -302,6 +302,24 @@ class FakeSlack:
                 ) from None
         return self.succeeded(method)
 
+    async def first_answer(
+        self, name: str, calls_before: int, timeout: float = 60.0
+    ) -> dict[str, Any] | None:
+        """After an empty ack: the first message POSTed to `response/<name>`, or None once the
+        bot posts in a channel instead (a public reply)."""
+
+        def arrived() -> bool:
+            later = self.calls[calls_before:]
+            return bool(self.responses(name)) or any(c.method == "chat.postMessage" for c in later)
+
+        async with self._changed:
+            try:
+                await asyncio.wait_for(self._changed.wait_for(arrived), timeout)
+            except TimeoutError:
+                raise AssertionError(f"no answer to {name} after an empty ack") from None
+        answers = self.responses(name)
+        return answers[0] if answers else None
+
     # ---- handlers -------------------------------------------------------------------------
 
     async def _record(self, call: Call) -> None:
@@ -700,6 +718,7 @@ class Ack:
     status: int
     body: str
     json: dict[str, Any] | None
+    late: bool = False  # the ack was empty; this is the first message through response_url
 
     @property
     def text(self) -> str:
@@ -811,8 +830,17 @@ class SlackUser:
         )
 
     async def command(self, line: str, **signing: Any) -> Ack:
-        """Type `line` (e.g. `/meta ask Who?`) in the channel; return the bot's acknowledgement."""
-        return await self.post(self.command_body(line), **signing)
+        """Type `line` (e.g. `/meta ask Who?`) in the channel; return what the asker sees
+        first: the bot's acknowledgement or, when that is empty (a command still running
+        after the bot's glance), the first message through the command's response_url."""
+        calls_before = len(self.api.calls)
+        ack = await self.post(self.command_body(line), **signing)
+        if ack.status != 200 or ack.body:
+            return ack
+        message = await self.api.first_answer(self.last_response_name, calls_before)
+        if message is None:  # a public reply: posted in the channel
+            return ack
+        return Ack(ack.status, json.dumps(message), message, late=True)
 
     async def press(
         self,

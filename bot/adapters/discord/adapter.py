@@ -46,6 +46,7 @@ HASH_FILE = "discord-commands.sha256"
 DESCRIPTION_MAX = 100  # Discord's limit for command and option descriptions
 CHOICE_MAX = 100  # ... and for a choice's name and value
 NONCE_MAX = 25
+ANSWER_BUDGET = 2.0  # seconds a quick command may take before it is deferred (Discord gives 3)
 GROUP_DESCRIPTION = "Briefings on Meta's AI strategy: answers, insights, the stock"
 
 MISSING_MANAGE_CHANNELS = both("discord.missing_manage_channels")
@@ -343,7 +344,13 @@ class DiscordAdapter(ChatAdapter):
             # get 404 Unknown Message. So a refusal edits this private message, and a shared
             # answer is a separate public follow-up, sent once the original is answered.
             await interaction.response.defer(thinking=True, ephemeral=True)
-        reply = await self.router.handle(request)
+        work = asyncio.ensure_future(self.router.handle(request))
+        if not slow:  # a quick one still running near Discord's deadline is deferred too
+            await asyncio.wait({work}, timeout=ANSWER_BUDGET)
+            if not work.done():
+                await interaction.response.defer(thinking=True, ephemeral=True)
+                slow = True
+        reply = await work
         if not reply.ok:
             await self._refuse(interaction, error_text(reply))
             return

@@ -4,12 +4,15 @@ The adapter only translates. A slash command becomes a core Request (`commands.r
 router answers with a Reply, and `bot.adapters.slack.blocks` renders it. Slack wants an HTTP
 200 within 3 seconds, so:
 
-- quick commands are answered in the acknowledgement itself (an ephemeral message);
-- slow commands (`command.slow`: market data, charts), and any command still running after
-  `ACK_BUDGET` seconds, are acknowledged at once with "Working on it…" and answered later
-  through the command's `response_url` (`respond()`). A slow command still gets
-  `SLOW_GLANCE` seconds, so bad input (`/meta stock 7y`) is answered in the ack like any
-  other mistake;
+- a quick command ready within `ANSWER_GLANCE` seconds is answered in the acknowledgement
+  itself (an ephemeral message). One still running then (an `ask` queued behind others on a
+  busy CPU) is acknowledged with an empty 200, which Slack shows as nothing, and answered
+  through the command's `response_url` (`respond()`) as soon as it is ready; so the ack never
+  waits on the work. If it is still running after `ACK_BUDGET` seconds, "Working on it…" is
+  sent first;
+- slow commands (`command.slow`: market data, charts) are acknowledged at once with "Working on
+  it…" and answered later through `response_url`. A slow command still gets `SLOW_GLANCE`
+  seconds, so bad input (`/meta stock 7y`) is answered in the ack like any other mistake;
 - a reply with `public=True` (`/meta brief share`, `/meta stock 1y share`) is posted in the
   channel with `chat.postMessage`; its chart is uploaded once as a file of the bot's own and
   shown in the message by an image block (`bot.adapters.slack.posting`), and so are the charts
@@ -87,7 +90,8 @@ from config import SettingsError, SlackSettings
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
-ACK_BUDGET = 2.0  # seconds a quick command may take before it is answered through respond()
+ANSWER_GLANCE = 0.05  # seconds a quick command may take to be answered inside the ack
+ACK_BUDGET = 2.0  # seconds after which a quick command's asker is told "Working on it…"
 SLOW_GLANCE = 0.1  # seconds a slow one gets: bad input is still answered in the ack
 RATE_LIMIT_RETRIES = 2
 RATE_LIMIT_MAX_WAIT = 30  # a longer Retry-After fails the call instead of holding it
@@ -418,19 +422,21 @@ class SlackAdapter(ChatAdapter):
                 )
             # A slow command gets only a glance: enough for bad input, which fails at once.
             slow = command is not None and command.is_slow(self.settings)
-            await asyncio.wait({work}, timeout=SLOW_GLANCE if slow else ACK_BUDGET)
+            await asyncio.wait({work}, timeout=SLOW_GLANCE if slow else ANSWER_GLANCE)
             # A slow command's answer always comes through response_url (the same shape however
             # fast it was); only its mistakes are answered in the ack.
             in_ack = work.done() and not (slow and work.result().ok)
             if in_ack and not (work.result().public and work.result().ok):
                 await ack(self._ephemeral(work.result(), request))
                 return
-            if work.done() and work.result().public and work.result().ok:
-                await ack()  # a public reply: posted in the channel just after
-            else:
-                await ack(plain_message(t(lang, "working")))
             what = f"/meta {request.command}"
-            self._spawn(self._answer(request, work, respond, client), what, respond, lang)
+            if slow:
+                await ack(plain_message(t(lang, "working")))
+                answer = self._answer(request, work, respond, client)
+            else:  # done and public (posted just after), or still running: nothing shown yet
+                await ack()
+                answer = self._answer_when_ready(request, work, respond, client, lang)
+            self._spawn(answer, what, respond, lang)
         except Exception:
             log.exception("slack: /meta %s failed in channel %s", request.command, request.channel)
             if ack.response is None:
@@ -487,6 +493,21 @@ class SlackAdapter(ChatAdapter):
             log.warning("slack: cannot post in channel %s: %s", request.channel, code)
             key = t(lang, "cannot_post") if code in CANNOT_POST else say("internal_error", lang)
             await self._respond(respond, plain_message(key))
+
+    async def _answer_when_ready(
+        self,
+        request: Request,
+        work: asyncio.Future[Reply],
+        respond: Any,
+        client: AsyncWebClient,
+        lang: str,
+    ) -> None:
+        """A quick command's answer after an empty ack; "Working on it…" first if it takes
+        longer than `ACK_BUDGET`, so nobody waits on nothing."""
+        await asyncio.wait({work}, timeout=max(0.0, ACK_BUDGET - ANSWER_GLANCE))
+        if not work.done():
+            await self._respond(respond, plain_message(t(lang, "working")))
+        await self._answer(request, work, respond, client)
 
     async def _respond(self, respond: Any, message: dict[str, Any]) -> None:
         result = await respond_with_charts(respond, message)
