@@ -20,11 +20,11 @@ import types
 from pathlib import Path
 
 import aiohttp
-from aiohttp import web
 
 from bench.common import (
     ROOT,
     FakeSlackProcess,
+    Inbox,
     ServerProcess,
     bot_args,
     bot_env,
@@ -62,33 +62,6 @@ def signed(user, questions: list[str]) -> list[Signed]:  # type: ignore[no-untyp
         headers = user.signed_headers(body, "application/x-www-form-urlencoded")
         out.append((body.encode(), headers, user.last_response_name))
     return out
-
-
-class Inbox:
-    """The askers' response_urls, served by this process: when each answer arrived."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.arrived: dict[str, asyncio.Event] = {}
-
-    def url(self, name: str) -> str:
-        return f"http://127.0.0.1:{self.port}/response/{name}"
-
-    def expect(self, name: str) -> asyncio.Event:
-        return self.arrived.setdefault(name, asyncio.Event())
-
-    async def _response(self, request: web.Request) -> web.Response:
-        await request.read()
-        self.expect(request.match_info["name"]).set()
-        return web.Response(text="ok")
-
-    async def serve(self) -> web.AppRunner:
-        app = web.Application()
-        app.router.add_post("/response/{name}", self._response)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", self.port).start()
-        return runner
 
 
 async def converse(

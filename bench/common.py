@@ -3,6 +3,7 @@ commands (tests/harness/slack.py's SlackUser), percentiles and resident memory. 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -16,6 +17,8 @@ import types
 import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
+
+from aiohttp import web
 
 from tests.harness.slack import BOT_TOKEN, SIGNING_SECRET, SlackUser
 
@@ -226,3 +229,30 @@ def slack_user(fake: FakeSlackProcess, events_url: str, user: str = "U0BENCH001"
     response_urls; its aiohttp session is not used (the load generator has its own)."""
     api = types.SimpleNamespace(response_url=fake.response_url)
     return SlackUser(events_url, api, user_id=user)  # type: ignore[arg-type]
+
+
+class Inbox:
+    """The askers' response_urls, served by this process: when each answer arrived."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.arrived: dict[str, asyncio.Event] = {}
+
+    def url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.port}/response/{name}"
+
+    def expect(self, name: str) -> asyncio.Event:
+        return self.arrived.setdefault(name, asyncio.Event())
+
+    async def _response(self, request: web.Request) -> web.Response:
+        await request.read()
+        self.expect(request.match_info["name"]).set()
+        return web.Response(text="ok")
+
+    async def serve(self) -> web.AppRunner:
+        app = web.Application()
+        app.router.add_post("/response/{name}", self._response)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", self.port).start()
+        return runner

@@ -209,7 +209,7 @@ async def _scheduler_across_a_jump(settings, jump: dt.timedelta):
     try:
         await scheduler._running  # the catch-up pass at start: nothing due yet
         assert posts(settings) == []
-        due = scheduler.next_fire_times()["sub-1"]
+        due = scheduler.next_fire_times()["at * 08:30 Europe/Paris"]
         assert due == utc(2026, 11, 30, 7, 30)
         return scheduler, services
     except BaseException:
@@ -231,7 +231,7 @@ async def test_the_scheduler_posts_a_briefing_whose_time_the_clock_jumped_over(s
             scheduler.wake()  # the next sweep
             await scheduler._running
             assert len(posts(settings)) == 1
-            next_fire = scheduler.next_fire_times()["sub-1"]
+            next_fire = scheduler.next_fire_times()["at * 08:30 Europe/Paris"]
             assert next_fire.astimezone(PARIS) == dt.datetime(2026, 12, 1, 8, 30, tzinfo=PARIS)
         finally:
             await scheduler.stop()

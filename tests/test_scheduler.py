@@ -50,16 +50,19 @@ async def test_jobs_follow_the_table_and_start_catches_up(settings):
         await scheduler._running  # the catch-up pass started with the scheduler
         assert posts_per_channel(settings) == {"missed-at-0830": 1}
         subscribe(services, "tokyo", "09:00", "Asia/Tokyo")
+        subscribe(services, "also-0830", "08:30", "Europe/Paris")  # shares the first one's job
         jobs = scheduler.next_fire_times()
-        assert set(jobs) == {"sweep", "alerts", "sources-poll", "sources-refresh", "sub-1", "sub-2"}
-        assert jobs["sub-2"].astimezone(ZoneInfo("Asia/Tokyo")).strftime("%H:%M") == "09:00"
+        paris, tokyo = "at * 08:30 Europe/Paris", "at * 09:00 Asia/Tokyo"
+        assert set(jobs) == {"sweep", "alerts", "sources-poll", "sources-refresh", paris, tokyo}
+        assert jobs[tokyo].astimezone(ZoneInfo("Asia/Tokyo")).strftime("%H:%M") == "09:00"
         services.subscriptions.remove("console", "tokyo")
+        services.subscriptions.remove("console", "also-0830")
         assert set(scheduler.next_fire_times()) == {
             "sweep",
             "alerts",
             "sources-poll",
             "sources-refresh",
-            "sub-1",
+            paris,
         }
         scheduler.wake()
         await scheduler._running
