@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-import sys
 import threading
 import time
 from collections.abc import Mapping
@@ -29,7 +28,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 HEALTH_CHECK_SECONDS = 1.0
-GIL_SWITCH_INTERVAL = 0.001  # seconds (Python: 0.005)
 
 
 def build_adapters(
@@ -199,9 +197,5 @@ def run(
     if console_only or not registry.configured(settings):
         asyncio.run(run_console(settings))
         return 0
-    # The event loop's thread waits for the GIL each time it wakes while the commands' and
-    # the fan-out's threads compute (embeddings, charts, rows); 1 ms instead of Python's 5 ms
-    # keeps acknowledgements prompt then (bench/fanout_acks.py).
-    sys.setswitchinterval(GIL_SWITCH_INTERVAL)
     asyncio.run(BotRunner(settings, options=options).run_until_stopped())
     return 0

@@ -66,7 +66,7 @@ async def test_ask_in_english_is_answered_privately(slack: SlackUser, api: FakeS
     assert share["action_id"] == "meta_share"
     assert share["value"] == "--lang en ask How does LLaMA make money?"
     # in the ack, or (the model loading on a first question) once through response_url
-    assert len(api.responses()) == (1 if ack.late else 0)
+    assert len(api.responses(all_=True)) == (1 if ack.late else 0)
     assert not api.calls_to("chat.postMessage")  # nothing posted in the channel
 
 
@@ -78,7 +78,7 @@ async def test_an_answer_not_ready_at_a_glance_follows_an_empty_ack(
     assert ack.late  # Slack got an empty 200 at once: nothing shown, no timeout
     assert "Source: " in ack.text and buttons(ack.json or {})[-1]["action_id"] == "meta_share"
     await asyncio.sleep(0.3)
-    (answer,) = api.responses(slack.last_response_name)  # one message: no "Working on it…"
+    (answer,) = api.responses(slack.last_response_name, all_=True)  # no "Working on it…"
     assert "Working on it" not in json.dumps(answer)
 
 
@@ -90,7 +90,7 @@ async def test_an_answer_later_than_the_budget_says_working_on_it_first(
     ack = await slack.command("/meta ask Comment LLaMA rapporte-t-il de l’argent ?")
     assert ack.late and ack.text == "Je m’en occupe…"
     await api.wait_for("response", 2)
-    working, answer = api.responses(slack.last_response_name)
+    working, answer = api.responses(slack.last_response_name, all_=True)
     assert visible_text(working) == "Je m’en occupe…"
     assert "Source : " in visible_text(answer)
 

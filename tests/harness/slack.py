@@ -139,6 +139,7 @@ class Call:
     headers: dict[str, str]
     status: int = 200
     path: str = ""
+    in_place_of_ack: bool = False  # a response_url answer that followed an empty ack
 
 
 def _maybe_json(value: Any) -> Any:
@@ -269,12 +270,14 @@ class FakeSlack:
     def succeeded(self, method: str) -> list[Call]:
         return [c for c in self.calls_to(method) if c.status == 200]
 
-    def responses(self, name: str | None = None) -> list[dict[str, Any]]:
-        """Bodies POSTed to response_urls (to `response/<name>` only, if given)."""
+    def responses(self, name: str | None = None, *, all_: bool = False) -> list[dict[str, Any]]:
+        """Bodies POSTed to response_urls (to `response/<name>` only, if given), besides the
+        answers that stood in for an empty ack (`SlackUser.command` returns those) unless
+        `all_`."""
         return [
             c.params
             for c in self.calls_to("response")
-            if name is None or c.path.endswith("/" + name)
+            if (name is None or c.path.endswith("/" + name)) and (all_ or not c.in_place_of_ack)
         ]
 
     def sent_text(self) -> str:
@@ -308,17 +311,22 @@ class FakeSlack:
         """After an empty ack: the first message POSTed to `response/<name>`, or None once the
         bot posts in a channel instead (a public reply)."""
 
+        def answered() -> list[Call]:
+            return [c for c in self.calls_to("response") if c.path.endswith("/" + name)]
+
         def arrived() -> bool:
             later = self.calls[calls_before:]
-            return bool(self.responses(name)) or any(c.method == "chat.postMessage" for c in later)
+            return bool(answered()) or any(c.method == "chat.postMessage" for c in later)
 
         async with self._changed:
             try:
                 await asyncio.wait_for(self._changed.wait_for(arrived), timeout)
             except TimeoutError:
                 raise AssertionError(f"no answer to {name} after an empty ack") from None
-        answers = self.responses(name)
-        return answers[0] if answers else None
+        if not (answers := answered()):
+            return None
+        answers[0].in_place_of_ack = True
+        return answers[0].params
 
     # ---- handlers -------------------------------------------------------------------------
 
