@@ -1,0 +1,97 @@
+"""The short answer: the sentences of the answering passage that answer best and, when another
+candidate passage has a sentence that answers at least about as well, that sentence too.
+
+A sentence is scored by its cosine with the question and the weight (IDF) of the question's
+words it holds, in the answer's language and, its translation aligned sentence by sentence, in
+the other one (the best of the two). Passages of one article are close in meaning for a small
+model, so the fused passage ranking and the sentence scores are two views of the question; when
+they disagree by little, both sentences answer, each passage cited (at most 600 characters).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from briefings.knowledge.excerpts import MAX_EXCERPT_CHARS, choose, split_sentences
+from briefings.knowledge.facts import holds
+from briefings.knowledge.lexical import analyze
+
+if TYPE_CHECKING:
+    from briefings.knowledge.articles import Passage
+    from briefings.knowledge.lexical import Lexical
+    from briefings.knowledge.retrieval import Evidence, Hit
+
+EXCERPT_WORDS = 0.1  # a sentence's word weight (IDF sum) counts this much per cosine point
+OTHER_PASSAGES = 2  # the next candidates (fused order) whose best sentence may join the answer
+OTHER_MARGIN = 0.05  # how far below the answer's best sentence theirs may score and still join
+
+
+def sentence_scores(
+    evidence: Evidence, lexical: Lexical, passage: Passage, lang: str
+) -> list[float]:
+    """One score per sentence of `passage` in `lang` (see the module's docstring)."""
+    pairs = lexical.terms(evidence.question, evidence.lang)
+    position = lexical.positions.get(passage.id)
+    cosines: dict[str, list[float]] = {}
+    if evidence.cosines is not None and position is not None:
+        for k, (owner, unit_lang, _, whole) in enumerate(lexical.units):
+            if owner == position and not whole:
+                cosines.setdefault(unit_lang, []).append(float(evidence.cosines[k]))
+
+    def scores(text_lang: str) -> list[float]:
+        sentences = split_sentences(passage.text_in(text_lang))
+        own = cosines.get(text_lang, [0.0] * len(sentences))
+        terms = {t for t, tl in pairs if tl == text_lang}
+        return [
+            own[k]
+            + EXCERPT_WORDS
+            * sum(lexical.idf.get(t, 0.0) for t in terms & set(analyze(s, text_lang)))
+            for k, s in enumerate(sentences)
+        ]
+
+    best = scores(lang)
+    for other in passage.text:
+        if other != lang and lang in passage.text:
+            theirs = scores(other)
+            if len(theirs) == len(best):
+                best = [max(a, b) for a, b in zip(best, theirs, strict=True)]
+    return best
+
+
+def short_answer(
+    evidence: Evidence, lexical: Lexical, answer: Hit, lang: str
+) -> tuple[str, tuple[Passage, ...]]:
+    """The short answer in `lang` and the passages it quotes (the answer's first)."""
+    text = answer.passage.text_in(lang)
+    own = sentence_scores(evidence, lexical, answer.passage, lang)
+    excerpt = choose(text, own)
+    if evidence.cosines is None or not own:
+        return excerpt, (answer.passage,)
+    joining = _best_other(evidence, lexical, answer, lang, max(own) - OTHER_MARGIN)
+    if joining is None:
+        return excerpt, (answer.passage,)
+    sentence, passage = joining
+    best_own = split_sentences(text)[max(range(len(own)), key=own.__getitem__)]
+    for first in (excerpt, best_own):  # the answer's sentences, or only its best, and theirs
+        if first != sentence and len(f"{first} {sentence}") <= MAX_EXCERPT_CHARS:
+            return f"{first} {sentence}", (answer.passage, passage)
+    return excerpt, (answer.passage,)
+
+
+def _best_other(
+    evidence: Evidence, lexical: Lexical, answer: Hit, lang: str, floor: float
+) -> tuple[str, Passage] | None:
+    """The best sentence of the next candidate passages scoring at least `floor`, from a
+    passage that states the kind of fact asked for, and its passage; or None."""
+    others = sorted((h for h in evidence.hits if h is not answer), key=lambda h: -h.score)
+    best: tuple[float, str, Passage] | None = None
+    for hit in others[:OTHER_PASSAGES]:
+        if not all(holds(" ".join(hit.passage.text.values()), k) for k in evidence.kinds):
+            continue
+        scores = sentence_scores(evidence, lexical, hit.passage, lang)
+        if not scores:
+            continue
+        k = max(range(len(scores)), key=scores.__getitem__)
+        if scores[k] >= floor and (best is None or scores[k] > best[0]):
+            best = (scores[k], split_sentences(hit.passage.text_in(lang))[k], hit.passage)
+    return None if best is None else (best[1], best[2])
