@@ -10,6 +10,7 @@ they disagree by little, both sentences answer, each passage cited (at most 600 
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from briefings.knowledge.excerpts import MAX_EXCERPT_CHARS, choose, split_sentences
@@ -21,22 +22,32 @@ if TYPE_CHECKING:
     from briefings.knowledge.lexical import Lexical
     from briefings.knowledge.retrieval import Evidence, Hit
 
+    Terms = list[tuple[str, str]]
+
 EXCERPT_WORDS = 0.1  # a sentence's word weight (IDF sum) counts this much per cosine point
 OTHER_PASSAGES = 2  # the next candidates (fused order) whose best sentence may join the answer
 OTHER_MARGIN = 0.05  # how far below the answer's best sentence theirs may score and still join
 
 
+@lru_cache(maxsize=8192)
+def _stems(sentence: str, lang: str) -> frozenset[str]:
+    return frozenset(analyze(sentence, lang))
+
+
 def sentence_scores(
-    evidence: Evidence, lexical: Lexical, passage: Passage, lang: str
+    evidence: Evidence, lexical: Lexical, passage: Passage, lang: str, pairs: Terms | None = None
 ) -> list[float]:
-    """One score per sentence of `passage` in `lang` (see the module's docstring)."""
-    pairs = lexical.terms(evidence.question, evidence.lang)
+    """One score per sentence of `passage` in `lang` (see the module's docstring); `pairs`: the
+    question's terms, when already known."""
+    import numpy as np
+
+    if pairs is None:
+        pairs = lexical.terms(evidence.question, evidence.lang)
     position = lexical.positions.get(passage.id)
     cosines: dict[str, list[float]] = {}
     if evidence.cosines is not None and position is not None:
-        for k, (owner, unit_lang, _, whole) in enumerate(lexical.units):
-            if owner == position and not whole:
-                cosines.setdefault(unit_lang, []).append(float(evidence.cosines[k]))
+        for k in np.flatnonzero(lexical.sentence_owners == position):
+            cosines.setdefault(lexical.units[k][1], []).append(float(evidence.cosines[k]))
 
     def scores(text_lang: str) -> list[float]:
         sentences = split_sentences(passage.text_in(text_lang))
@@ -44,8 +55,7 @@ def sentence_scores(
         terms = {t for t, tl in pairs if tl == text_lang}
         return [
             own[k]
-            + EXCERPT_WORDS
-            * sum(lexical.idf.get(t, 0.0) for t in terms & set(analyze(s, text_lang)))
+            + EXCERPT_WORDS * sum(lexical.idf.get(t, 0.0) for t in terms & _stems(s, text_lang))
             for k, s in enumerate(sentences)
         ]
 
@@ -63,11 +73,12 @@ def short_answer(
 ) -> tuple[str, tuple[Passage, ...]]:
     """The short answer in `lang` and the passages it quotes (the answer's first)."""
     text = answer.passage.text_in(lang)
-    own = sentence_scores(evidence, lexical, answer.passage, lang)
+    pairs = lexical.terms(evidence.question, evidence.lang)
+    own = sentence_scores(evidence, lexical, answer.passage, lang, pairs)
     excerpt = choose(text, own)
     if evidence.cosines is None or not own:
         return excerpt, (answer.passage,)
-    joining = _best_other(evidence, lexical, answer, lang, max(own) - OTHER_MARGIN)
+    joining = _best_other(evidence, lexical, answer, lang, max(own) - OTHER_MARGIN, pairs)
     if joining is None:
         return excerpt, (answer.passage,)
     sentence, passage = joining
@@ -79,7 +90,7 @@ def short_answer(
 
 
 def _best_other(
-    evidence: Evidence, lexical: Lexical, answer: Hit, lang: str, floor: float
+    evidence: Evidence, lexical: Lexical, answer: Hit, lang: str, floor: float, pairs: Terms
 ) -> tuple[str, Passage] | None:
     """The best sentence of the next candidate passages scoring at least `floor`, from a
     passage that states the kind of fact asked for, and its passage; or None."""
@@ -88,7 +99,7 @@ def _best_other(
     for hit in others[:OTHER_PASSAGES]:
         if not all(holds(" ".join(hit.passage.text.values()), k) for k in evidence.kinds):
             continue
-        scores = sentence_scores(evidence, lexical, hit.passage, lang)
+        scores = sentence_scores(evidence, lexical, hit.passage, lang, pairs)
         if not scores:
             continue
         k = max(range(len(scores)), key=scores.__getitem__)
