@@ -116,12 +116,25 @@ def test_a_second_passage_that_answers_as_well_is_quoted_and_cited(chat):
         ("Qui dirige Meta ?", {"person"}),
         ("Who is Meta's CEO?", {"person"}),
         ("Who are LLaMA's rivals?", set()),
+        ("Who can modify LLaMA?", set()),
+        ("Qui peut modifier LLaMA ?", set()),
     ],
 )
-def test_what_is_asked_for_a_french_ce_qui_is_not_a_person(question, kinds):
+def test_a_person_is_asked_for_only_by_who_about_someone(question, kinds):
     from briefings.knowledge.facts import asked_kinds
 
     assert asked_kinds(question) == kinds
+
+
+def test_the_short_answer_takes_a_sentence_that_answers_about_as_well_as_the_best():
+    from briefings.knowledge.excerpts import choose
+
+    text = "Alpha leads here. " + "Beta is about something else entirely. " * 8 + "Gamma too."
+    scores = [0.9] + [0.1] * 8 + [0.89]
+    assert choose(text, scores) == "Alpha leads here. Gamma too."
+    scores[-1] = 0.5  # not close: the best one and the next ones (it is short)
+    assert choose(text, scores).startswith("Alpha leads here. Beta is about")
+    assert "Gamma" not in choose(text, scores)
 
 
 def test_api_backend_against_a_loopback_server(monkeypatch, tmp_path, caplog):

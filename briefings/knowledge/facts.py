@@ -32,7 +32,8 @@ _ASKS = {
     "person": re.compile(
         # "qu'est-ce qui", "ce qui": "what", not "who"
         r"(^|[^\w])(?<!\bce )(who|whom|whose|which person|qui|quelle personne)\b"
-        r"(?!\s+(are|were|sont|etaient)\b)"
+        # "who are ...", "who can ...": which kind of people or companies, not one person
+        r"(?!\s+(are|were|sont|etaient|can|could|may|might|peut|peuvent|pourrait|pourraient)\b)"
     ),
 }
 # What a passage must hold for each kind (on its original, unfolded text).
