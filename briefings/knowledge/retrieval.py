@@ -322,13 +322,14 @@ class PassageIndex:
         """`search`, with the short answer in `answer_lang` when there is one (see
         `short_answer`: it may quote a second candidate passage too)."""
         evidence = self.evidence(question, lang, max(limit, CANDIDATES))
-        answer = decide(evidence)
-        if answer is None:
+        able = answering(evidence)
+        if not able:
             return Found(evidence.question, [], "")
+        answer = able[0]
         rest = [h for h in evidence.hits if h is not answer]
         hits = [answer, *rest][:limit]
         lexical = evidence.index or self._state[0]
-        excerpt, quoted = short_answer(evidence, lexical, answer, answer_lang)
+        excerpt, quoted = short_answer(evidence, lexical, answer, answer_lang, able[1:])
         return Found(evidence.question, hits, excerpt, quoted)
 
 
@@ -343,17 +344,21 @@ def answers(hit: Hit, semantic: bool = True) -> bool:
     )
 
 
-def decide(evidence: Evidence) -> Hit | None:
-    """The passage that answers: the best fused one that has the evidence and states the kind
-    of fact asked for (any of the first CANDIDATES), or None."""
+def answering(evidence: Evidence) -> list[Hit]:
+    """The passages that could answer, best fused first: those with the evidence (`answers`)
+    that state the kind of fact asked for (among the first CANDIDATES and the best by BM25)."""
     # The cosine thresholds hold for the model they were calibrated with; with another one its
     # cosines rank passages but the decision rests on words (`Evidence.calibrated`).
     semantic = evidence.cosines is not None and evidence.calibrated
     candidates = [h for h in evidence.hits if answers(h, semantic)]
-    # Among those with the evidence, the best fused.
     candidates.sort(key=lambda h: -h.score)
-    for hit in candidates:
-        text = " ".join(hit.passage.text.values())
-        if all(holds(text, kind) for kind in evidence.kinds):
-            return hit
-    return None
+    return [
+        hit
+        for hit in candidates
+        if all(holds(" ".join(hit.passage.text.values()), kind) for kind in evidence.kinds)
+    ]
+
+
+def decide(evidence: Evidence) -> Hit | None:
+    """The passage that answers: the best of `answering`, or None."""
+    return next(iter(answering(evidence)), None)

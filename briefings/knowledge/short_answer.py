@@ -1,5 +1,6 @@
 """The short answer: the sentences of the answering passage that answer best and, when another
-candidate passage has a sentence that answers at least about as well, that sentence too.
+passage that could answer too (it has the evidence and states the kind of fact asked for) has
+a sentence that answers about as well, that sentence too.
 
 A sentence is scored by its cosine with the question and the weight (IDF) of the question's
 words it holds, in the answer's language and, its translation aligned sentence by sentence, in
@@ -10,11 +11,11 @@ they disagree by little, both sentences answer, each passage cited (at most 600 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from briefings.knowledge.excerpts import MAX_EXCERPT_CHARS, choose, split_sentences
-from briefings.knowledge.facts import holds
 from briefings.knowledge.lexical import analyze
 
 if TYPE_CHECKING:
@@ -69,16 +70,17 @@ def sentence_scores(
 
 
 def short_answer(
-    evidence: Evidence, lexical: Lexical, answer: Hit, lang: str
+    evidence: Evidence, lexical: Lexical, answer: Hit, lang: str, others: Sequence[Hit] = ()
 ) -> tuple[str, tuple[Passage, ...]]:
-    """The short answer in `lang` and the passages it quotes (the answer's first)."""
+    """The short answer in `lang` and the passages it quotes (the answer's first); `others`:
+    the next passages that could answer too, best first (only their first OTHER_PASSAGES)."""
     text = answer.passage.text_in(lang)
     pairs = lexical.terms(evidence.question, evidence.lang)
     own = sentence_scores(evidence, lexical, answer.passage, lang, pairs)
     excerpt = choose(text, own)
     if evidence.cosines is None or not own:
         return excerpt, (answer.passage,)
-    joining = _best_other(evidence, lexical, answer, lang, max(own) - OTHER_MARGIN, pairs)
+    joining = _best_other(evidence, lexical, others, lang, max(own) - OTHER_MARGIN, pairs)
     if joining is None:
         return excerpt, (answer.passage,)
     sentence, passage = joining
@@ -90,15 +92,17 @@ def short_answer(
 
 
 def _best_other(
-    evidence: Evidence, lexical: Lexical, answer: Hit, lang: str, floor: float, pairs: Terms
+    evidence: Evidence,
+    lexical: Lexical,
+    others: Sequence[Hit],
+    lang: str,
+    floor: float,
+    pairs: Terms,
 ) -> tuple[str, Passage] | None:
-    """The best sentence of the next candidate passages scoring at least `floor`, from a
-    passage that states the kind of fact asked for, and its passage; or None."""
-    others = sorted((h for h in evidence.hits if h is not answer), key=lambda h: -h.score)
+    """The best sentence of `others` (their first OTHER_PASSAGES) scoring at least `floor`,
+    and its passage; or None."""
     best: tuple[float, str, Passage] | None = None
     for hit in others[:OTHER_PASSAGES]:
-        if not all(holds(" ".join(hit.passage.text.values()), k) for k in evidence.kinds):
-            continue
         scores = sentence_scores(evidence, lexical, hit.passage, lang, pairs)
         if not scores:
             continue
