@@ -125,7 +125,8 @@ def _extractive(asked: _Asked, services: Services, note: str | None = None) -> R
         if asked.excerpt and asked.quoted:  # each passage it quotes is cited, the answer's first
             passages = list(asked.quoted)
     notes = [say(f"model_{note}", lang)] if note else []
-    more = bool(hits) and not asked.full and answer != hits[0].passage.text_in(lang)
+    # "More": the whole passage, unless the answer already quotes it whole
+    more = bool(hits) and not asked.full and hits[0].passage.text_in(lang) not in answer
     return _reply(asked, answer, passages, services, notes, more)
 
 
