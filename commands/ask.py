@@ -49,6 +49,7 @@ class _Asked:
     excerpt: str = ""
     full: bool = False
     platform: str = "console"  # where it was asked: the "More" line is written its way
+    quoted: tuple[Passage, ...] = ()  # the passages the short answer quotes (the answer's first)
 
 
 _FULL_FLAG = re.compile(r"(?:^|\s)--full(?=\s|$)")
@@ -79,7 +80,16 @@ def ask(request: Request, services: Services) -> Reply | Awaitable[Reply]:
 
     def find() -> _Asked:
         found = knowledge.find(question, asked_in, lang, MODEL_PASSAGES if llm else 1)
-        return _Asked(question, lang, asked_in, found.hits, found.excerpt, full, request.platform)
+        return _Asked(
+            question,
+            lang,
+            asked_in,
+            found.hits,
+            found.excerpt,
+            full,
+            request.platform,
+            found.quoted,
+        )
 
     def remember(reply: Reply) -> Reply:
         if len(recent) >= REPLY_CACHE_SIZE:
@@ -112,8 +122,11 @@ def _extractive(asked: _Asked, services: Services, note: str | None = None) -> R
         answer = hits[0].passage.text_in(lang)
     else:
         answer = asked.excerpt or hits[0].passage.text_in(lang)
+        if asked.excerpt and asked.quoted:  # each passage it quotes is cited, the answer's first
+            passages = list(asked.quoted)
     notes = [say(f"model_{note}", lang)] if note else []
-    more = bool(hits) and not asked.full and answer != hits[0].passage.text_in(lang)
+    # "More": the whole passage, unless the answer already quotes it whole
+    more = bool(hits) and not asked.full and hits[0].passage.text_in(lang) not in answer
     return _reply(asked, answer, passages, services, notes, more)
 
 

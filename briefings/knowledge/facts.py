@@ -30,7 +30,10 @@ _ASKS = {
         r"en quelle annee|quelle annee|quelle date|depuis quand|a quelle date|d'ici quand)\b"
     ),
     "person": re.compile(
-        r"(^|[^\w])(who|whom|whose|which person|qui|quelle personne)\b(?!\s+(are|were|sont|etaient)\b)"
+        # "qu'est-ce qui", "ce qui": "what", not "who"
+        r"(^|[^\w])(?<!\bce )(who|whom|whose|which person|qui|quelle personne)\b"
+        # "who are ...", "who can ...": which kind of people or companies, not one person
+        r"(?!\s+(are|were|sont|etaient|can|could|may|might|peut|peuvent|pourrait|pourraient)\b)"
     ),
 }
 # What a passage must hold for each kind (on its original, unfolded text).

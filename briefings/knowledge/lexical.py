@@ -152,6 +152,12 @@ class Lexical:
         )
         object.__setattr__(index, "_owners", np.array([u[0] for u in units], dtype=np.intp))
         object.__setattr__(index, "_whole", np.array([u[3] for u in units], dtype=bool))
+        # Each unit's passage when it is a sentence, -1 for a whole passage (`sentence_owners`).
+        object.__setattr__(
+            index,
+            "_sentence_owners",
+            np.array([-1 if u[3] else u[0] for u in units], dtype=np.intp),
+        )
         postings: dict[tuple[str, str], list[int]] = {}
         for i, terms_by_lang in enumerate(doc_terms):
             for lang, terms in terms_by_lang.items():
@@ -176,6 +182,11 @@ class Lexical:
                 )
             found.append((stemmer(word_lang).stemWord(word), word_lang))
         return list(dict.fromkeys(found))
+
+    @property
+    def sentence_owners(self) -> np.ndarray:
+        """Per unit, the index of the passage it is a sentence of (-1: a whole passage)."""
+        return self._sentence_owners  # type: ignore[attr-defined,no-any-return]
 
     def holding(self, term: str, lang: str) -> np.ndarray:
         """The indexes of the passages whose `lang` text holds the stemmed `term`."""

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from briefings.knowledge.articles import Passage
-from briefings.knowledge.excerpts import choose, split_sentences
+from briefings.knowledge.excerpts import split_sentences
 from briefings.knowledge.facts import asked_kinds, holds
 from briefings.knowledge.lexical import (
     Lexical,
@@ -35,6 +35,7 @@ from briefings.knowledge.lexical import (
     words,
 )
 from briefings.knowledge.phrasing import Speller, clean_question, fold
+from briefings.knowledge.short_answer import short_answer
 
 if TYPE_CHECKING:
     import numpy as np
@@ -59,7 +60,6 @@ SEMANTIC_STRONG = 0.865  # answer on semantic similarity alone from this cosine
 SEMANTIC_FLOOR = 0.81  # words alone answer only this close in meaning
 MIXED_COVERAGE = 0.3  # or with this much lexical evidence ...
 MIXED_SIMILARITY = 0.84  # ... and this much similarity
-EXCERPT_WORDS = 0.1  # a sentence's word weight (IDF sum) counts this much per cosine point
 RETRY_EMBEDDINGS_AFTER = 300.0  # seconds before a failed back-end is tried again
 
 
@@ -94,11 +94,12 @@ class Evidence:
 @dataclass(frozen=True)
 class Found:
     """What `find` found: the question as read, the passages (the answer first, then context;
-    empty: no answer) and the short answer."""
+    empty: no answer), the short answer and the passages it quotes (the answer's first)."""
 
     question: str
     hits: list[Hit]
     excerpt: str
+    quoted: tuple[Passage, ...] = ()
 
 
 class PassageIndex:
@@ -318,48 +319,18 @@ class PassageIndex:
         return [answer, *rest][:limit]
 
     def find(self, question: str, lang: str, answer_lang: str, limit: int = 2) -> Found:
-        """`search`, with the short answer in `answer_lang` when there is one."""
+        """`search`, with the short answer in `answer_lang` when there is one (see
+        `short_answer`: it may quote a second candidate passage too)."""
         evidence = self.evidence(question, lang, max(limit, CANDIDATES))
-        answer = decide(evidence)
-        if answer is None:
+        able = answering(evidence)
+        if not able:
             return Found(evidence.question, [], "")
+        answer = able[0]
         rest = [h for h in evidence.hits if h is not answer]
         hits = [answer, *rest][:limit]
-        return Found(evidence.question, hits, self.excerpt(evidence, answer, answer_lang))
-
-    def excerpt(self, evidence: Evidence, hit: Hit, lang: str) -> str:
-        """The one to three sentences of `hit`'s passage (in `lang`) that answer best: each
-        sentence scored by its cosine with the question and the weight of the question's words
-        it holds, in `lang` and, when the translation has as many sentences, in the other
-        language too (the best of the two)."""
         lexical = evidence.index or self._state[0]
-        pairs = lexical.terms(evidence.question, evidence.lang)
-        position = lexical.positions.get(hit.passage.id)
-        cosines: dict[str, list[float]] = {}
-        if evidence.cosines is not None and position is not None:
-            for k, (owner, unit_lang, _, whole) in enumerate(lexical.units):
-                if owner == position and not whole:
-                    cosines.setdefault(unit_lang, []).append(float(evidence.cosines[k]))
-
-        def scores(text_lang: str) -> list[float]:
-            sentences = split_sentences(hit.passage.text_in(text_lang))
-            own = cosines.get(text_lang, [0.0] * len(sentences))
-            terms = {t for t, tl in pairs if tl == text_lang}
-            return [
-                own[k]
-                + EXCERPT_WORDS
-                * sum(lexical.idf.get(t, 0.0) for t in terms & set(analyze(s, text_lang)))
-                for k, s in enumerate(sentences)
-            ]
-
-        text = hit.passage.text_in(lang)
-        best = scores(lang)
-        for other in hit.passage.text:
-            if other != lang and lang in hit.passage.text:
-                theirs = scores(other)
-                if len(theirs) == len(best):
-                    best = [max(a, b) for a, b in zip(best, theirs, strict=True)]
-        return choose(text, best)
+        excerpt, quoted = short_answer(evidence, lexical, answer, answer_lang, able[1:])
+        return Found(evidence.question, hits, excerpt, quoted)
 
 
 def answers(hit: Hit, semantic: bool = True) -> bool:
@@ -373,17 +344,21 @@ def answers(hit: Hit, semantic: bool = True) -> bool:
     )
 
 
-def decide(evidence: Evidence) -> Hit | None:
-    """The passage that answers: the best fused one that has the evidence and states the kind
-    of fact asked for (any of the first CANDIDATES), or None."""
+def answering(evidence: Evidence) -> list[Hit]:
+    """The passages that could answer, best fused first: those with the evidence (`answers`)
+    that state the kind of fact asked for (among the first CANDIDATES and the best by BM25)."""
     # The cosine thresholds hold for the model they were calibrated with; with another one its
     # cosines rank passages but the decision rests on words (`Evidence.calibrated`).
     semantic = evidence.cosines is not None and evidence.calibrated
     candidates = [h for h in evidence.hits if answers(h, semantic)]
-    # Among those with the evidence, the best fused.
     candidates.sort(key=lambda h: -h.score)
-    for hit in candidates:
-        text = " ".join(hit.passage.text.values())
-        if all(holds(text, kind) for kind in evidence.kinds):
-            return hit
-    return None
+    return [
+        hit
+        for hit in candidates
+        if all(holds(" ".join(hit.passage.text.values()), kind) for kind in evidence.kinds)
+    ]
+
+
+def decide(evidence: Evidence) -> Hit | None:
+    """The passage that answers: the best of `answering`, or None."""
+    return next(iter(answering(evidence)), None)

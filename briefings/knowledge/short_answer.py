@@ -1,0 +1,112 @@
+"""The short answer: the sentences of the answering passage that answer best and, when another
+passage that could answer too (it has the evidence and states the kind of fact asked for) has
+a sentence that answers about as well, that sentence too.
+
+A sentence is scored by its cosine with the question and the weight (IDF) of the question's
+words it holds, in the answer's language and, its translation aligned sentence by sentence, in
+the other one (the best of the two). Passages of one article are close in meaning for a small
+model, so the fused passage ranking and the sentence scores are two views of the question; when
+they disagree by little, both sentences answer, each passage cited (at most 600 characters).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from briefings.knowledge.excerpts import MAX_EXCERPT_CHARS, choose, split_sentences
+from briefings.knowledge.lexical import analyze
+
+if TYPE_CHECKING:
+    from briefings.knowledge.articles import Passage
+    from briefings.knowledge.lexical import Lexical
+    from briefings.knowledge.retrieval import Evidence, Hit
+
+    Terms = list[tuple[str, str]]
+
+EXCERPT_WORDS = 0.1  # a sentence's word weight (IDF sum) counts this much per cosine point
+OTHER_PASSAGES = 2  # the next candidates (fused order) whose best sentence may join the answer
+OTHER_MARGIN = 0.05  # how far below the answer's best sentence theirs may score and still join
+
+
+@lru_cache(maxsize=8192)
+def _stems(sentence: str, lang: str) -> frozenset[str]:
+    return frozenset(analyze(sentence, lang))
+
+
+def sentence_scores(
+    evidence: Evidence, lexical: Lexical, passage: Passage, lang: str, pairs: Terms | None = None
+) -> list[float]:
+    """One score per sentence of `passage` in `lang` (see the module's docstring); `pairs`: the
+    question's terms, when already known."""
+    import numpy as np
+
+    if pairs is None:
+        pairs = lexical.terms(evidence.question, evidence.lang)
+    position = lexical.positions.get(passage.id)
+    cosines: dict[str, list[float]] = {}
+    if evidence.cosines is not None and position is not None:
+        for k in np.flatnonzero(lexical.sentence_owners == position):
+            cosines.setdefault(lexical.units[k][1], []).append(float(evidence.cosines[k]))
+
+    def scores(text_lang: str) -> list[float]:
+        sentences = split_sentences(passage.text_in(text_lang))
+        own = cosines.get(text_lang, [0.0] * len(sentences))
+        terms = {t for t, tl in pairs if tl == text_lang}
+        return [
+            own[k]
+            + EXCERPT_WORDS * sum(lexical.idf.get(t, 0.0) for t in terms & _stems(s, text_lang))
+            for k, s in enumerate(sentences)
+        ]
+
+    best = scores(lang)
+    for other in passage.text:
+        if other != lang and lang in passage.text:
+            theirs = scores(other)
+            if len(theirs) == len(best):
+                best = [max(a, b) for a, b in zip(best, theirs, strict=True)]
+    return best
+
+
+def short_answer(
+    evidence: Evidence, lexical: Lexical, answer: Hit, lang: str, others: Sequence[Hit] = ()
+) -> tuple[str, tuple[Passage, ...]]:
+    """The short answer in `lang` and the passages it quotes (the answer's first); `others`:
+    the next passages that could answer too, best first (only their first OTHER_PASSAGES)."""
+    text = answer.passage.text_in(lang)
+    pairs = lexical.terms(evidence.question, evidence.lang)
+    own = sentence_scores(evidence, lexical, answer.passage, lang, pairs)
+    excerpt = choose(text, own)
+    if evidence.cosines is None or not own:
+        return excerpt, (answer.passage,)
+    joining = _best_other(evidence, lexical, others, lang, max(own) - OTHER_MARGIN, pairs)
+    if joining is None:
+        return excerpt, (answer.passage,)
+    sentence, passage = joining
+    best_own = split_sentences(text)[max(range(len(own)), key=own.__getitem__)]
+    for first in (excerpt, best_own):  # the answer's sentences, or only its best, and theirs
+        if first != sentence and len(f"{first} {sentence}") <= MAX_EXCERPT_CHARS:
+            return f"{first} {sentence}", (answer.passage, passage)
+    return excerpt, (answer.passage,)
+
+
+def _best_other(
+    evidence: Evidence,
+    lexical: Lexical,
+    others: Sequence[Hit],
+    lang: str,
+    floor: float,
+    pairs: Terms,
+) -> tuple[str, Passage] | None:
+    """The best sentence of `others` (their first OTHER_PASSAGES) scoring at least `floor`,
+    and its passage; or None."""
+    best: tuple[float, str, Passage] | None = None
+    for hit in others[:OTHER_PASSAGES]:
+        scores = sentence_scores(evidence, lexical, hit.passage, lang, pairs)
+        if not scores:
+            continue
+        k = max(range(len(scores)), key=scores.__getitem__)
+        if scores[k] >= floor and (best is None or scores[k] > best[0]):
+            best = (scores[k], split_sentences(hit.passage.text_in(lang))[k], hit.passage)
+    return None if best is None else (best[1], best[2])
