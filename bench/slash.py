@@ -1,18 +1,17 @@
-"""Slash-command path: signed `/meta ask` requests over loopback HTTP to the bot (a real
+"""Slash-command path: signed `/meta help` requests over loopback HTTP to the bot (a real
 `python -m bot run --slack-mode http` subprocess), beside a bare slack-bolt AsyncApp that only
 acks (bench/bare_bolt.py), at several concurrencies, in the same run.
 
-`ask` answers in the acknowledgement, so this is the ack path: signature check, Bolt's
-dispatch, the router, BM25 retrieval, Block Kit rendering. Both servers talk to the same fake
-Slack (its own process; only auth.test is called). The load generator is an aiohttp client in
-this process, with keep-alive connections (one per concurrent request). Each request has its own
-trigger_id and response_url; questions rotate through tests/data/eval_questions.jsonl.
+`help` needs no data, so this is the bot's own overhead on the ack path: signature check,
+Bolt's dispatch, the router, Block Kit rendering, logging, metrics. Both servers talk to the
+same fake Slack (its own process). The load generator is an aiohttp client in this process,
+with keep-alive connections (one per concurrent request). Each request has its own trigger_id
+and response_url. (`ask` with distinct questions has its own benchmark: bench/ask_slack.py.)
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import tempfile
 import time
 from pathlib import Path
@@ -20,7 +19,6 @@ from pathlib import Path
 import aiohttp
 
 from bench.common import (
-    ROOT,
     FakeSlackProcess,
     ServerProcess,
     bot_args,
@@ -34,49 +32,49 @@ from bench.common import (
 from bench.report import publish, table
 
 CONCURRENCY = (1, 16, 64)
+GOAL_RATIO = 0.9  # the bot's requests per second at concurrency 16, against bare Bolt's
 REQUESTS = 1500  # per concurrency, per server, per round
 ROUNDS = 2  # bare then bot, then bot then bare: order effects cancel out
 WARMUP = 300
-QUESTIONS = [
-    json.loads(line)["q"]
-    for line in (ROOT / "tests" / "data" / "eval_questions.jsonl").read_text().splitlines()
-    if line.strip()
-]
 
 
 def signed_requests(user, count: int) -> list[tuple[bytes, dict[str, str]]]:  # type: ignore[no-untyped-def]
-    """`count` signed `/meta ask ...` bodies, each with its own trigger_id and response_url."""
+    """`count` signed `/meta help` bodies, each with its own trigger_id and response_url."""
     out = []
-    for n in range(count):
-        body = user.command_body(f"/meta ask {QUESTIONS[n % len(QUESTIONS)]}")
+    for _ in range(count):
+        body = user.command_body("/meta help")
         out.append((body.encode(), user.signed_headers(body, "application/x-www-form-urlencoded")))
     return out
 
 
 async def load(
-    url: str, requests: list[tuple[bytes, dict[str, str]]], concurrency: int, check_body: bool
-) -> tuple[float, list[float], int]:
-    """POST every request with `concurrency` in flight; (wall seconds, latencies, errors)."""
+    url: str, requests: list[tuple[bytes, dict[str, str]]], concurrency: int
+) -> tuple[float, list[float], int, int]:
+    """POST every request with `concurrency` in flight; (wall seconds, latencies, empty acks,
+    errors). The bot acknowledges a command it has not answered within its glance with an
+    empty 200 and answers through response_url (bare Bolt's acks are always empty)."""
     latencies: list[float] = []
-    errors = 0
+    empty = errors = 0
     queue = iter(requests)
     connector = aiohttp.TCPConnector(limit=concurrency, force_close=False)
     async with aiohttp.ClientSession(connector=connector) as session:
 
         async def worker() -> None:
-            nonlocal errors
+            nonlocal errors, empty
             for body, headers in queue:
                 started = time.perf_counter()
                 async with session.post(url, data=body, headers=headers) as response:
                     text = await response.read()
                 latencies.append(time.perf_counter() - started)
-                if response.status != 200 or (check_body and b'"blocks"' not in text):
+                if response.status != 200:
                     errors += 1
+                elif not text:
+                    empty += 1
 
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         wall = time.perf_counter() - started
-    return wall, latencies, errors
+    return wall, latencies, empty, errors
 
 
 def measure(
@@ -85,20 +83,21 @@ def measure(
     results: dict[tuple[str, int], dict] = {}
     users = {name: slack_user(fake, server.events_url) for name, server in servers.items()}
     for name, server in servers.items():  # warm up: imports, auth.test, the BM25 index
-        asyncio.run(load(server.events_url, signed_requests(users[name], WARMUP), 16, False))
+        asyncio.run(load(server.events_url, signed_requests(users[name], WARMUP), 16))
     for concurrency in CONCURRENCY:
         for round_ in range(ROUNDS):
             order = list(servers) if round_ % 2 == 0 else list(reversed(servers))
             for name in order:
                 requests = signed_requests(users[name], REQUESTS)
                 cpu = cpu_seconds(servers[name].pid)
-                wall, latencies, errors = asyncio.run(
-                    load(servers[name].events_url, requests, concurrency, name == "bot")
+                wall, latencies, empty, errors = asyncio.run(
+                    load(servers[name].events_url, requests, concurrency)
                 )
                 cpu = cpu_seconds(servers[name].pid) - cpu
                 entry = results.setdefault(
-                    (name, concurrency), {"rps": [], "lat": [], "errors": 0, "cpu": []}
+                    (name, concurrency), {"rps": [], "lat": [], "errors": 0, "cpu": [], "empty": 0}
                 )
+                entry["empty"] += empty
                 entry["cpu"].append(cpu / len(requests))
                 entry["rps"].append(len(requests) / wall)
                 entry["lat"] += latencies
@@ -136,18 +135,21 @@ def main() -> None:
                     f"{percentile(entry['lat'], 50) * 1000:.1f}",
                     f"{percentile(entry['lat'], 99) * 1000:.1f}",
                     f"{median(entry['cpu']) * 1000:.2f}",
+                    entry["empty"] if name == "bot" else "all",
                     entry["errors"],
                 ]
             )
     c16_ratio = median(results[("bot", 16)]["rps"]) / median(results[("bare Bolt", 16)]["rps"])
     c16_p99 = percentile(results[("bot", 16)]["lat"], 99) * 1000
     verdict = (
-        f"Goal at concurrency 16: bot ≥ 0.8 × bare Bolt's throughput (got {c16_ratio:.2f}: "
-        f"{'met' if c16_ratio >= 0.8 else 'MISSED'}) and p99 < 50 ms (got {c16_p99:.1f} ms: "
-        f"{'met' if c16_p99 < 50 else 'MISSED'})."
+        f"Goal at concurrency 16: bot ≥ {GOAL_RATIO} × bare Bolt's throughput (got "
+        f"{c16_ratio:.2f}: {'met' if c16_ratio >= GOAL_RATIO else 'MISSED'}); p99 "
+        f"{c16_p99:.1f} ms."
     )
     notes = (
-        f"Signed `/meta ask` over loopback HTTP (keep-alive), {REQUESTS} requests per "
+        "Empty acks: the bot's help was not ready within its glance, so it was acknowledged "
+        "with an empty 200 and answered through response_url (one more call, to the fake). "
+        f"Signed `/meta help` over loopback HTTP (keep-alive), {REQUESTS} requests per "
         f"concurrency per server per round, {ROUNDS} rounds in alternating order after "
         f"{WARMUP} warm-up requests each; req/s is the median of the rounds, latencies are "
         "pooled over them. The bot is `python -m bot run --slack-mode http`; bare Bolt is "
@@ -159,7 +161,7 @@ def main() -> None:
     )
     publish(
         table(
-            "Slash commands: `/meta ask` ack path vs bare Bolt",
+            "Slash commands: `/meta help` ack path vs bare Bolt",
             [
                 "concurrency",
                 "server",
@@ -168,6 +170,7 @@ def main() -> None:
                 "p50 ms",
                 "p99 ms",
                 "server CPU ms/req",
+                "empty acks",
                 "errors",
             ],
             rows,

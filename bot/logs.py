@@ -68,7 +68,58 @@ def secret_values(settings: BaseModel) -> list[str]:
     return values
 
 
-class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class SharedFormatter(logging.Formatter):
+    """A formatter used by several handlers formats each record once."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        done = record.__dict__.get("_formatted")
+        if done is not None and done[0] is self:
+            return str(done[1])
+        text = super().format(record)
+        record.__dict__["_formatted"] = (self, text)
+        return text
+
+
+class DeferredFlush:
+    """A stream handler that writes at once but flushes when the listener's queue is empty
+    (after a burst, not after every line); closing flushes too."""
+
+    def flush(self) -> None:
+        pass  # the listener calls flush_now()
+
+    def flush_now(self) -> None:
+        logging.StreamHandler.flush(self)  # type: ignore[arg-type]
+
+
+class DeferredFileHandler(DeferredFlush, logging.FileHandler):
+    def close(self) -> None:
+        self.flush_now()
+        super().close()
+
+
+class BurstListener(QueueListener):
+    """Redacts each record once (not once per handler), hands it to the handlers, and
+    flushes them when no record is waiting."""
+
+    def __init__(self, queue: Queue[logging.LogRecord], redact: logging.Filter, *handlers):  # type: ignore[no-untyped-def]
+        super().__init__(queue, *handlers, respect_handler_level=True)
+        self.redact = redact
+
+    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
+        self.redact.filter(record)
+        return record
+
+    def handle(self, record: logging.LogRecord) -> None:
+        super().handle(record)
+        if self.queue.empty():  # type: ignore[attr-defined]
+            for handler in self.handlers:
+                if isinstance(handler, DeferredFlush):
+                    handler.flush_now()
+                else:
+                    handler.flush()
+
+
+class StderrHandler(DeferredFlush, logging.StreamHandler):  # type: ignore[type-arg]
     """Writes to whatever sys.stderr is at the time of the record."""
 
     @property  # type: ignore[override]
@@ -97,7 +148,7 @@ def setup_logging(settings: Settings, service: bool = False, quiet: bool = False
     # DEBUG only when asked: otherwise every library debug call would build a record for nothing.
     root.setLevel(logging.DEBUG if settings.log.level == "DEBUG" else logging.INFO)
     redact = RedactSecrets(secret_values(settings))
-    text_format = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    text_format = SharedFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     stderr = StderrHandler()
     if service:
         stderr.setLevel(settings.log.level)
@@ -108,7 +159,7 @@ def setup_logging(settings: Settings, service: bool = False, quiet: bool = False
     handlers: list[logging.Handler] = [stderr]
     try:
         Path(settings.storage.data_dir).mkdir(parents=True, exist_ok=True)
-        file_handler = logging.FileHandler(
+        file_handler = DeferredFileHandler(
             Path(settings.storage.data_dir) / "bot.log", encoding="utf-8"
         )
         file_handler.setLevel(logging.DEBUG if settings.log.level == "DEBUG" else logging.INFO)
@@ -118,13 +169,11 @@ def setup_logging(settings: Settings, service: bool = False, quiet: bool = False
         pass  # a read-only data folder: stderr only
     if quiet and len(handlers) > 1:
         handlers.remove(stderr)
-    for handler in handlers:
-        handler.addFilter(redact)
     queue: Queue[logging.LogRecord] = Queue()
     entry = QueueHandler(queue)
     entry.bot_handler = True  # type: ignore[attr-defined]
     root.addHandler(entry)
-    _listener = QueueListener(queue, *handlers, respect_handler_level=True)
+    _listener = BurstListener(queue, redact, *handlers)
     _listener.start()
     for noisy in ("alembic", "asyncio", "urllib3", "peewee", "matplotlib"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -50,6 +50,7 @@ class Command:
     changes_channel: bool = False  # changes the channel's subscription: platform permission hint
     slow_with: Callable[[Settings], bool] | None = None  # slow only under some settings
     text_tells_language: bool = False  # the text is prose (`ask`): its language is the asker's
+    blocking: bool = True  # reads the database, files or the network: run in the commands' threads
 
     def is_slow(self, settings: Settings) -> bool:
         """Whether adapters should acknowledge first: always for `slow`, and for `slow_with`

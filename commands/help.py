@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from chat.reply import Block, BulletList, Context, Heading, Paragraph, Reply
 from chat.request import Request
 from chat.wording import CATALOG, both, say
@@ -30,6 +32,15 @@ def help_(request: Request, services: Services) -> Reply:
         else:
             text = say("unknown_command", lang, command=asked)
         return Reply.error(text)
+    return _listing(lang, platform)
+
+
+@functools.cache
+def _listing(lang: str, platform: str) -> Reply:
+    """Every command, written as it is typed on `platform` (the same until the next start)."""
+    from commands import all_commands
+
+    commands = all_commands()
     lines = tuple(
         f"{shown(written(command, platform), platform)}: {command.summary[lang]}"
         for command in commands.values()
@@ -72,4 +83,5 @@ COMMAND = Command(
     summary=both("summary_help"),
     run=help_,
     options=(Option("command", "One command, shown with examples (e.g. ask)"),),
+    blocking=False,
 )

@@ -109,7 +109,10 @@ class Router:
             quick = not command.is_slow(self.services.settings)
             try:
                 with bounded_wait(QUICK_WAIT if quick else LONG_WAIT):
-                    result = await self.services.off_loop(command.run, request, self.services)
+                    if command.blocking:
+                        result = await self.services.off_loop(command.run, request, self.services)
+                    else:  # microseconds of pure computation: a thread hop would cost more
+                        result = command.run(request, self.services)
                     reply = await result if inspect.isawaitable(result) else result
             except CommandError as exc:
                 outcome = "bad_input"
