@@ -165,9 +165,10 @@ class ClaimStore:
                     }
                     for sub, day, late in chunk
                 ]
+                # One statement with rows as parameters: compiled once and cached, then sent
+                # as multi-row INSERTs by SQLAlchemy ("insertmanyvalues"), RETURNING included.
                 statement = (
                     insert(deliveries)
-                    .values(rows)
                     .on_conflict_do_nothing(index_elements=["subscription_id", "local_date"])
                     .returning(
                         deliveries.c.id,
@@ -176,7 +177,7 @@ class ClaimStore:
                         deliveries.c.late,
                     )
                 )
-                for r in conn.execute(statement):
+                for r in conn.execute(statement, rows):
                     claims[(r.subscription_id, r.local_date)] = Claim(
                         r.id, r.subscription_id, r.local_date, r.late, False
                     )
