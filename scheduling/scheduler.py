@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from briefings.storage.faults import problem_of
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 SWEEP_SECONDS = 60
+PREPARE_AHEAD = dt.timedelta(seconds=90)  # the first briefing's libraries load this early
 
 
 def _days(sub: Subscription) -> str:
@@ -63,6 +65,7 @@ class BriefingScheduler:
         self._running: asyncio.Task[None] | None = None
         self._again = False
         self._sync_lock = threading.Lock()
+        self._prepared = False
         self.passes = 0
 
     async def start(self) -> None:
@@ -94,6 +97,39 @@ class BriefingScheduler:
         self.deliveries.services.subscription_listeners.append(self.sync_jobs)
         self.wake()
 
+    def _plan_preparation(self) -> None:
+        """Before the first posting time of this process: the market calendar and the chart
+        libraries loaded (about a second of CPU), so that the minute itself only posts."""
+        if self._prepared:
+            return
+        times = [
+            job.next_run_time
+            for job in self.scheduler.get_jobs()
+            if job.id.startswith("at ") and job.next_run_time is not None
+        ]
+        if not times:
+            return
+        when = min(times) - PREPARE_AHEAD
+        if when > dt.datetime.now(dt.UTC):  # else the pass loads them itself
+            self.scheduler.add_job(
+                self._prepare, DateTrigger(when), id="prepare", replace_existing=True
+            )
+
+    async def _prepare(self) -> None:
+        from briefings.market.chart import load_libraries
+
+        calendar = self.deliveries.services.market.calendar
+
+        def load() -> None:
+            _ = calendar.bounds  # reads the exchange's calendar once
+            load_libraries()
+
+        try:
+            await asyncio.to_thread(load)
+            self._prepared = True
+        except Exception:
+            log.exception("preparing the first briefing failed; the pass will try again")
+
     def sync_jobs(self) -> None:
         """Make the jobs match the subscriptions table. Called in whatever thread changed the
         table (a command's thread: APScheduler's job changes are thread-safe)."""
@@ -109,6 +145,7 @@ class BriefingScheduler:
             for key, sub in times.items():
                 if key not in existing:  # an existing one keeps its next fire time
                     self.scheduler.add_job(self._fire, trigger_for(sub), id=key)
+            self._plan_preparation()
 
     async def _alerts(self) -> None:
         """Move alerts (`/meta alerts on`): one check pass, by the leader, during the session."""

@@ -1,17 +1,20 @@
-"""The APScheduler side: one CronTrigger per subscription in its zone, kept in sync with the
-table, and a catch-up pass at start."""
+"""The APScheduler side: one CronTrigger per posting time in its zone, kept in sync with the
+table, a catch-up pass at start, and the first briefing's libraries loaded ahead of time."""
 
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from briefings.subscriptions.model import Subscription
+from scheduling import scheduler as scheduler_module
 from scheduling.scheduler import BriefingScheduler, trigger_for
 from tests.harness.clock import FakeClock
 from tests.harness.delivery import deliveries, make_services, posts_per_channel, subscribe, utc
+from tests.harness.waiting import eventually
 
 
 def _sub(zone: str, cadence: str = "daily") -> Subscription:
@@ -53,7 +56,15 @@ async def test_jobs_follow_the_table_and_start_catches_up(settings):
         subscribe(services, "also-0830", "08:30", "Europe/Paris")  # shares the first one's job
         jobs = scheduler.next_fire_times()
         paris, tokyo = "at * 08:30 Europe/Paris", "at * 09:00 Asia/Tokyo"
-        assert set(jobs) == {"sweep", "alerts", "sources-poll", "sources-refresh", paris, tokyo}
+        assert set(jobs) == {
+            "sweep",
+            "alerts",
+            "sources-poll",
+            "sources-refresh",
+            "prepare",
+            paris,
+            tokyo,
+        }
         assert jobs[tokyo].astimezone(ZoneInfo("Asia/Tokyo")).strftime("%H:%M") == "09:00"
         services.subscriptions.remove("console", "tokyo")
         services.subscriptions.remove("console", "also-0830")
@@ -62,6 +73,7 @@ async def test_jobs_follow_the_table_and_start_catches_up(settings):
             "alerts",
             "sources-poll",
             "sources-refresh",
+            "prepare",
             paris,
         }
         scheduler.wake()
@@ -70,3 +82,25 @@ async def test_jobs_follow_the_table_and_start_catches_up(settings):
     finally:
         await scheduler.stop()
     assert not scheduler.scheduler.running
+
+
+async def test_the_first_briefing_is_prepared_ahead_of_the_first_posting_time(
+    settings, monkeypatch
+):
+    now = dt.datetime.now(dt.UTC)
+    posting = (now + dt.timedelta(minutes=2)).replace(second=0, microsecond=0)
+    ahead = posting - now - dt.timedelta(seconds=1)  # so that it happens a second from now
+    monkeypatch.setattr(scheduler_module, "PREPARE_AHEAD", ahead)
+    services = make_services(settings, FakeClock(utc(2026, 11, 30, 7, 40)))
+    subscribe(services, "soon", f"{posting:%H:%M}", "UTC")
+    scheduler = BriefingScheduler(deliveries(services, settings))
+    await scheduler.start()
+    try:
+        jobs = scheduler.next_fire_times()
+        assert jobs["prepare"] == jobs[f"at * {posting:%H:%M} UTC"] - ahead
+        await eventually(lambda: "prepare" not in scheduler.next_fire_times(), timeout=30)
+        assert "mplfinance" in sys.modules and scheduler._prepared
+        subscribe(services, "another", f"{posting:%H:%M}", "Asia/Tokyo")
+        assert "prepare" not in scheduler.next_fire_times()  # once per process
+    finally:
+        await scheduler.stop()

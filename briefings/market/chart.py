@@ -170,6 +170,17 @@ def build_chart(
     return fig
 
 
+def load_libraries() -> None:
+    """Import what drawing a chart takes (pandas, matplotlib, mplfinance) ahead of time, so the
+    first briefing of a process does not pay for it while it posts."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # before mplfinance imports pyplot: no window, ever
+    import matplotlib.backends.backend_agg
+    import mplfinance  # noqa: F401
+    import pandas  # noqa: F401
+
+
 def _frame(rows: list[tuple[dt.datetime, float, float, float, float, int]]):  # type: ignore[no-untyped-def]
     import pandas as pd
 
