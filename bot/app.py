@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -64,7 +63,6 @@ class BotRunner:
         self._web: web.AppRunner | None = None
         self._metrics_web: web.AppRunner | None = None
         self.scheduler: BriefingScheduler | None = None
-        self.warming: threading.Thread | None = None
 
     def status(self) -> dict[str, object]:
         return {
@@ -110,11 +108,6 @@ class BotRunner:
             await adapter.start()
             log.info("%s adapter started", adapter.platform)
         self.scheduler = await start_scheduler(self.services, self.ports())
-        # The model and the vectors load beside the server, not inside the first `ask`.
-        self.warming = threading.Thread(
-            target=self.services.knowledge.index.warm, name="warm-ask", daemon=True
-        )
-        self.warming.start()
         self.ready = True
         log.info("bot ready on port %s", self.settings.port)
 

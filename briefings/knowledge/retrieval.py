@@ -219,23 +219,6 @@ class PassageIndex:
             return None
         return vectors @ query
 
-    def warm(self) -> None:
-        """Load the vectors and the model now (one question embedded), so that the first
-        question does not wait for them; a back-end that fails is only logged."""
-        import time
-
-        from briefings.knowledge.embeddings import EmbeddingsUnavailable
-
-        started = time.perf_counter()
-        if self.embedder is None or self._unit_vectors()[1] is None:
-            return
-        try:
-            self.embedder.queries(["Meta"])
-        except EmbeddingsUnavailable as error:
-            log.warning("embeddings: %s via %s", error, self.embedder.name)
-            return
-        log.info("embeddings: ready for questions in %.1f s", time.perf_counter() - started)
-
     @property
     def semantic(self) -> bool:
         """Whether the semantic side is there (it loads the vectors when not yet done)."""
