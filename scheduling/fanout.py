@@ -44,6 +44,12 @@ RENDER_BATCH = 100  # posts whose replies are made in one trip to a thread
 DELIVERED_LINGER = 0.05  # seconds `delivered` writes gather posts before going in one
 
 
+# Posts in flight at once. Against real Slack a post takes about 0.2 s, so one process
+# sustains about 64 / 0.2 = 320 posts a second (100,000 in about 5 minutes) while its CPU
+# allows about 1,100 (bench/RESULTS.md, "Past one machine"); 32 made 100,000 take 10.4 min.
+POSTS_IN_FLIGHT = 64
+
+
 class Deliveries:
     """Posts owed briefings exactly once through the platforms' delivery ports."""
 
@@ -51,7 +57,7 @@ class Deliveries:
         self,
         services: Services,
         ports: dict[str, DeliveryPort],
-        concurrency: int = 32,
+        concurrency: int = POSTS_IN_FLIGHT,
         attempts: int = 3,
         backoff: tuple[float, ...] = (2.0, 8.0),
         post_timeout: float = 60.0,
