@@ -68,7 +68,8 @@ async def test_two_replicas_on_postgres_survive_the_leader_being_killed(postgres
         recorded = states(postgres_url)
         # Posts the leader had sent when it died are `sending` until Slack's history confirms
         # them: never posted again meanwhile.
-        assert recorded["delivered"] + recorded.get("sending", 0) == channels, recorded
+        # (With 64 posts in flight, the leader may have sent all of them before it died.)
+        assert recorded.get("delivered", 0) + recorded.get("sending", 0) == channels, recorded
         assert "claimed" not in recorded and "failed" not in recorded
 
 
