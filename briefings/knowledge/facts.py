@@ -1,7 +1,8 @@
-"""The kind of fact a question asks for (a price, a count, an amount of revenue, a date, a
-person) and whether a passage holds one: "How much does Meta AI Plus cost?" is not answered by a
-passage that names Meta AI without a price. General wording of English and French questions;
-nothing here knows an article's words.
+"""The kind of fact a question asks for (a price, a count, an amount of money, a share, a date,
+a day, a person) and whether a passage holds one: "How much does Meta AI Plus cost?" is not
+answered by a passage that names Meta AI without a price, nor "Who leads Reality Labs?" by one
+whose only name is "Reality Labs". General wording of English and French questions; nothing here
+knows an article's words.
 """
 
 from __future__ import annotations
@@ -15,41 +16,72 @@ _ASKS = {
     "price": re.compile(
         r"\b(how much (is|are|does|do|will|would|did)\b.*\b(cost|charge|pay|sell)|price|prices|"
         r"priced|pricing|what does .{0,40} cost|combien (coute|coutent|couter|ca coute|vaut|valent)|"
-        r"prix|tarif|tarifs|cours de (l'action|bourse))\b"
+        r"prix|tarif|tarifs|cours (actuel )?(de|du|des)\b)"
     ),
     "count": re.compile(
         r"\b(how many|number of|nombre d|nombre de|combien d|combien de)\b(?!.*\b(percent|pour ?cent|%))"
     ),
+    # A count with the items asked for too: "how many ... and which", "... does it name".
+    "items": re.compile(
+        r"\b(how many|combien d|combien de)\b.*\b(and (which|what)|what are they|which ones|"
+        r"name them|names?|lists?|cites?|mentions?|et (lesquels|lesquelles|quels|quelles)|"
+        r"lesquels|lesquelles|nomme|liste|mentionne|detaille|enumere)\b"
+    ),
     "revenue": re.compile(
-        r"\b(how much (money|revenue|income|profit|cash)|what (was|is|were|are) .{0,40}\b(revenue|revenues|sales|income|profit)s?\b|"
+        r"\b(how much (money|revenue|income|profit|cash)|how much (money )?(does|do|did|will|"
+        r"would|has|have) \S+( \S+)? (spend|invest|earn|make|pay)\b|budget|"
+        r"combien (\S+ ){0,3}(depense|depensait|depensent|depensera|investit|investissait|"
+        r"gagne|gagnait)\b|what (was|is|were|are) .{0,40}\b(revenue|revenues|sales|income|profit)s?\b|"
         r"(revenue|sales|income|profit)s? (figure|number|amount)|"
         r"combien (d'argent|d’argent|de revenus?|de benefices?|rapporte|gagne)|chiffre d.affaires|montant)"
     ),
-    "date": re.compile(
-        r"(^|[^\w])(when|what year|which year|what date|which date|since when|by when|quand|"
-        r"en quelle annee|quelle annee|quelle date|depuis quand|a quelle date|d'ici quand)\b"
+    "share": re.compile(
+        r"\b(what (share|percentage|percent|proportion|cut)|which (share|percentage)|"
+        r"how big a (share|cut)|quelle (part|proportion)|quel pourcentage|combien de pour ?cent)\b"
     ),
+    "date": re.compile(
+        r"(^|[^\w])(when|what year|which year|since when|by when|quand|"
+        r"en quelle annee|quelle annee|depuis quand|d'ici quand)\b"
+    ),
+    "day": re.compile(
+        r"(^|[^\w])(what date|which date|what day|which day|quelle date|a quelle date|quel jour)\b"
+    ),
+    # One person: "who is/leads/said ...", "which executive", "qui dirige", "quel patron"; not
+    # "who can ...", "who benefits ...", "qu'est-ce qui" (kinds of people, things).
     "person": re.compile(
-        # "qu'est-ce qui", "ce qui": "what", not "who"
-        r"(^|[^\w])(?<!\bce )(who|whom|whose|which person|qui|quelle personne)\b"
-        # "who are ...", "who can ...": which kind of people or companies, not one person
-        r"(?!\s+(are|were|sont|etaient|can|could|may|might|peut|peuvent|pourrait|pourraient)\b)"
+        r"(^|[^\w])(who|qui) (is|was|'s|leads|led|runs|ran|heads|headed|founded|said|says|"
+        r"stated|announced|indicated|wrote|created|invented|built|bought|owns|started|est|etait|"
+        r"dirige|dirigeait|pilote|possede|a (dit|declare|fonde|annonce|indique|ecrit|cree|"
+        r"invente|construit|rachete|achete|lance))\b|(^|[^\w])(which|what) (person|executive|exec|ceo|"
+        r"leader|founder|boss)\b|\b(quelle personne|quel (dirigeant|patron|pdg|responsable|"
+        r"fondateur))\b|(^|[^\w])whose\b"
     ),
 }
 # What a passage must hold for each kind (on its original, unfolded text).
 _CURRENCY = r"(?:[$€£¥]\s?\d|\d[\d.,\s]*\s?(?:[$€£¥]|dollars?|euros?|usd|eur)\b)"
+_NUMBER_WORDS = (
+    r"(two|three|four|five|six|seven|eight|nine|ten|twelve|dozen|deux|trois|quatre|cinq|sept|"
+    r"huit|neuf|dix|douze|douzaine)"
+)
+_MONTHS = (
+    r"(january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"janvier|fevrier|février|mars|avril|mai|juin|juillet|aout|août|septembre|octobre|novembre|"
+    r"decembre|décembre)"
+)
 _HOLDS = {
     "price": re.compile(_CURRENCY, re.I),
-    "count": re.compile(r"\d"),
-    "revenue": re.compile(_CURRENCY + r"|\d\s*(billion|million|milliards?|millions?|bn|m)\b", re.I),
-    "date": re.compile(
-        r"\b(1[89]\d\d|20\d\d)\b|\b(january|february|march|april|may|june|july|august|september|"
-        r"october|november|december|janvier|fevrier|février|mars|avril|mai|juin|juillet|aout|août|"
-        r"septembre|octobre|novembre|decembre|décembre)\b",
-        re.I,
+    "count": re.compile(r"\d|\b" + _NUMBER_WORDS + r"\b", re.I),
+    # Or a list of three or more ("A, B and C").
+    "items": re.compile(
+        r"\d|\b" + _NUMBER_WORDS + r"\b|[^,.;:]+, [^,.;:]+,? (and|et|or|ou) ", re.I
     ),
-    # Two capitalised words in a row that do not start a sentence: "Mark Zuckerberg".
-    "person": re.compile(r"(?<=\S )(?<![.!?:] )[A-Z][a-zà-ÿ]+ [A-Z][a-zà-ÿ]+"),
+    "share": re.compile(r"\d\s?%|\d\s?(percent|per cent|pour ?cent)", re.I),
+    "revenue": re.compile(_CURRENCY + r"|\d\s*(billion|million|milliards?|millions?|bn|m)\b", re.I),
+    "date": re.compile(rf"\b(1[89]\d\d|20\d\d)\b|\b{_MONTHS}\b", re.I),
+    "day": re.compile(rf"\b\d{{1,2}}(st|nd|rd|th|er)? {_MONTHS}\b|\b{_MONTHS} \d{{1,2}}\b", re.I),
+    # Two capitalised words in a row that neither start a sentence nor end a bullet's title
+    # ("Intelligent Smart Glasses: ..."): "Mark Zuckerberg".
+    "person": re.compile(r"(?<=\S )(?<![.!?:] )[A-Z][a-zà-ÿ]+ [A-Z][a-zà-ÿ]+\b(?!\s*:)"),
 }
 
 
@@ -59,9 +91,16 @@ def asked_kinds(question: str) -> set[str]:
     kinds = {kind for kind, pattern in _ASKS.items() if pattern.search(folded)}
     if "revenue" in kinds:
         kinds.discard("price")
+    if "items" in kinds:
+        kinds.discard("count")
     return kinds
 
 
-def holds(text: str, kind: str) -> bool:
-    """Whether `text` states a fact of that kind."""
-    return bool(_HOLDS[kind].search(text))
+def holds(text: str, kind: str, question: str = "") -> bool:
+    """Whether `text` states a fact of that kind that `question` does not already state (a
+    name the question gives is what it asks about, not its answer)."""
+    asked = set(re.findall(r"\w+", fold(question)))
+    return any(
+        not set(re.findall(r"\w+", fold(found.group(0)))) <= asked
+        for found in _HOLDS[kind].finditer(text)
+    )

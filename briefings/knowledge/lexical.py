@@ -84,6 +84,21 @@ def looks_like_name(word: str) -> bool:
     return word[:1].isupper() or word[:1].isdigit() or (len(word) > 1 and word.isupper())
 
 
+def unknown_names(question: str, vocabulary: frozenset[str]) -> frozenset[str]:
+    """The names in `question` (capitalised words after the first, not acronyms) that no
+    passage uses, none of their hyphenated parts either: "Apple" in "What is Apple's AI
+    strategy?", not "Ray-Ban" when a passage says "Ray-Ban"."""
+    found = set()
+    for word in re.findall(r"[\w’'-]+", question)[1:]:
+        word = re.sub(r"['’]s$", "", word).strip("-'’")
+        if not word[:1].isupper() or sum(c.isupper() for c in word) > 1 or word.isupper():
+            continue
+        parts = [fold(p) for p in word.split("-") if p]
+        if fold(word) not in vocabulary and not any(p in vocabulary for p in parts):
+            found.add(word)
+    return frozenset(found)
+
+
 @dataclass(frozen=True, eq=False)
 class Lexical:
     """The index of a set of passages, built at once and replaced whole when passages are added

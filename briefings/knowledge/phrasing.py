@@ -66,9 +66,19 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def is_common_word(word: str) -> bool:
+    """Whether `word` is a common English or French word (wordfreq's short lists: a word used
+    at least once in a million), so not a typo even when the articles never use it."""
+    from wordfreq import zipf_frequency
+
+    lowered = word.casefold()
+    return any(zipf_frequency(lowered, lang, wordlist="small") > 0 for lang in ("en", "fr"))
+
+
 class Speller:
     """Matches a misspelt word to the closest word of the articles (rapidfuzz, Levenshtein):
-    one edit for words of 4 to 7 letters, two from 8. Words it knows stay as they are."""
+    one edit for words of 4 to 7 letters, two from 8. Words it knows and common English or
+    French words stay as they are ("part" is not a typo of "parti")."""
 
     def __init__(self, vocabulary: Iterable[str], known: Iterable[str] = ()) -> None:
         self.vocabulary = sorted({w for w in vocabulary if len(w) >= 3})
@@ -77,6 +87,8 @@ class Speller:
     def correct(self, word: str) -> str:
         folded = fold(word)
         if len(folded) < 4 or folded in self._known or not folded.isalpha():
+            return word
+        if is_common_word(word):
             return word
         allowed = 1 if len(folded) < 8 else 2
         match = process.extractOne(

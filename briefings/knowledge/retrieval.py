@@ -32,6 +32,7 @@ from briefings.knowledge.lexical import (
     definition_asked,
     looks_like_name,
     stemmer,
+    unknown_names,
     words,
 )
 from briefings.knowledge.phrasing import Speller, clean_question, fold
@@ -56,10 +57,10 @@ FUSE_COVERAGE = 0.15
 
 # Calibrated on the eval's development part (tests/test_eval.py prints the scores).
 LEXICAL_COVERAGE = 0.6  # answer on lexical evidence alone from this share of the weight
-SEMANTIC_STRONG = 0.865  # answer on semantic similarity alone from this cosine
+SEMANTIC_STRONG = 0.85  # answer on semantic similarity alone from this cosine
 SEMANTIC_FLOOR = 0.81  # words alone answer only this close in meaning
-MIXED_COVERAGE = 0.3  # or with this much lexical evidence ...
-MIXED_SIMILARITY = 0.84  # ... and this much similarity
+MIXED_COVERAGE = 0.2  # or with this much lexical evidence ...
+MIXED_SIMILARITY = 0.82  # ... and this much similarity
 RETRY_EMBEDDINGS_AFTER = 300.0  # seconds before a failed back-end is tried again
 
 
@@ -89,6 +90,7 @@ class Evidence:
     cosines: np.ndarray | None = None  # per unit of the index (see `Lexical.units`), or None
     calibrated: bool = False  # whether the thresholds were calibrated for this model
     index: Lexical | None = None  # the index it was measured on
+    unknown_names: frozenset[str] = frozenset()  # names in the question no passage uses
 
 
 @dataclass(frozen=True)
@@ -287,7 +289,9 @@ class PassageIndex:
             if np.isfinite(fused[i])
         )
         calibrated = bool(getattr(self.embedder, "calibrated", False))
-        return Evidence(asked, lang, kinds, hits, cosines, calibrated, lexical)
+        vocabulary = frozenset().union(*lexical.vocabulary.values())
+        strangers = unknown_names(asked, vocabulary)
+        return Evidence(asked, lang, kinds, hits, cosines, calibrated, lexical, strangers)
 
     def search(self, question: str, lang: str, limit: int = 2) -> list[Hit]:
         """The passages for `question`, best (the answer) first; empty when none answers it.
@@ -316,13 +320,15 @@ class PassageIndex:
         return Found(evidence.question, hits, excerpt, quoted)
 
 
-def answers(hit: Hit, semantic: bool = True) -> bool:
+def answers(hit: Hit, semantic: bool = True, strangers: bool = False) -> bool:
     """Whether a passage's measures are enough evidence that it answers the question (with the
-    semantic side, words alone must come with some closeness in meaning too)."""
+    semantic side, words alone must come with some closeness in meaning too). A question that
+    names something no passage names (`strangers`) is answered on words only."""
     floor = SEMANTIC_FLOOR if semantic else 0.0
-    return (
-        (hit.coverage >= LEXICAL_COVERAGE and hit.similarity >= floor)
-        or hit.similarity >= SEMANTIC_STRONG
+    if hit.coverage >= LEXICAL_COVERAGE and hit.similarity >= floor:
+        return True
+    return not strangers and (
+        hit.similarity >= SEMANTIC_STRONG
         or (hit.coverage >= MIXED_COVERAGE and hit.similarity >= MIXED_SIMILARITY)
     )
 
@@ -333,12 +339,16 @@ def answering(evidence: Evidence) -> list[Hit]:
     # The cosine thresholds hold for the model they were calibrated with; with another one its
     # cosines rank passages but the decision rests on words (`Evidence.calibrated`).
     semantic = evidence.cosines is not None and evidence.calibrated
-    candidates = [h for h in evidence.hits if answers(h, semantic)]
+    strangers = bool(evidence.unknown_names)
+    candidates = [h for h in evidence.hits if answers(h, semantic, strangers)]
     candidates.sort(key=lambda h: -h.score)
     return [
         hit
         for hit in candidates
-        if all(holds(" ".join(hit.passage.text.values()), kind) for kind in evidence.kinds)
+        if all(
+            holds(" ".join(hit.passage.text.values()), kind, evidence.question)
+            for kind in evidence.kinds
+        )
     ]
 
 
