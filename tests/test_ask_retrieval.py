@@ -48,6 +48,10 @@ def test_typo_in_a_key_word_still_finds_the_passage(chat):
         "Combien Meta dépense-t-elle par an pour LLaMA ?",
         # Apple is named by no passage.
         "What is Apple's strategy for AI?",
+        # "Reality Labs" is no person's name.
+        "Who heads Meta's AI research lab?",
+        "Which LLaMA version do the Ray-Ban glasses run?",
+        "Quel objectif de cours les analystes donnent-ils à Meta ?",
     ],
 )
 def test_a_kind_of_fact_the_passage_lacks_is_declined(chat, question):
@@ -60,6 +64,13 @@ def test_a_count_with_the_items_asked_is_answered_by_a_list(chat):
     reply = chat.send("/meta ask How many AI features do the Ray-Ban glasses get, and which?")
     assert reply.data["answered"] is True
     assert "voice commands" in reply.data["answer"]
+
+
+def test_a_colloquial_french_question_word_is_no_keyword(chat):
+    # "quoi" is a question word: it must not pull the one passage that says "n'importe quoi".
+    reply = chat.send("/meta ask la R&D sur LLaMA, elle vise à améliorer quoi ?")
+    assert reply.data["lang"] == "fr"
+    assert "précision" in reply.data["answer"]
 
 
 def test_common_words_are_not_taken_for_typos(services):
@@ -163,6 +174,10 @@ def test_an_english_question_with_a_french_aside_is_answered_in_english(chat):
         ("Combien d'utilisateurs a Instagram ?", {"count"}),
         ("By how much did ObjectsHQ's return on ad spend grow?", set()),
         ("How much does Meta spend on research?", {"revenue"}),
+        ("Which company is behind Gemini?", {"name"}),
+        ("Comment s'appelle la licence de LLaMA ?", {"name"}),
+        ("Which model version runs on the glasses?", {"version"}),
+        ("What's the release date of the next model?", {"day"}),
     ],
 )
 def test_the_kind_of_fact_a_question_asks_for(question, kinds):

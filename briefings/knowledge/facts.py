@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import re
 
-from briefings.knowledge.phrasing import fold
+from briefings.knowledge.phrasing import fold, is_common_word
 
 # Questions, folded (lower case, no accents).
 _ASKS = {
     "price": re.compile(
         r"\b(how much (is|are|does|do|will|would|did)\b.*\b(cost|charge|pay|sell)|price|prices|"
         r"priced|pricing|what does .{0,40} cost|combien (coute|coutent|couter|ca coute|vaut|valent)|"
-        r"prix|tarif|tarifs|cours (actuel )?(de|du|des)\b)"
+        r"prix|tarif|tarifs|cours (actuel )?(de|du|des)\b|price target|target price|"
+        r"objectifs? de cours)"
     ),
     "count": re.compile(
         r"\b(how many|number of|nombre d|nombre de|combien d|combien de)\b(?!.*\b(percent|pour ?cent|%))"
@@ -44,8 +45,18 @@ _ASKS = {
         r"en quelle annee|quelle annee|depuis quand|d'ici quand)\b"
     ),
     "day": re.compile(
-        r"(^|[^\w])(what date|which date|what day|which day|quelle date|a quelle date|quel jour)\b"
+        r"(^|[^\w])(what date|which date|what day|which day|quelle date|a quelle date|quel jour|"
+        r"exact date|release date|launch date|date de (sortie|lancement|publication))\b"
     ),
+    # A name: "what is the name of ...", "which companies ...", "comment s'appelle ...".
+    "name": re.compile(
+        r"\b(what(?:'s| is)? the (official )?name|(official|exact) name|what is it called|"
+        r"(which|what) (company|companies|firm|firms|partner|partners|brand|brands)|"
+        r"quel est (le|son) nom|(le|son) nom (officiel )?(du|de|des)|comment s'appelle|"
+        r"quelles? (entreprises?|societes?|marques?)|quels? (partenaires?|groupes?))\b"
+    ),
+    # A version: "which version of ...", "quelle version".
+    "version": re.compile(r"\b((which|what) (\w+ )?version|quelle version)\b"),
     # One person: "who is/leads/said ...", "which executive", "qui dirige", "quel patron"; not
     # "who can ...", "who benefits ...", "qu'est-ce qui" (kinds of people, things).
     "person": re.compile(
@@ -76,6 +87,9 @@ _HOLDS = {
         r"\d|\b" + _NUMBER_WORDS + r"\b|[^,.;:]+, [^,.;:]+,? (and|et|or|ou) ", re.I
     ),
     "share": re.compile(r"\d\s?%|\d\s?(percent|per cent|pour ?cent)", re.I),
+    # A capitalised word that does not start a sentence or end a bullet's title.
+    "name": re.compile(r"(?<=\S )(?<![.!?:] )[A-Z][\w+&-]*\b(?!\s*:)"),
+    "version": re.compile(r"\b\d+(\.\d+)*\b"),
     "revenue": re.compile(_CURRENCY + r"|\d\s*(billion|million|milliards?|millions?|bn|m)\b", re.I),
     "date": re.compile(rf"\b(1[89]\d\d|20\d\d)\b|\b{_MONTHS}\b", re.I),
     "day": re.compile(rf"\b\d{{1,2}}(st|nd|rd|th|er)? {_MONTHS}\b|\b{_MONTHS} \d{{1,2}}\b", re.I),
@@ -96,11 +110,27 @@ def asked_kinds(question: str) -> set[str]:
     return kinds
 
 
+_ROLE = re.compile(
+    r"\b(CEO|PDG|chief|founder|fondateur|fondatrice|president|président|présidente|director|"
+    r"directeur|directrice|head|chef|boss|patron|dirigeant|executive)\s*$",
+    re.I,
+)
+
+
+def _person(found: re.Match[str], text: str) -> bool:
+    """Whether two capitalised words name a person: one of them is no everyday word (a
+    surname: "Zuckerberg"), or a role precedes them ("CEO Tim Cook"); not "Reality Labs"."""
+    if _ROLE.search(text[max(0, found.start() - 30) : found.start()]):
+        return True
+    return not all(is_common_word(word) for word in found.group(0).split())
+
+
 def holds(text: str, kind: str, question: str = "") -> bool:
     """Whether `text` states a fact of that kind that `question` does not already state (a
     name the question gives is what it asks about, not its answer)."""
     asked = set(re.findall(r"\w+", fold(question)))
     return any(
         not set(re.findall(r"\w+", fold(found.group(0)))) <= asked
+        and (kind != "person" or _person(found, text))
         for found in _HOLDS[kind].finditer(text)
     )
