@@ -288,12 +288,10 @@ async def test_help_lists_every_command_with_its_discord_options(fake, adapter):
 
 
 async def test_embed_footers_titles_and_field_names_carry_no_markdown(fake, adapter):
-    await member(adapter).command("ask", question="How much had Meta's stock risen in early 2024?")
+    await member(adapter).command("ask", question="What does open source mean?")
     embed = only_embed(callbacks(fake)[0])
     footer = embed["footer"]["text"]
-    assert "More: /meta ask question:How much had Meta's stock risen in early 2024? full:true" in (
-        footer
-    )
+    assert "More: /meta ask question:What does open source mean? full:true" in footer
     for text in [footer, embed.get("title") or "", *(f["name"] for f in embed.get("fields", []))]:
         assert "`" not in text and "*" not in text, text
 
