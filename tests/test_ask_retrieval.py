@@ -70,6 +70,12 @@ def test_a_count_with_the_items_asked_is_answered_by_a_list(chat):
     assert "voice commands" in reply.data["answer"]
 
 
+def test_the_short_answer_is_the_sentence_stating_the_fact_asked_for(chat):
+    question = "As of what date was the 68% year-to-date gain in Meta's stock measured?"
+    reply = chat.send(f"/meta ask {question}")
+    assert reply.data["answer"].startswith("The 68% rise since the start of 2024, as of 13 March")
+
+
 def test_a_colloquial_french_question_word_is_no_keyword(chat):
     # "quoi" is a question word: it must not pull the one passage that says "n'importe quoi".
     reply = chat.send("/meta ask la R&D sur LLaMA, elle vise à améliorer quoi ?")

@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from briefings.knowledge.excerpts import MAX_EXCERPT_CHARS, choose, split_sentences
+from briefings.knowledge.facts import holds
 from briefings.knowledge.lexical import analyze
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ OTHER_MARGIN = 0.05  # how far below the answer's best sentence theirs may score
 # The next passage that could answer joins anyway when its fused score is this close to the
 # answer's: the ranking cannot tell them apart (calibrated on the eval's development part).
 CLOSE_SCORE = 0.03
+MISSING_FACT = 1.0  # see `_prefer_the_fact`
 
 
 @lru_cache(maxsize=8192)
@@ -70,7 +72,22 @@ def sentence_scores(
             theirs = scores(other)
             if len(theirs) == len(best):
                 best = [max(a, b) for a, b in zip(best, theirs, strict=True)]
-    return best
+    return _prefer_the_fact(evidence, split_sentences(passage.text_in(lang)), best)
+
+
+def _prefer_the_fact(evidence: Evidence, sentences: list[str], scores: list[float]) -> list[float]:
+    """When the question asks for a kind of fact (a date, a count...) and some sentences state
+    it, the others score MISSING_FACT less: "When ...?" is answered by the sentence with the
+    year."""
+    if not evidence.kinds or len(sentences) != len(scores):
+        return scores
+    stating = [
+        all(holds(sentence, kind, evidence.question) for kind in evidence.kinds)
+        for sentence in sentences
+    ]
+    if not any(stating):
+        return scores
+    return [s if ok else s - MISSING_FACT for s, ok in zip(scores, stating, strict=True)]
 
 
 def short_answer(
