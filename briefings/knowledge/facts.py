@@ -1,5 +1,5 @@
 """The kind of fact a question asks for (a price, a count, an amount of money, a share, a date,
-a day, a person) and whether a passage holds one: "How much does Meta AI Plus cost?" is not
+a day, a name, a version, a person) and whether a passage holds one: "How much does Meta AI Plus cost?" is not
 answered by a passage that names Meta AI without a price, nor "Who leads Reality Labs?" by one
 whose only name is "Reality Labs". General wording of English and French questions; nothing here
 knows an article's words.
@@ -105,7 +105,7 @@ def asked_kinds(question: str) -> set[str]:
     """The kinds of fact `question` asks for (often none: "how", "why", "what does ... do")."""
     folded = fold(question).replace("’", "'")
     kinds = {kind for kind, pattern in _ASKS.items() if pattern.search(folded)}
-    if re.search(r"\d\s?%|\d\s?(percent|pour ?cent)", folded):
+    if _HOLDS["share"].search(folded):
         kinds.add("share")  # "15% or 30%?": the answer states a percentage too
     if "revenue" in kinds:
         kinds.discard("price")

@@ -165,6 +165,7 @@ class Lexical:
             defines,
             {lang: frozenset(found) for lang, found in per_language.items()},
         )
+        object.__setattr__(index, "_all_words", frozenset(vocabulary))
         object.__setattr__(index, "_owners", np.array([u[0] for u in units], dtype=np.intp))
         object.__setattr__(index, "_whole", np.array([u[3] for u in units], dtype=bool))
         # Each unit's passage when it is a sentence, -1 for a whole passage (`sentence_owners`).
@@ -197,6 +198,11 @@ class Lexical:
                 )
             found.append((stemmer(word_lang).stemWord(word), word_lang))
         return list(dict.fromkeys(found))
+
+    @property
+    def all_words(self) -> frozenset[str]:
+        """Every folded word of the passages and their sections, in any language."""
+        return self._all_words  # type: ignore[attr-defined,no-any-return]
 
     @property
     def sentence_owners(self) -> np.ndarray:

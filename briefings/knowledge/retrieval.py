@@ -290,8 +290,7 @@ class PassageIndex:
             if np.isfinite(fused[i])
         )
         calibrated = bool(getattr(self.embedder, "calibrated", False))
-        vocabulary = frozenset().union(*lexical.vocabulary.values())
-        strangers = unknown_names(asked, vocabulary)
+        strangers = unknown_names(asked, lexical.all_words)
         return Evidence(asked, lang, kinds, hits, cosines, calibrated, lexical, strangers)
 
     def search(self, question: str, lang: str, limit: int = 2) -> list[Hit]:
