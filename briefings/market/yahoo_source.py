@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import threading
 from typing import Any
 
 from briefings.market.bars import Bar, Intraday, MarketDataUnavailable, MinuteBar, Series
@@ -12,6 +13,17 @@ from chat.wording import Phrase
 
 NO_DATA = Phrase("reason.no_data")
 RATE_LIMIT = Phrase("reason.rate_limit")
+_caches_lock = threading.Lock()
+
+
+def _open_caches() -> None:
+    """Create yfinance's time-zone and cookie caches (SQLite files) in one thread at a time:
+    their `initialise` is not thread-safe, and a briefing's first fetches run at once."""
+    from yfinance import cache
+
+    with _caches_lock:
+        cache.get_tz_cache().initialise()
+        cache.get_cookie_cache().initialise()
 
 
 class RateLimited(MarketDataUnavailable):
@@ -75,6 +87,7 @@ class YahooSource:
         # is not mistaken for an unknown symbol (the documented successor of raise_errors).
         yfinance.config.debug.hide_exceptions = False
         try:
+            _open_caches()
             return call(yfinance.Ticker(symbol, session=self.session))
         except YFRateLimitError as exc:
             raise RateLimited(symbol, RATE_LIMIT) from exc
