@@ -48,6 +48,10 @@ def test_typo_in_a_key_word_still_finds_the_passage(chat):
         "Combien Meta dépense-t-elle par an pour LLaMA ?",
         # Apple is named by no passage.
         "What is Apple's strategy for AI?",
+        # Amounts of money a market or a plan puts on the company: no passage states one.
+        "What was Meta's market cap after the 68% rise?",
+        "Quelle capitalisation boursière Meta a-t-elle atteinte ?",
+        "What capex guidance did Meta give for AI?",
         # "Reality Labs" is no person's name.
         "Who heads Meta's AI research lab?",
         "Which LLaMA version do the Ray-Ban glasses run?",
@@ -326,3 +330,44 @@ def test_passages_added_later_are_found_and_only_they_are_embedded(monkeypatch):
         assert hits and hits[0].passage.id == "feed-article#1"
         found = index.find("Où Meta a-t-il ouvert un centre de données au Danemark ?", "fr", "fr")
         assert "Odense" in found.excerpt
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # "mean by", "veut dire que": a claim is asked about, not the definition of a term.
+        ('what does the author mean by a "ripple effect"?', "ripple effect"),
+        ("Ça veut dire que LLaMA ne rapporte rien à Meta ?", "pas aussi direct"),
+    ],
+)
+def test_a_question_about_a_claim_is_not_taken_for_a_definition(chat, question, expected):
+    reply = chat.send(f"/meta ask {question}")
+    assert reply.data["answered"] is True
+    assert expected in reply.data["answer"]
+    assert "Large Language Model Meta AI" not in reply.data["answer"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what's llama's role inside meta's apps?",
+        "what's meta's llama's job?",
+        "doesn't meta's assistant run on llama?",
+    ],
+)
+def test_english_clitics_are_english(chat, question):
+    reply = chat.send(f"/meta ask {question}")
+    assert reply.data["lang"] == "en"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("lol quick q: what's LLaMA? 😅", "Large Language Model Meta AI"),
+        ("**question rapide** : LLaMA est-il gratuit ? mdr", "gratuite"),
+    ],
+)
+def test_chat_shorthand_around_a_question_is_removed(chat, question, expected):
+    reply = chat.say(f"/meta ask {question}")
+    assert expected in reply
+    assert "lol" not in reply and "mdr" not in reply

@@ -36,7 +36,12 @@ _ASKS = {
         r"combien (\S+ ){0,3}(depense|depensait|depensent|depensera|investit|investissait|"
         r"gagne|gagnait)\b|what (was|is|were|are) .{0,40}\b(revenue|revenues|sales|income|profit)s?\b|"
         r"(revenue|sales|income|profit)s? (figure|number|amount)|"
-        r"combien (d'argent|d’argent|de revenus?|de benefices?|rapporte|gagne)|chiffre d.affaires|montant)"
+        r"combien (d'argent|d’argent|de revenus?|de benefices?|rapporte|gagne)|chiffre d.affaires|montant|"
+        # Amounts a market or a company's plans put on it.
+        r"market cap|market capitali[sz]ation|capitalisation( boursiere)?|valuation|valorisation|"
+        r"capex|capital expenditures?|(spending|revenue|earnings) guidance|guidance (for|on)|"
+        r"eps|earnings per share|benefice par action|free cash flow|"
+        r"depenses d'investissement|previsions? de (depenses|revenus|chiffre d'affaires))"
     ),
     "share": re.compile(
         r"\b(what (share|percentage|percent|proportion|cut)|which (share|percentage)|"

@@ -55,6 +55,7 @@ QUESTION_WORDS = {
     },
 }
 _WORD = re.compile(r"[\w’'-]+", re.UNICODE)
+_ENGLISH_CLITIC = re.compile(r"(?<=\w)(?:['’]s|n['’]t|['’]re|['’]ll|['’]ve)$")
 # Words both lists share or that are names here ("a", "on", "ai" as in Meta AI, "me"...).
 _AMBIGUOUS = {"a", "on", "ai", "me", "as", "en", "se", "son", "sa", "est", "ton", "du", "pour"}
 
@@ -76,14 +77,18 @@ def _identifier():
 
 def detect_language(text: str, default: str = "en") -> str:
     """'en' or 'fr' for `text`; `default` when there is nothing to go on."""
-    words = [w.casefold().strip("’'-") for w in _WORD.findall(text)]
-    # Both sides of an apostrophe: "qu'est" -> "qu", "est"; "what's" -> "what", "s".
-    words = [part for w in words for part in re.split(r"[’']", w) if part]
+    tokens = [w.casefold().strip("’'-") for w in _WORD.findall(text)]
+    # English clitics after a word ("llama's", "doesn't") are English, not the French "s'".
+    clitics = sum(bool(_ENGLISH_CLITIC.search(t)) for t in tokens)
+    tokens = [_ENGLISH_CLITIC.sub("", t) for t in tokens]
+    # Both sides of an apostrophe or a hyphen: "qu'est" -> "qu", "est"; "est-il" -> "est", "il".
+    words = [part for w in tokens for part in re.split(r"[’'-]", w) if part]
     cues = _cues()
     scores = {
         lang: sum(w in cues[lang] for w in words) + sum(w in QUESTION_WORDS[lang] for w in words)
         for lang in cues
     }
+    scores["en"] += clitics
     accented = any(unicodedata.decomposition(c) for c in text if c.isalpha() and ord(c) < 0x250)
     scores["fr"] += accented
     if scores["en"] != scores["fr"]:

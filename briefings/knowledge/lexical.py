@@ -58,6 +58,10 @@ _DEFINITION_CUES = re.compile(
     r"\b(stands? for|acronym|abbreviation|meaning|mean|define|definition|signifie|signification|"
     r"veut dire|acronyme|sigle|definition)\b"
 )
+# "What does the article mean by X", "ça veut dire que ...": a claim is asked about, not a term.
+_NOT_DEFINITION = re.compile(
+    r"\b(means?|meant) (by|that)\b|\b(veut|veulent|voudrait) dire (que|qu')|\bsignifie (que|qu')"
+)
 # "What is X?", "Qu'est-ce que X ?" about a single term.
 _WHAT_IS = re.compile(
     r"^(?:what is|what's|whats|what are|qu'est-ce que|qu'est ce que|c'est quoi|c est quoi|"
@@ -248,7 +252,7 @@ def definition_asked(question: str, defines: dict[str, int]) -> int | None:
     folded = fold(question).replace("’", "'")
     if match := _WHAT_IS.match(folded):
         return defines.get(match.group(1))
-    if not _DEFINITION_CUES.search(folded):
+    if not _DEFINITION_CUES.search(folded) or _NOT_DEFINITION.search(folded):
         return None
     for word in _WORD.findall(folded):
         if word in defines:

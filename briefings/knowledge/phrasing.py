@@ -25,17 +25,20 @@ _MARKDOWN = re.compile(
 _GREETING = re.compile(
     r"^\s*(?:(?:hey|hi|hello|hiya|yo|ok|okay|so|um+|hm+|bonjour|salut|coucou|bonsoir|allo|dis|"
     r"alors|bon|ok|please|pls|svp|stp|merci|thanks|thank you|team|all|guys|folks|bot|"
-    r"tout le monde|les gars|quick question|quick one|question|petite question|une question|"
-    r"random question|dumb question)\b[\s,!:;.\-–—]*)+",
+    r"tout le monde|les gars|quick question|quick one|quick q|real quick|question rapide|"
+    r"petite question rapide|petite question|une question|question|random question|"
+    r"dumb question|dumb q|tl;dr|tldr|fyi|btw|lol|mdr|ptdr)(?!\w)[\s,!:;.\-–—]*)+",
     re.I,
 )
 _TRAILER = re.compile(
     r"[\s,;.!\-–—]*(?:\b(?:thanks(?: a lot| so much| in advance)?|thank you|thx|ty|cheers|please|"
     r"pls|merci(?: beaucoup| d'avance| d’avance)?|svp|stp|s'il (?:te|vous) pla[iî]t|"
-    r"s’il (?:te|vous) pla[iî]t|lol|haha)\b[\s,;.!\-–—]*)+$",
+    r"s’il (?:te|vous) pla[iî]t|lol|haha|mdr|ptdr)\b[\s,;.!\-–—]*)+$",
     re.I,
 )
 _SPACES = re.compile(r"\s+")
+# "...", “...”, « ... », '...' (not an apostrophe inside a word).
+_QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”|«\s*([^»]+?)\s*»|(?<!\w)\'([^\']+)\'(?!\w)')
 _WORD = re.compile(r"[^\W\d_][\w’'-]*", re.UNICODE)
 
 
@@ -58,6 +61,23 @@ def clean_question(text: str) -> str:
             break
         text = shorter
     return text
+
+
+def quoted(question: str) -> list[str]:
+    """The phrases a question quotes, folded: 'what does it mean by "ripple effect"?'."""
+    found = (next(g for g in m.groups() if g is not None) for m in _QUOTED.finditer(question))
+    return [_plain(phrase) for phrase in found if len(phrase.strip()) >= 3]
+
+
+def holds_phrase(text: str, phrases: list[str]) -> bool:
+    """Whether `text` holds one of the folded `phrases` (spacing and accents aside)."""
+    plain = _plain(text)
+    return any(phrase in plain for phrase in phrases)
+
+
+def _plain(text: str) -> str:
+    """Folded, one space between words, one kind of apostrophe."""
+    return fold(" ".join(text.split())).replace("’", "'")
 
 
 def fold(text: str) -> str:

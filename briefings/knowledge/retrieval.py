@@ -35,7 +35,7 @@ from briefings.knowledge.lexical import (
     unknown_names,
     words,
 )
-from briefings.knowledge.phrasing import Speller, clean_question, fold
+from briefings.knowledge.phrasing import Speller, clean_question, fold, holds_phrase, quoted
 from briefings.knowledge.short_answer import short_answer
 
 if TYPE_CHECKING:
@@ -340,16 +340,24 @@ def answering(evidence: Evidence) -> list[Hit]:
     # cosines rank passages but the decision rests on words (`Evidence.calibrated`).
     semantic = evidence.cosines is not None and evidence.calibrated
     strangers = bool(evidence.unknown_names)
-    candidates = [h for h in evidence.hits if answers(h, semantic, strangers)]
-    candidates.sort(key=lambda h: -h.score)
+    # A passage holding a phrase the question quotes is what it asks about.
+    phrases = quoted(evidence.question)
+    candidates = [
+        h
+        for h in evidence.hits
+        if answers(h, semantic, strangers) or (phrases and holds_phrase(_both(h), phrases))
+    ]
+    candidates.sort(key=lambda h: (not (phrases and holds_phrase(_both(h), phrases)), -h.score))
     return [
         hit
         for hit in candidates
-        if all(
-            holds(" ".join(hit.passage.text.values()), kind, evidence.question)
-            for kind in evidence.kinds
-        )
+        if all(holds(_both(hit), kind, evidence.question) for kind in evidence.kinds)
     ]
+
+
+def _both(hit: Hit) -> str:
+    """The passage's text in every language it has."""
+    return " ".join(hit.passage.text.values())
 
 
 def decide(evidence: Evidence) -> Hit | None:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from briefings.knowledge.excerpts import MAX_EXCERPT_CHARS, choose, split_sentences
 from briefings.knowledge.facts import holds
 from briefings.knowledge.lexical import analyze
+from briefings.knowledge.phrasing import holds_phrase, quoted
 
 if TYPE_CHECKING:
     from briefings.knowledge.articles import Passage
@@ -33,7 +34,7 @@ OTHER_MARGIN = 0.05  # how far below the answer's best sentence theirs may score
 # The next passage that could answer joins anyway when its fused score is this close to the
 # answer's: the ranking cannot tell them apart (calibrated on the eval's development part).
 CLOSE_SCORE = 0.03
-MISSING_FACT = 1.0  # see `_prefer_the_fact`
+MISSING_FACT = 1.0  # see `_prefer_the_fact` and `_prefer_the_quote`
 
 
 @lru_cache(maxsize=8192)
@@ -66,13 +67,30 @@ def sentence_scores(
             for k, s in enumerate(sentences)
         ]
 
-    best = scores(lang)
+    best = _prefer_the_quote(
+        evidence.question, split_sentences(passage.text_in(lang)), scores(lang)
+    )
     for other in passage.text:
         if other != lang and lang in passage.text:
             theirs = scores(other)
+            theirs = _prefer_the_quote(
+                evidence.question, split_sentences(passage.text[other]), theirs
+            )
             if len(theirs) == len(best):
                 best = [max(a, b) for a, b in zip(best, theirs, strict=True)]
     return _prefer_the_fact(evidence, split_sentences(passage.text_in(lang)), best)
+
+
+def _prefer_the_quote(question: str, sentences: list[str], scores: list[float]) -> list[float]:
+    """A sentence holding a phrase the question quotes scores MISSING_FACT more: it is the
+    sentence asked about."""
+    phrases = quoted(question)
+    if not phrases or len(sentences) != len(scores):
+        return scores
+    return [
+        s + MISSING_FACT * holds_phrase(sentence, phrases)
+        for sentence, s in zip(sentences, scores, strict=True)
+    ]
 
 
 def _prefer_the_fact(evidence: Evidence, sentences: list[str], scores: list[float]) -> list[float]:
