@@ -194,6 +194,11 @@ def test_an_english_question_with_a_french_aside_is_answered_in_english(chat):
         ("Comment s'appelle la licence de LLaMA ?", {"name"}),
         ("Which model version runs on the glasses?", {"version"}),
         ("What's the release date of the next model?", {"day"}),
+        # What drives a price is no price; a price asked for is.
+        ("What is behind the rise in Meta's share price?", set()),
+        ("What was Meta's share price on 13 March?", {"price"}),
+        ("How many groups can modify LLaMA, and who are they?", {"items"}),
+        ("What is Meta's market cap?", {"revenue"}),
     ],
 )
 def test_the_kind_of_fact_a_question_asks_for(question, kinds):

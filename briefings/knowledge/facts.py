@@ -14,8 +14,11 @@ from briefings.knowledge.phrasing import fold, is_common_word
 # Questions, folded (lower case, no accents).
 _ASKS = {
     "price": re.compile(
-        r"\b(how much (is|are|does|do|will|would|did)\b.*\b(cost|charge|pay|sell)|price|prices|"
-        r"priced|pricing|what does .{0,40} cost|combien (coute|coutent|couter|ca coute|vaut|valent)|"
+        # "What's Meta's share price?", "the price of ...", not "what drives the share price".
+        r"\b(how much (is|are|does|do|will|would|did)\b.*\b(cost|charge|pay|sell)|"
+        r"(what|which)(?:'s| is| was| are| were)? (\S+ ){0,2}(price|prices|pricing)\b|"
+        r"(price|prices|pricing) (of|for|per|tag|range)\b|priced|at what price|"
+        r"what does .{0,40} cost|combien (coute|coutent|couter|ca coute|vaut|valent)|"
         r"prix|tarif|tarifs|cours (actuel )?(de|du|des)\b|price target|target price|"
         r"objectifs? de cours|(what|which|quels?|quelles?) (\w+ ){0,2}(fee|fees|frais)|"
         r"(does|do|did|will|would) \S+( \S+)? charge)"
@@ -25,7 +28,8 @@ _ASKS = {
     ),
     # A count with the items asked for too: "how many ... and which", "... does it name".
     "items": re.compile(
-        r"\b(how many|combien d|combien de)\b.*\b(and (which|what)|what are they|which ones|"
+        r"\b(how many|combien d|combien de)\b.*\b(and (which|what|who)|(what|who) are they|which ones|"
+        r"qui sont-ils|qui sont-elles|"
         r"name them|names?|lists?|cites?|mentions?|et (lesquels|lesquelles|quels|quelles)|"
         r"lesquels|lesquelles|nomme|liste|mentionne|detaille|enumere)\b"
     ),
