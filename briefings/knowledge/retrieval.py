@@ -60,7 +60,7 @@ FUSE_COVERAGE = 0.2
 LEXICAL_COVERAGE = 0.6  # answer on lexical evidence alone from this share of the weight
 SEMANTIC_STRONG = 0.85  # answer on semantic similarity alone from this cosine
 SEMANTIC_FLOOR = 0.81  # words alone answer only this close in meaning
-MIXED_COVERAGE = 0.2  # or with this much lexical evidence ...
+MIXED_COVERAGE = 0.15  # or with this much lexical evidence ...
 MIXED_SIMILARITY = 0.82  # ... and this much similarity
 RETRY_EMBEDDINGS_AFTER = 300.0  # seconds before a failed back-end is tried again
 
