@@ -376,3 +376,9 @@ def test_chat_shorthand_around_a_question_is_removed(chat, question, expected):
     reply = chat.say(f"/meta ask {question}")
     assert expected in reply
     assert "lol" not in reply and "mdr" not in reply
+
+
+def test_a_quoted_name_many_passages_use_picks_none_of_them(chat):
+    # "Meta AI" is in many passages: quoting it says nothing about which one answers.
+    reply = chat.send('/meta ask Is "Meta AI" available in China?')
+    assert reply.data["answered"] is False

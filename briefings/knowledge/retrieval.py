@@ -62,6 +62,7 @@ SEMANTIC_STRONG = 0.85  # answer on semantic similarity alone from this cosine
 SEMANTIC_FLOOR = 0.81  # words alone answer only this close in meaning
 MIXED_COVERAGE = 0.15  # or with this much lexical evidence ...
 MIXED_SIMILARITY = 0.82  # ... and this much similarity
+QUOTED_PASSAGES = 2  # a quoted phrase picks its passage when at most this many hold it
 RETRY_EMBEDDINGS_AFTER = 300.0  # seconds before a failed back-end is tried again
 
 
@@ -340,8 +341,9 @@ def answering(evidence: Evidence) -> list[Hit]:
     # cosines rank passages but the decision rests on words (`Evidence.calibrated`).
     semantic = evidence.cosines is not None and evidence.calibrated
     strangers = bool(evidence.unknown_names)
-    # A passage holding a phrase the question quotes is what it asks about.
-    phrases = quoted(evidence.question)
+    # A passage holding a phrase the question quotes is what it asks about (a phrase that
+    # names what many passages speak of, "Meta AI", picks none).
+    phrases = _specific(quoted(evidence.question), evidence.index)
     candidates = [
         h
         for h in evidence.hits
@@ -353,6 +355,14 @@ def answering(evidence: Evidence) -> list[Hit]:
         for hit in candidates
         if all(holds(_both(hit), kind, evidence.question) for kind in evidence.kinds)
     ]
+
+
+def _specific(phrases: list[str], index: Lexical | None) -> list[str]:
+    """The phrases that at most QUOTED_PASSAGES passages of `index` hold."""
+    if not phrases or index is None:
+        return []
+    texts = [" ".join(p.text.values()) for p in index.passages]
+    return [p for p in phrases if sum(holds_phrase(t, [p]) for t in texts) <= QUOTED_PASSAGES]
 
 
 def _both(hit: Hit) -> str:
