@@ -41,6 +41,7 @@ GROUNDED = (
     f"[{MONETIZATION}]."
 )
 UNAVAILABLE = "Model unavailable; extractive answer shown."
+FLOOR_WITH_A_MODEL = 0.8  # measured 114/142 (80 %) on the test part
 UNCHECKED = "The model's answer could not be checked against the articles; extractive answer shown."
 _models = itertools.count(1)
 
@@ -269,11 +270,14 @@ def test_the_json_keeps_its_keys_with_a_model(llm, capsys):
 
 @pytest.mark.slow
 def test_the_eval_scores_with_a_grounded_model_on_the_new_retrievals_passages(llm, capsys):
-    """tests/test_eval.py's questions through `python -m bot ask --json`, with a model that
-    answers each with the best passage it was given, its section cited."""
+    """The test part of tests/test_eval.py's questions through `python -m bot ask --json`, with
+    a model that answers each with the best passage it was given, its section cited (the
+    development part's retrieval is measured by test_eval.py; its misses stay unseen here)."""
     llm.responder = echo_best_passage
     questions = [
-        json.loads(line) for line in (DATA / "eval_questions.jsonl").read_text().splitlines()
+        item
+        for line in (DATA / "eval_questions.jsonl").read_text().splitlines()
+        if (item := json.loads(line))["split"] == "test"
     ]
     results = []
     for item in questions:
@@ -296,10 +300,7 @@ def test_the_eval_scores_with_a_grounded_model_on_the_new_retrievals_passages(ll
         results.append((correct, item["q"]))
     score = sum(ok for ok, _ in results) / len(results)
     print(f"\neval with a model: {sum(ok for ok, _ in results)}/{len(results)} ({score:.0%})")
-    for ok, question in results:
-        if not ok:
-            print(f"  missed: {question}")
-    assert score >= 0.8  # measured 105/123 (85 %) on the whole eval, dev and test parts
+    assert score >= FLOOR_WITH_A_MODEL
 
 
 def test_ask_is_slow_for_the_adapters_only_with_a_model(llm, monkeypatch):
