@@ -382,3 +382,17 @@ def test_a_quoted_name_many_passages_use_picks_none_of_them(chat):
     # "Meta AI" is in many passages: quoting it says nothing about which one answers.
     reply = chat.send('/meta ask Is "Meta AI" available in China?')
     assert reply.data["answered"] is False
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Does LLaMA run on an iPhone?", "Is Meta AI on TikTok?", "Meta AI marche sur YouTube ?"],
+)
+def test_a_name_with_a_capital_inside_that_no_passage_uses_is_declined(chat, question):
+    # "iPhone", "TikTok": names too, though not capitalised like one; "RoAS" stays an acronym.
+    assert chat.send(f"/meta ask {question}").data["answered"] is False
+
+
+def test_an_acronym_in_mixed_case_is_no_unknown_name(chat):
+    reply = chat.send("/meta ask Which small business does Meta cite for its RoAS gains?")
+    assert "ObjectsHQ" in reply.data["answer"]

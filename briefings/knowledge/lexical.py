@@ -89,13 +89,20 @@ def looks_like_name(word: str) -> bool:
 
 
 def unknown_names(question: str, vocabulary: frozenset[str]) -> frozenset[str]:
-    """The names in `question` (capitalised words after the first, not acronyms) that no
-    passage uses, none of their hyphenated parts either: "Apple" in "What is Apple's AI
-    strategy?", not "Ray-Ban" when a passage says "Ray-Ban"."""
+    """The names in `question` (capitalised words after the first and words with a capital
+    inside, "iPhone", "TikTok"; not acronyms) that no passage uses, none of their hyphenated
+    parts either: "Apple" in "What is Apple's AI strategy?", not "Ray-Ban" when a passage
+    says "Ray-Ban"."""
     found = set()
-    for word in re.findall(r"[\w’'-]+", question)[1:]:
+    words = re.findall(r"[\w’'-]+", question)
+    for position, word in enumerate(words):
         word = re.sub(r"['’]s$", "", word).strip("-'’")
-        if not word[:1].isupper() or sum(c.isupper() for c in word) > 1 or word.isupper():
+        word = re.split(r"['’]", word)[-1]  # "d'ObjectsHQ", "l'IA"
+        # Not an acronym, even in mixed case ("ROI", "RoAS"): the articles may spell it out.
+        if 2 * sum(c.isupper() for c in word) >= len(word):
+            continue
+        inner_capital = any(c.isupper() for c in word[1:])  # "iPhone", "TikTok"
+        if not inner_capital and (position == 0 or not word[:1].isupper()):
             continue
         parts = [fold(p) for p in word.split("-") if p]
         if fold(word) not in vocabulary and not any(p in vocabulary for p in parts):
