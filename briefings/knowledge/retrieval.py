@@ -344,16 +344,17 @@ def answering(evidence: Evidence) -> list[Hit]:
     # A passage holding a phrase the question quotes is what it asks about (a phrase that
     # names what many passages speak of, "Meta AI", picks none).
     phrases = _specific(quoted(evidence.question), evidence.index)
+    quoting = {
+        h.passage.id for h in evidence.hits if phrases and holds_phrase(_both(h.passage), phrases)
+    }
     candidates = [
-        h
-        for h in evidence.hits
-        if answers(h, semantic, strangers) or (phrases and holds_phrase(_both(h), phrases))
+        h for h in evidence.hits if answers(h, semantic, strangers) or h.passage.id in quoting
     ]
-    candidates.sort(key=lambda h: (not (phrases and holds_phrase(_both(h), phrases)), -h.score))
+    candidates.sort(key=lambda h: (h.passage.id not in quoting, -h.score))
     return [
         hit
         for hit in candidates
-        if all(holds(_both(hit), kind, evidence.question) for kind in evidence.kinds)
+        if all(holds(_both(hit.passage), kind, evidence.question) for kind in evidence.kinds)
     ]
 
 
@@ -361,13 +362,13 @@ def _specific(phrases: list[str], index: Lexical | None) -> list[str]:
     """The phrases that at most QUOTED_PASSAGES passages of `index` hold."""
     if not phrases or index is None:
         return []
-    texts = [" ".join(p.text.values()) for p in index.passages]
+    texts = [_both(p) for p in index.passages]
     return [p for p in phrases if sum(holds_phrase(t, [p]) for t in texts) <= QUOTED_PASSAGES]
 
 
-def _both(hit: Hit) -> str:
+def _both(passage: Passage) -> str:
     """The passage's text in every language it has."""
-    return " ".join(hit.passage.text.values())
+    return " ".join(passage.text.values())
 
 
 def decide(evidence: Evidence) -> Hit | None:
