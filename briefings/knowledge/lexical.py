@@ -94,8 +94,7 @@ def unknown_names(question: str, vocabulary: frozenset[str]) -> frozenset[str]:
     parts either: "Apple" in "What is Apple's AI strategy?", not "Ray-Ban" when a passage
     says "Ray-Ban"."""
     found = set()
-    words = re.findall(r"[\w’'-]+", question)
-    for position, word in enumerate(words):
+    for position, word in enumerate(re.findall(r"[\w’'-]+", question)):
         word = re.sub(r"['’]s$", "", word).strip("-'’")
         word = re.split(r"['’]", word)[-1]  # "d'ObjectsHQ", "l'IA"
         # Not an acronym, even in mixed case ("ROI", "RoAS"): the articles may spell it out.
