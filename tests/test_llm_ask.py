@@ -41,7 +41,6 @@ GROUNDED = (
     f"[{MONETIZATION}]."
 )
 UNAVAILABLE = "Model unavailable; extractive answer shown."
-FLOOR_WITH_A_MODEL = 0.8  # measured 114/142 (80 %) on the test part
 UNCHECKED = "The model's answer could not be checked against the articles; extractive answer shown."
 _models = itertools.count(1)
 
@@ -268,11 +267,15 @@ def test_the_json_keeps_its_keys_with_a_model(llm, capsys):
     ]
 
 
+# Measured 114/142 (80 %) on the test part; a floor a few questions below, like test_eval.py's.
+FLOOR_WITH_A_MODEL = 0.78
+
+
 @pytest.mark.slow
 def test_the_eval_scores_with_a_grounded_model_on_the_new_retrievals_passages(llm, capsys):
     """The test part of tests/test_eval.py's questions through `python -m bot ask --json`, with
-    a model that answers each with the best passage it was given, its section cited (the
-    development part's retrieval is measured by test_eval.py; its misses stay unseen here)."""
+    a model that answers each with the best passage it was given, its section cited; like
+    test_eval.py's test part, its misses are not printed."""
     llm.responder = echo_best_passage
     questions = [
         item
