@@ -23,6 +23,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from briefings.storage.faults import problem_of
 from briefings.subscriptions.model import WEEKDAYS, Subscription, weekly_day
+from scheduling.jobs import stops_quietly
 from scheduling.leader import LeaderLock
 from scheduling.sources import SourcesJobs
 
@@ -80,13 +81,13 @@ class BriefingScheduler:
         )
         self.scheduler.start()
         self.scheduler.add_job(
-            self._fire,
+            stops_quietly(self._fire),
             IntervalTrigger(seconds=self.sweep_seconds),
             id="sweep",
             replace_existing=True,
         )
         self.scheduler.add_job(
-            self._alerts,
+            stops_quietly(self._alerts),
             IntervalTrigger(seconds=self.sweep_seconds),
             id="alerts",
             replace_existing=True,
@@ -112,7 +113,7 @@ class BriefingScheduler:
         when = min(times) - PREPARE_AHEAD
         if when > dt.datetime.now(dt.UTC):  # else the pass loads them itself
             self.scheduler.add_job(
-                self._prepare, DateTrigger(when), id="prepare", replace_existing=True
+                stops_quietly(self._prepare), DateTrigger(when), id="prepare", replace_existing=True
             )
 
     async def _prepare(self) -> None:
@@ -144,7 +145,7 @@ class BriefingScheduler:
                 existing.add(job.id)
             for key, sub in times.items():
                 if key not in existing:  # an existing one keeps its next fire time
-                    self.scheduler.add_job(self._fire, trigger_for(sub), id=key)
+                    self.scheduler.add_job(stops_quietly(self._fire), trigger_for(sub), id=key)
             self._plan_preparation()
 
     async def _alerts(self) -> None:

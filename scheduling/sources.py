@@ -12,6 +12,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from briefings.sources.safety import FetchRefused
 from briefings.sources.urls import canonical_url
+from scheduling.jobs import stops_quietly
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -31,7 +32,7 @@ class SourcesJobs:
 
     def start(self, scheduler: AsyncIOScheduler) -> None:
         scheduler.add_job(
-            self.poll,
+            stops_quietly(self.poll),
             IntervalTrigger(seconds=POLL_SECONDS),
             id="sources-poll",
             replace_existing=True,
@@ -39,7 +40,7 @@ class SourcesJobs:
         minutes = self.services.settings.sources.refresh_minutes
         if minutes > 0:
             scheduler.add_job(
-                self.refresh_if_leader,
+                stops_quietly(self.refresh_if_leader),
                 IntervalTrigger(minutes=minutes),
                 id="sources-refresh",
                 replace_existing=True,

@@ -1,20 +1,28 @@
 """The APScheduler side: one CronTrigger per posting time in its zone, kept in sync with the
-table, a catch-up pass at start, and the first briefing's libraries loaded ahead of time."""
+table, a catch-up pass at start, the first briefing's libraries loaded ahead of time, and a
+job still running at shutdown cut short with one line."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import logging
 import sys
 from zoneinfo import ZoneInfo
 
 import pytest
+import requests
 
+from briefings.market.yahoo_source import YahooSource
 from briefings.subscriptions.model import Subscription
+from commands.router import Router
+from commands.services import Services
 from scheduling import scheduler as scheduler_module
 from scheduling.scheduler import BriefingScheduler, trigger_for
 from tests.harness.clock import FakeClock
 from tests.harness.delivery import deliveries, make_services, posts_per_channel, subscribe, utc
 from tests.harness.waiting import eventually
+from tests.harness.yahoo import FakeYahoo, yahoo_offline
 
 
 def _sub(zone: str, cadence: str = "daily") -> Subscription:
@@ -105,3 +113,33 @@ async def test_the_first_briefing_is_prepared_ahead_of_the_first_posting_time(
         assert "prepare" not in scheduler.next_fire_times()  # once per process
     finally:
         await scheduler.stop()
+
+
+async def test_a_move_alert_pass_still_waiting_on_yahoo_at_shutdown_leaves_no_traceback(
+    settings, tmp_path, caplog
+):
+    """APScheduler's shutdown cancels the jobs still running; its executor logs a cancelled
+    job as an error with a traceback unless the job takes the cancellation itself."""
+    caplog.set_level(logging.INFO)
+    with yahoo_offline(tmp_path / "yf") as mock:
+        yahoo = FakeYahoo(mock)
+        yahoo.set("META", ("slow", 2.0))
+        during_the_session = FakeClock(utc(2025, 11, 26, 18, 0))  # 13:00 in New York
+        services = Services(
+            settings,
+            clock=during_the_session,
+            market_source=YahooSource(session=requests.Session()),
+        )
+        on = await Router(services).handle_text(
+            "/meta alerts on", platform="console", channel="c1", can_manage_channel=True
+        )
+        assert on.ok
+        scheduler = BriefingScheduler(deliveries(services, settings), sweep_seconds=0.2)
+        await scheduler.start()
+        await eventually(lambda: FakeYahoo._slow_in_flight, timeout=30)  # the pass waits
+        await scheduler.stop()
+        for _ in range(3):  # the cancellation reaches the job, which ends
+            await asyncio.sleep(0.05)
+        FakeYahoo.wait_for_slow_answers()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert "job _alerts cut short: the bot is stopping" in caplog.text
