@@ -175,7 +175,7 @@ def setup_logging(settings: Settings, service: bool = False, quiet: bool = False
     root.addHandler(entry)
     _listener = BurstListener(queue, redact, *handlers)
     _listener.start()
-    for noisy in ("alembic", "asyncio", "urllib3", "peewee", "matplotlib"):
+    for noisy in ("alembic", "asyncio", "urllib3", "peewee", "matplotlib", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     logging.getLogger("yfinance").setLevel(logging.ERROR)  # its failures reach us as exceptions
 
