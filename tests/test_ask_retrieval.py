@@ -396,3 +396,46 @@ def test_a_name_with_a_capital_inside_that_no_passage_uses_is_declined(chat, que
 def test_an_acronym_in_mixed_case_is_no_unknown_name(chat):
     reply = chat.send("/meta ask Which small business does Meta cite for its RoAS gains?")
     assert "ObjectsHQ" in reply.data["answer"]
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        (
+            "We're putting together a board deck and legal is nervous. Does the article say "
+            "anything about ethics, like bias? They will read every slide.",
+            "bias, fairness and transparency",
+        ),
+        (
+            "Mon manager veut une réponse claire avant la réunion de demain. Quels enjeux "
+            "éthiques l'article mentionne-t-il ?",
+            "biais, d’équité et de transparence",
+        ),
+        (
+            "On prépare une note interne pour la direction. Est-ce que Meta AI pourrait devenir "
+            "payant ? Ça conditionne notre budget.",
+            "abonnés payants",
+        ),
+        # Two questions at once: the first is what the second asks about.
+        ("Will Meta put usage fees on LLaMA one day? Why or why not?", "usage fees"),
+    ],
+)
+def test_the_sentences_around_a_question_do_not_sink_it(chat, question, expected):
+    reply = chat.send(f"/meta ask {question}")
+    assert reply.data["answered"] is True
+    assert expected in reply.data["answer"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "We love the demo and want to order some for the team. How much do the Ray-Ban Meta "
+        "glasses cost? Budget is tight.",
+        "On fait un point investisseurs demain. Combien d'utilisateurs actifs a Meta AI ? Il "
+        "nous faut un chiffre.",
+    ],
+)
+def test_a_question_the_article_does_not_answer_is_declined_with_sentences_around_it(
+    chat, question
+):
+    assert chat.send(f"/meta ask {question}").data["answered"] is False

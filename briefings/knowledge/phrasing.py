@@ -63,6 +63,23 @@ def clean_question(text: str) -> str:
     return text
 
 
+def readings(question: str, lang: str) -> list[str]:
+    """The readings of a message to try in turn until one is answered: the whole; then its
+    questions without the sentences around them ("Our CSR team will ask. Does it say anything
+    about bias?"); then each question alone. Sentences are split by pysbd."""
+    import pysbd
+
+    whole = clean_question(question)
+    sentences = [s.strip() for s in pysbd.Segmenter(language=lang, clean=False).segment(whole)]
+    asking = [s for s in sentences if s.endswith("?")]
+    found = [whole]
+    if asking and len(asking) < len(sentences):
+        found.append(" ".join(asking))
+    if len(asking) > 1:
+        found += asking
+    return list(dict.fromkeys(r for r in found if r))
+
+
 def quoted(question: str) -> list[str]:
     """The phrases a question quotes, folded: 'what does it mean by "ripple effect"?'."""
     found = (next(g for g in m.groups() if g is not None) for m in _QUOTED.finditer(question))

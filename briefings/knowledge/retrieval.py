@@ -35,7 +35,14 @@ from briefings.knowledge.lexical import (
     unknown_names,
     words,
 )
-from briefings.knowledge.phrasing import Speller, clean_question, fold, holds_phrase, quoted
+from briefings.knowledge.phrasing import (
+    Speller,
+    clean_question,
+    fold,
+    holds_phrase,
+    quoted,
+    readings,
+)
 from briefings.knowledge.short_answer import short_answer
 
 if TYPE_CHECKING:
@@ -294,23 +301,35 @@ class PassageIndex:
         strangers = unknown_names(asked, lexical.all_words)
         return Evidence(asked, lang, kinds, hits, cosines, calibrated, lexical, strangers)
 
+    def _answered(self, question: str, lang: str, limit: int) -> tuple[Evidence, list[Hit]]:
+        """The evidence of the first reading of `question` (`readings`) that some passage
+        answers, with those passages; the whole message's evidence when none is answered."""
+        first: Evidence | None = None
+        for reading in readings(question, lang):
+            evidence = self.evidence(reading, lang, limit)
+            able = answering(evidence)
+            if able:
+                return evidence, able
+            first = first or evidence
+        assert first is not None
+        return first, []
+
     def search(self, question: str, lang: str, limit: int = 2) -> list[Hit]:
         """The passages for `question`, best (the answer) first; empty when none answers it.
 
         After the answer come the next passages by fused rank, as context (a language model
         is given them); they are not answers on their own."""
-        evidence = self.evidence(question, lang, max(limit, CANDIDATES))
-        answer = decide(evidence)
-        if answer is None:
+        evidence, able = self._answered(question, lang, max(limit, CANDIDATES))
+        if not able:
             return []
+        answer = able[0]
         rest = [h for h in evidence.hits if h is not answer]
         return [answer, *rest][:limit]
 
     def find(self, question: str, lang: str, answer_lang: str, limit: int = 2) -> Found:
         """`search`, with the short answer in `answer_lang` when there is one (see
         `short_answer`: it may quote a second candidate passage too)."""
-        evidence = self.evidence(question, lang, max(limit, CANDIDATES))
-        able = answering(evidence)
+        evidence, able = self._answered(question, lang, max(limit, CANDIDATES))
         if not able:
             return Found(evidence.question, [], "")
         answer = able[0]
