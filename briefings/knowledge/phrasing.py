@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from rapidfuzz import fuzz, process
 
@@ -37,6 +37,7 @@ _TRAILER = re.compile(
     re.I,
 )
 _SPACES = re.compile(r"\s+")
+_INNER_BOUNDARY = re.compile(r"[.!?…]\s+\S")  # a sentence ends before the text does
 # "...", “...”, « ... », '...' (not an apostrophe inside a word).
 _QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”|«\s*([^»]+?)\s*»|(?<!\w)\'([^\']+)\'(?!\w)')
 _WORD = re.compile(r"[^\W\d_][\w’'-]*", re.UNICODE)
@@ -63,21 +64,23 @@ def clean_question(text: str) -> str:
     return text
 
 
-def readings(question: str, lang: str) -> list[str]:
+def readings(question: str, lang: str) -> Iterator[str]:
     """The readings of a message to try in turn until one is answered: the whole; then its
     questions without the sentences around them ("Our CSR team will ask. Does it say anything
-    about bias?"); then each question alone. Sentences are split by pysbd."""
+    about bias?"); then each question alone. Sentences are split by pysbd, and only when the
+    whole was not answered and holds more than one."""
+    whole = clean_question(question)
+    yield whole
+    if not _INNER_BOUNDARY.search(whole):
+        return
     import pysbd
 
-    whole = clean_question(question)
     sentences = [s.strip() for s in pysbd.Segmenter(language=lang, clean=False).segment(whole)]
     asking = [s for s in sentences if s.endswith("?")]
-    found = [whole]
-    if asking and len(asking) < len(sentences):
-        found.append(" ".join(asking))
+    more = [" ".join(asking)] if asking and len(asking) < len(sentences) else []
     if len(asking) > 1:
-        found += asking
-    return list(dict.fromkeys(r for r in found if r))
+        more += asking
+    yield from (r for r in dict.fromkeys(more) if r and r != whole)
 
 
 def quoted(question: str) -> list[str]:
