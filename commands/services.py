@@ -9,15 +9,16 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import datetime as dt
+import inspect
 import logging
 import random
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from briefings.knowledge import KnowledgeBase, load_knowledge_base
 from config import Settings
@@ -39,6 +40,13 @@ if TYPE_CHECKING:
     from briefings.sources.store import SourceStore
     from briefings.storage import Database
     from briefings.subscriptions.store import SubscriptionStore
+
+
+def _close_a_coroutine(done: Future[Any]) -> None:
+    """A command's thread that finished after its caller was cancelled may have handed back a
+    coroutine (`ask`'s answer): closed, so it is never reported as not awaited."""
+    if not done.cancelled() and done.exception() is None and inspect.iscoroutine(done.result()):
+        done.result().close()
 
 
 def utc_now() -> dt.datetime:
@@ -71,8 +79,12 @@ class Services:
         """`function(*args)` in the commands' threads, with this context (so a bounded
         database wait set by the caller holds there too); the event loop goes on meanwhile."""
         context = contextvars.copy_context()
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, context.run, function, *args)
+        running = self.executor.submit(context.run, function, *args)
+        try:
+            return await asyncio.wrap_future(running)
+        except asyncio.CancelledError:  # the thread goes on: close what it hands back
+            running.add_done_callback(_close_a_coroutine)
+            raise
 
     def subscriptions_changed(self) -> None:
         """Tell the listeners (the scheduler) that subscriptions changed; a failing listener is
