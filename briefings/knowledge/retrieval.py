@@ -388,8 +388,3 @@ def _specific(phrases: list[str], index: Lexical | None) -> list[str]:
 def _both(passage: Passage) -> str:
     """The passage's text in every language it has."""
     return " ".join(passage.text.values())
-
-
-def decide(evidence: Evidence) -> Hit | None:
-    """The passage that answers: the best of `answering`, or None."""
-    return next(iter(answering(evidence)), None)
