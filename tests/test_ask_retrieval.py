@@ -12,6 +12,7 @@ import sys
 import pytest
 
 from briefings.knowledge.articles import Passage
+from briefings.knowledge.phrasing import clean_question
 from tests.harness import ROOT
 from tests.harness.chat import Chat
 from tests.harness.embeddings import FakeEmbeddings
@@ -438,4 +439,24 @@ def test_the_sentences_around_a_question_do_not_sink_it(chat, question, expected
 def test_a_question_the_article_does_not_answer_is_declined_with_sentences_around_it(
     chat, question
 ):
+    assert chat.send(f"/meta ask {question}").data["answered"] is False
+
+
+def test_chat_spellings_are_read_as_the_words_they_stand_for(chat):
+    why = chat.send("/meta ask pk meta donne llama gratos ?")
+    assert why.data["answered"] is True and "gratuite" in why.data["answer"]
+    rise = chat.send("/meta ask cmb de % l'action meta a pris depuis janvier ?")
+    assert "68 %" in rise.data["answer"]
+    assert "pk" not in rise.data["answer"].split()  # nothing of the message is echoed
+    # Whole words only, the one-letter ones in lower case: names and code stay as they are.
+    assert (
+        clean_question("u know if plan C or C++ r used?") == "you know if plan C or C++ are used?"
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["ça coûte combien un abonnement Meta AI ?", "qqn sait cmb coûtent les lunettes ray-ban ?"],
+)
+def test_a_price_asked_the_spoken_way_is_declined_when_no_passage_gives_one(chat, question):
     assert chat.send(f"/meta ask {question}").data["answered"] is False

@@ -19,6 +19,7 @@ _ASKS = {
         r"(what|which)(?:'s| is| was| are| were)? (\S+ ){0,2}(price|prices|pricing)\b|"
         r"(price|prices|pricing) (of|for|per|tag|range)\b|priced|at what price|"
         r"what does .{0,40} cost|combien (coute|coutent|couter|ca coute|vaut|valent)|"
+        r"(coute|coutent|coutera|couteront|coutait|vaut|valent)(-(il|elle|ils|elles))? combien|"
         r"prix|tarif|tarifs|cours (actuel )?(de|du|des)\b|price target|target price|"
         r"objectifs? de cours|(what|which|quels?|quelles?) (\w+ ){0,2}(fee|fees|frais)|"
         r"(does|do|did|will|would) \S+( \S+)? charge)"

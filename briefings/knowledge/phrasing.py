@@ -27,7 +27,7 @@ _GREETING = re.compile(
     r"alors|bon|ok|please|pls|svp|stp|merci|thanks|thank you|team|all|guys|folks|bot|"
     r"tout le monde|les gars|quick question|quick one|quick q|real quick|question rapide|"
     r"petite question rapide|petite question|une question|question|random question|"
-    r"dumb question|dumb q|tl;dr|tldr|fyi|btw|lol|mdr|ptdr)(?!\w)[\s,!:;.\-–—]*)+",
+    r"dumb question|dumb q|tl;dr|tldr|fyi|btw|lol|mdr|ptdr|ngl|tbh|imo|wsh|wesh)(?!\w)[\s,!:;.\-–—]*)+",
     re.I,
 )
 _TRAILER = re.compile(
@@ -37,6 +37,41 @@ _TRAILER = re.compile(
     re.I,
 )
 _SPACES = re.compile(r"\s+")
+# Chat spellings of everyday words, English and French (whole words; the one-letter ones in
+# lower case only): "cmb ça coûte" is "combien ça coûte", "u" is "you".
+_CHAT_SPELLINGS = {
+    "cmb": "combien",
+    "cbn": "combien",
+    "pk": "pourquoi",
+    "pq": "pourquoi",
+    "pkoi": "pourquoi",
+    "qqn": "quelqu'un",
+    "qqch": "quelque chose",
+    "bcp": "beaucoup",
+    "tjr": "toujours",
+    "tjrs": "toujours",
+    "mtn": "maintenant",
+    "ya": "il y a",
+    "y'a": "il y a",
+    "gratos": "gratuit",
+    "abt": "about",
+    "bc": "because",
+    "cuz": "because",
+    "coz": "because",
+    "rn": "right now",
+    "smth": "something",
+    "sth": "something",
+    "b4": "before",
+    "w/": "with",
+    "c": "c'est",
+    "u": "you",
+    "ur": "your",
+    "r": "are",
+}
+_CHAT_SPELLING = re.compile(
+    r"(?<![\w'’])(?:(?i:cmb|cbn|pk|pq|pkoi|qqn|qqch|bcp|tjrs?|mtn|y'a|ya|gratos|abt|bc|cuz|coz|"
+    r"rn|smth|sth|b4|w/)|c|u|ur|r)(?![\w'’+#])"
+)
 _INNER_BOUNDARY = re.compile(r"[.!?…]\s+\S")  # a sentence ends before the text does
 # "...", “...”, « ... », '...' (not an apostrophe inside a word).
 _QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”|«\s*([^»]+?)\s*»|(?<!\w)\'([^\']+)\'(?!\w)')
@@ -54,6 +89,7 @@ def clean_question(text: str) -> str:
     text = _MENTIONS.sub(" ", text)
     text = "".join(" " if _is_emoji(c) or c == "\u200d" else c for c in text)
     text = _MARKDOWN.sub("", text)
+    text = _CHAT_SPELLING.sub(lambda m: _CHAT_SPELLINGS[m.group(0).lower()], text)
     text = _SPACES.sub(" ", text).strip()
     # Greetings before and thanks after: repeated so that "hi, thanks, so:" all go.
     for _ in range(3):
