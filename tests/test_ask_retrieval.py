@@ -460,3 +460,10 @@ def test_chat_spellings_are_read_as_the_words_they_stand_for(chat):
 )
 def test_a_price_asked_the_spoken_way_is_declined_when_no_passage_gives_one(chat, question):
     assert chat.send(f"/meta ask {question}").data["answered"] is False
+
+
+def test_a_name_asked_the_spoken_way_is_answered_with_a_passage_naming_it(chat):
+    reply = chat.send(
+        "/meta ask le truc de meta pour les pubs qui tourne sur llama, ça s'appelle comment ?"
+    )
+    assert "Advantage+ Creative" in reply.data["answer"]

@@ -64,7 +64,8 @@ _ASKS = {
     "name": re.compile(
         r"\b(what(?:'s| is)? the (official )?name|(official|exact) name|what is it called|"
         r"(which|what) (company|companies|firm|firms|partner|partners|brand|brands)|"
-        r"quel est (le|son) nom|(le|son) nom (officiel )?(du|de|des)|comment s'appelle|"
+        r"quel est (le|son) nom|(le|son) nom (officiel )?(du|de|des)|comment s'appellen?t?|"
+        r"s'appellen?t? comment|"
         r"quelles? (entreprises?|societes?|marques?)|quels? (partenaires?|groupes?))\b"
     ),
     # A version: "which version of ...", "quelle version".
