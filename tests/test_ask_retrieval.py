@@ -200,6 +200,13 @@ def test_an_english_question_with_a_french_aside_is_answered_in_english(chat):
         ("What was Meta's share price on 13 March?", {"price"}),
         ("How many groups can modify LLaMA, and who are they?", {"items"}),
         ("What is Meta's market cap?", {"revenue"}),
+        # "100 %" says "fully"; what moves the share price is no price, in French too.
+        ("Pourquoi LLaMA n'est pas open à 100 % ?", set()),
+        ("Qu'est-ce qui porte le cours de l'action ?", set()),
+        ("Cours de l'action Meta aujourd'hui ?", {"price"}),
+        ("What P/E does Meta trade at?", {"ratio"}),
+        ("Meta se traite à quel multiple ?", {"ratio"}),
+        ("What's the TAM for apps built on LLaMA?", {"revenue"}),
     ],
 )
 def test_the_kind_of_fact_a_question_asks_for(question, kinds):
@@ -467,3 +474,17 @@ def test_a_name_asked_the_spoken_way_is_answered_with_a_passage_naming_it(chat):
         "/meta ask le truc de meta pour les pubs qui tourne sur llama, ça s'appelle comment ?"
     )
     assert "Advantage+ Creative" in reply.data["answer"]
+
+
+def test_a_short_form_of_a_name_the_article_uses_is_that_name(chat):
+    reply = chat.send("/meta ask when does Zuck expect meaningful monetization of Meta AI?")
+    assert reply.data["answered"] is True and "2025" in reply.data["answer"]
+    french = chat.send("/meta ask Zuck a dit quoi sur la monétisation de Meta AI ?")
+    assert "2025" in french.data["answer"]
+
+
+@pytest.mark.parametrize(
+    "question", ["quel multiple de P/E pour Meta ?", "what's the TAM for LLaMA-based apps?"]
+)
+def test_a_valuation_figure_no_passage_gives_is_declined(chat, question):
+    assert chat.send(f"/meta ask {question}").data["answered"] is False

@@ -1,5 +1,6 @@
 """The kind of fact a question asks for (a price, a count, an amount of money, a share, a date,
-a day, a name, a version, a person) and whether a passage holds one: "How much does Meta AI Plus cost?" is not
+a day, a name, a version, a valuation ratio, a person) and whether a passage holds one: "How
+much does Meta AI Plus cost?" is not
 answered by a passage that names Meta AI without a price, nor "Who leads Reality Labs?" by one
 whose only name is "Reality Labs". General wording of English and French questions; nothing here
 knows an article's words.
@@ -20,7 +21,7 @@ _ASKS = {
         r"(price|prices|pricing) (of|for|per|tag|range)\b|priced|at what price|"
         r"what does .{0,40} cost|combien (coute|coutent|couter|ca coute|vaut|valent)|"
         r"(coute|coutent|coutera|couteront|coutait|vaut|valent)(-(il|elle|ils|elles))? combien|"
-        r"prix|tarif|tarifs|cours (actuel )?(de|du|des)\b|price target|target price|"
+        r"prix|tarif|tarifs|cours actuel|price target|target price|"
         r"objectifs? de cours|(what|which|quels?|quelles?) (\w+ ){0,2}(fee|fees|frais)|"
         r"(does|do|did|will|would) \S+( \S+)? charge)"
     ),
@@ -44,6 +45,7 @@ _ASKS = {
         r"combien (d'argent|d’argent|de revenus?|de benefices?|rapporte|gagne)|chiffre d.affaires|montant|"
         # Amounts a market or a company's plans put on it.
         r"market cap|market capitali[sz]ation|capitalisation( boursiere)?|valuation|valorisation|"
+        r"tam|total addressable market|market size|taille du marche|"
         r"capex|capital expenditures?|(spending|revenue|earnings) guidance|guidance (for|on)|"
         r"eps|earnings per share|benefice par action|free cash flow|"
         r"depenses d'investissement|previsions? de (depenses|revenus|chiffre d'affaires))"
@@ -67,6 +69,11 @@ _ASKS = {
         r"quel est (le|son) nom|(le|son) nom (officiel )?(du|de|des)|comment s'appellen?t?|"
         r"s'appellen?t? comment|"
         r"quelles? (entreprises?|societes?|marques?)|quels? (partenaires?|groupes?))\b"
+    ),
+    # A valuation ratio: "what P/E", "quel multiple".
+    "ratio": re.compile(
+        r"\b(p/e|pe ratio|price[- ]to[- ]earnings|ev/ebitda|(what|which|quel|quels) (\w+ )?multiples?|"
+        r"(what|which|quel|quels) (\w+ )?ratios?)\b"
     ),
     # A version: "which version of ...", "quelle version".
     "version": re.compile(r"\b((which|what) (\w+ )?version|quelle version)\b"),
@@ -103,6 +110,7 @@ _HOLDS = {
     # A capitalised word that does not start a sentence or end a bullet's title.
     "name": re.compile(r"(?<=\S )(?<![.!?:] )[A-Z][\w+&-]*\b(?!\s*:)"),
     "version": re.compile(r"\b\d+(\.\d+)*\b"),
+    "ratio": re.compile(r"\d+([.,]\d+)?\s?(x|times|fois)\b|\bratio\b.{0,20}\d", re.I),
     "revenue": re.compile(_CURRENCY + r"|\d\s*(billion|million|milliards?|millions?|bn|m)\b", re.I),
     "date": re.compile(rf"\b(1[89]\d\d|20\d\d)\b|\b{_MONTHS}\b", re.I),
     "day": re.compile(rf"\b\d{{1,2}}(st|nd|rd|th|er)? {_MONTHS}\b|\b{_MONTHS} \d{{1,2}}\b", re.I),
@@ -112,12 +120,20 @@ _HOLDS = {
 }
 
 
+# "le cours de l'action" asks its price, unless the question asks what moves it.
+_QUOTE = re.compile(r"\bcours (de|du|des)\b")
+_CAUSE = re.compile(r"(^|[^\w])(pourquoi|comment|qu'est-ce qu|qu'est ce qu|ce qui|grace a quoi)\b")
+_PERCENTAGE = re.compile(r"(\d+(?:[.,]\d+)?)\s?(?:%|percent\b|per cent\b|pour ?cent\b)")
+
+
 def asked_kinds(question: str) -> set[str]:
     """The kinds of fact `question` asks for (often none: "how", "why", "what does ... do")."""
     folded = fold(question).replace("’", "'")
     kinds = {kind for kind, pattern in _ASKS.items() if pattern.search(folded)}
-    if _HOLDS["share"].search(folded):
-        kinds.add("share")  # "15% or 30%?": the answer states a percentage too
+    if _QUOTE.search(folded) and not _CAUSE.search(folded):
+        kinds.add("price")
+    if any(float(n.replace(",", ".")) != 100 for n in _PERCENTAGE.findall(folded)):
+        kinds.add("share")  # "15% or 30%?": the answer states one too; "100 % open" is "fully"
     if "revenue" in kinds:
         kinds.discard("price")
     if "items" in kinds:

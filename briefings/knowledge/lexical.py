@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 STEMMERS = {"en": "english", "fr": "french"}
 _WORD = re.compile(r"[a-z0-9]+(?:\+)?")
+# A capitalised word after a lower-case one: a name as the articles write it ("Mark Zuckerberg").
+_MID_SENTENCE_NAME = re.compile(r"(?<=[a-zà-ÿ,] )[A-Z][a-zà-ÿ]*[A-Z]?[\w]*")
 
 
 @cache
@@ -136,6 +138,7 @@ class Lexical:
         per_language: dict[str, set[str]] = {lang: set() for lang in STEMMERS}
         units: list[tuple[int, str, str, bool]] = []
         defines: dict[str, int] = {}
+        names: set[str] = set()
         for i, passage in enumerate(passages):
             per_lang = {}
             for lang in STEMMERS:
@@ -143,6 +146,7 @@ class Lexical:
                 vocabulary.update(words(text))
                 if lang in passage.text:
                     per_language[lang].update(words(text))
+                    names.update(fold(n) for n in _MID_SENTENCE_NAME.findall(text))
                 per_lang[lang] = analyze(text, lang)
             # A question is judged against the passage in its own language, so that French
             # "faire" never counts as English "fairness".
@@ -171,7 +175,7 @@ class Lexical:
             tuple(units),
             retriever,
             idf,
-            Speller(vocabulary, known=stopwords("en") | stopwords("fr")),
+            Speller(vocabulary, known=stopwords("en") | stopwords("fr"), names=names),
             defines,
             {lang: frozenset(found) for lang, found in per_language.items()},
         )

@@ -154,11 +154,16 @@ def is_common_word(word: str) -> bool:
 class Speller:
     """Matches a misspelt word to the closest word of the articles (rapidfuzz, Levenshtein):
     one edit for words of 4 to 7 letters, two from 8. Words it knows and common English or
-    French words stay as they are ("part" is not a typo of "parti")."""
+    French words stay as they are ("part" is not a typo of "parti"). Another word that begins
+    one of the articles' names and no other ("Zuck") is read as that name (`names`: folded, the
+    words the articles capitalise in mid-sentence)."""
 
-    def __init__(self, vocabulary: Iterable[str], known: Iterable[str] = ()) -> None:
+    def __init__(
+        self, vocabulary: Iterable[str], known: Iterable[str] = (), names: Iterable[str] = ()
+    ) -> None:
         self.vocabulary = sorted({w for w in vocabulary if len(w) >= 3})
         self._known = set(self.vocabulary) | set(known)
+        self._names = sorted(set(names))
 
     def correct(self, word: str) -> str:
         folded = fold(word)
@@ -166,6 +171,9 @@ class Speller:
             return word
         if is_common_word(word):
             return word
+        longer = [n for n in self._names if n.startswith(folded) and len(n) > len(folded)]
+        if len(longer) == 1:
+            return longer[0]
         allowed = 1 if len(folded) < 8 else 2
         match = process.extractOne(
             folded,
