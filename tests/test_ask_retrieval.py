@@ -207,6 +207,14 @@ def test_an_english_question_with_a_french_aside_is_answered_in_english(chat):
         ("What P/E does Meta trade at?", {"ratio"}),
         ("Meta se traite à quel multiple ?", {"ratio"}),
         ("What's the TAM for apps built on LLaMA?", {"revenue"}),
+        ("Comment calcule-t-on le PER d'une action ?", {"ratio"}),
+        # A period a passage must name; a recommendation a passage must make.
+        ("How fast did ad revenue grow last quarter?", {"period"}),
+        ("Croissance de Meta au dernier trimestre ?", {"period"}),
+        ("Should we tell our clients to buy Meta stock?", {"advice"}),
+        ("Faut-il acheter l'action Meta ?", {"advice"}),
+        ("Should Meta sell ads inside third-party apps?", set()),
+        ("Faut-il s'attendre à une hausse ?", set()),
     ],
 )
 def test_the_kind_of_fact_a_question_asks_for(question, kinds):
@@ -488,3 +496,24 @@ def test_a_short_form_of_a_name_the_article_uses_is_that_name(chat):
 )
 def test_a_valuation_figure_no_passage_gives_is_declined(chat, question):
     assert chat.send(f"/meta ask {question}").data["answered"] is False
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "honestly, should we tell our clients to buy Meta stock based on all this?",
+        "croissance de la pub Meta au dernier trimestre ?",
+        "Does OpenAI use LLaMA?",
+    ],
+)
+def test_advice_a_quarter_and_a_name_with_half_capitals_the_article_lacks_are_declined(
+    chat, question
+):
+    assert chat.send(f"/meta ask {question}").data["answered"] is False
+
+
+def test_the_market_shorthand_for_a_period_is_read_in_the_question_language(chat):
+    french = chat.send("/meta ask perf YTD du titre Meta au 13 mars selon la note ?")
+    assert french.data["lang"] == "fr" and "68 %" in french.data["answer"]
+    english = chat.send("/meta ask META ytd perf?")
+    assert "68%" in english.data["answer"]

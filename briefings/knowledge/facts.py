@@ -1,5 +1,6 @@
 """The kind of fact a question asks for (a price, a count, an amount of money, a share, a date,
-a day, a name, a version, a valuation ratio, a person) and whether a passage holds one: "How
+a day, a name, a version, a valuation ratio, a reporting period, a recommendation to buy or
+sell, a person) and whether a passage holds one: "How
 much does Meta AI Plus cost?" is not
 answered by a passage that names Meta AI without a price, nor "Who leads Reality Labs?" by one
 whose only name is "Reality Labs". General wording of English and French questions; nothing here
@@ -70,10 +71,28 @@ _ASKS = {
         r"s'appellen?t? comment|"
         r"quelles? (entreprises?|societes?|marques?)|quels? (partenaires?|groupes?))\b"
     ),
-    # A valuation ratio: "what P/E", "quel multiple".
+    # A valuation ratio: "what P/E", "quel multiple", "le PER".
     "ratio": re.compile(
         r"\b(p/e|pe ratio|price[- ]to[- ]earnings|ev/ebitda|(what|which|quel|quels) (\w+ )?multiples?|"
+        r"(le|du|un|son) per\b|"
         r"(what|which|quel|quels) (\w+ )?ratios?)\b"
+    ),
+    # A reporting period: "last quarter", "au dernier trimestre", "Q3".
+    "period": re.compile(
+        r"\b((last|this|next|previous|latest|past|first|second|third|fourth|fiscal) quarter|"
+        r"quarter over quarter|d'un trimestre a l'autre|q[1-4]( 20\d\d)?|(dernier|prochain|ce|premier|deuxieme|second|"
+        r"troisieme|quatrieme) trimestre|t[1-4] 20\d\d)\b"
+    ),
+    # A recommendation to buy or sell: "should we buy the stock?", "faut-il acheter ?".
+    "advice": re.compile(
+        r"\b((should|shall) (i|we|you|one|investors|clients|our clients|people)( \w+){0,4} "
+        r"(buy|sell|hold|short|invest in)( \w+){0,3} (stock|stocks|shares?|meta|it|them|position)\b|"
+        r"(do|would) you recommend (buying|selling|holding)|"
+        r"(buy|sell|hold) or (buy|sell|hold)|(a|is it a) (buy|sell)\b|"
+        r"(faut-il|faudrait-il|dois-je|devrait-on|doit-on) (acheter|vendre|investir|garder)|"
+        r"on (achete|vend)( l'action| le titre| meta)? \?|acheter ou vendre|"
+        r"(conseilles?|recommandes?) (d'acheter|de vendre|"
+        r"l'achat|la vente))"
     ),
     # A version: "which version of ...", "quelle version".
     "version": re.compile(r"\b((which|what) (\w+ )?version|quelle version)\b"),
@@ -110,6 +129,12 @@ _HOLDS = {
     # A capitalised word that does not start a sentence or end a bullet's title.
     "name": re.compile(r"(?<=\S )(?<![.!?:] )[A-Z][\w+&-]*\b(?!\s*:)"),
     "version": re.compile(r"\b\d+(\.\d+)*\b"),
+    "period": re.compile(r"\bquarter|\btrimestre|\bQ[1-4]\b", re.I),
+    "advice": re.compile(
+        r"\b(buy|sell|hold|outperform|overweight|underweight) (rating|recommendation)|"
+        r"\b(we|analysts) recommend|recommand\w* (l'achat|la vente|d'acheter|de vendre)",
+        re.I,
+    ),
     "ratio": re.compile(r"\d+([.,]\d+)?\s?(x|times|fois)\b|\bratio\b.{0,20}\d", re.I),
     "revenue": re.compile(_CURRENCY + r"|\d\s*(billion|million|milliards?|millions?|bn|m)\b", re.I),
     "date": re.compile(rf"\b(1[89]\d\d|20\d\d)\b|\b{_MONTHS}\b", re.I),

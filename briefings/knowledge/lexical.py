@@ -100,7 +100,8 @@ def unknown_names(question: str, vocabulary: frozenset[str]) -> frozenset[str]:
         word = re.sub(r"['’]s$", "", word).strip("-'’")
         word = re.split(r"['’]", word)[-1]  # "d'ObjectsHQ", "l'IA"
         # Not an acronym, even in mixed case ("ROI", "RoAS"): the articles may spell it out.
-        if 2 * sum(c.isupper() for c in word) >= len(word):
+        # "OpenAI", half capitals, is a name.
+        if 2 * sum(c.isupper() for c in word) > len(word):
             continue
         inner_capital = any(c.isupper() for c in word[1:])  # "iPhone", "TikTok"
         if not inner_capital and (position == 0 or not word[:1].isupper()):

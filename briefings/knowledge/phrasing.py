@@ -72,6 +72,14 @@ _CHAT_SPELLING = re.compile(
     r"(?<![\w'’])(?:(?i:cmb|cbn|pk|pq|pkoi|qqn|qqch|bcp|tjrs?|mtn|y'a|ya|gratos|abt|bc|cuz|coz|"
     r"rn|smth|sth|b4|w/)|c|u|ur|r)(?![\w'’+#])"
 )
+# The market's shorthand for periods, spelt out in the question's language (after the language
+# is known: "perf YTD du titre" stays a French question).
+_PERIODS = {
+    "ytd": {"en": "since the start of the year", "fr": "depuis le début de l'année"},
+    "yoy": {"en": "year over year", "fr": "sur un an"},
+    "qoq": {"en": "quarter over quarter", "fr": "d'un trimestre à l'autre"},
+}
+_PERIOD = re.compile(r"(?<![\w'’])(?i:ytd|yoy|qoq)(?![\w'’])")
 _INNER_BOUNDARY = re.compile(r"[.!?…]\s+\S")  # a sentence ends before the text does
 # "...", “...”, « ... », '...' (not an apostrophe inside a word).
 _QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”|«\s*([^»]+?)\s*»|(?<!\w)\'([^\']+)\'(?!\w)')
@@ -98,6 +106,11 @@ def clean_question(text: str) -> str:
             break
         text = shorter
     return text
+
+
+def spelled_out(text: str, lang: str) -> str:
+    """`text` with the market's shorthand for periods in words of `lang` ("YTD")."""
+    return _PERIOD.sub(lambda m: _PERIODS[m.group(0).lower()].get(lang, m.group(0)), text)
 
 
 def readings(question: str, lang: str) -> Iterator[str]:

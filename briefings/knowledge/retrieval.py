@@ -42,6 +42,7 @@ from briefings.knowledge.phrasing import (
     holds_phrase,
     quoted,
     readings,
+    spelled_out,
 )
 from briefings.knowledge.short_answer import short_answer
 
@@ -246,7 +247,7 @@ class PassageIndex:
         import numpy as np
 
         lexical, vectors = self._unit_vectors()
-        asked = lexical.speller.correct_text(clean_question(question))
+        asked = spelled_out(lexical.speller.correct_text(clean_question(question)), lang)
         kinds = frozenset(asked_kinds(asked))
         definition = definition_asked(asked, lexical.defines)
         if definition is not None:
