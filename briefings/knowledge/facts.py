@@ -1,7 +1,6 @@
 """The kind of fact a question asks for (a price, a count, an amount of money, a share, a date,
 a day, a name, a version, a valuation ratio, a reporting period, a recommendation to buy or
-sell, a person) and whether a passage holds one: "How
-much does Meta AI Plus cost?" is not
+sell, a person) and whether a passage holds one: "How much does Meta AI Plus cost?" is not
 answered by a passage that names Meta AI without a price, nor "Who leads Reality Labs?" by one
 whose only name is "Reality Labs". General wording of English and French questions; nothing here
 knows an article's words.
@@ -73,15 +72,16 @@ _ASKS = {
     ),
     # A valuation ratio: "what P/E", "quel multiple", "le PER".
     "ratio": re.compile(
-        r"\b(p/e|pe ratio|price[- ]to[- ]earnings|ev/ebitda|(what|which|quel|quels) (\w+ )?multiples?|"
-        r"(le|du|un|son) per\b|"
+        r"\b(p/e|pe ratio|price[- ]to[- ]earnings|ev/ebitda|"
+        r"(what|which|quel|quels) (\w+ )?multiples?|(le|du|un|son) per\b|"
         r"(what|which|quel|quels) (\w+ )?ratios?)\b"
     ),
     # A reporting period: "last quarter", "au dernier trimestre", "Q3".
     "period": re.compile(
         r"\b((last|this|next|previous|latest|past|first|second|third|fourth|fiscal) quarter|"
-        r"quarter over quarter|d'un trimestre a l'autre|q[1-4]( 20\d\d)?|(dernier|prochain|ce|premier|deuxieme|second|"
-        r"troisieme|quatrieme) trimestre|t[1-4] 20\d\d)\b"
+        r"quarter over quarter|d'un trimestre a l'autre|q[1-4]( 20\d\d)?|"
+        r"(dernier|prochain|ce|premier|deuxieme|second|troisieme|quatrieme) trimestre|"
+        r"t[1-4] 20\d\d)\b"
     ),
     # A recommendation to buy or sell: "should we buy the stock?", "faut-il acheter ?".
     "advice": re.compile(
