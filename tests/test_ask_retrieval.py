@@ -215,6 +215,10 @@ def test_an_english_question_with_a_french_aside_is_answered_in_english(chat):
         ("Faut-il acheter l'action Meta ?", {"advice"}),
         ("Should Meta sell ads inside third-party apps?", set()),
         ("Faut-il s'attendre à une hausse ?", set()),
+        # "when ..., what ...?": a "when" clause, then the question.
+        ("When the article says open source, what does it mean?", set()),
+        ("Quand l'article parle d'open source, ça veut dire quoi ?", set()),
+        ("When will Meta AI make money, and how?", {"date"}),
     ],
 )
 def test_the_kind_of_fact_a_question_asks_for(question, kinds):
@@ -517,3 +521,11 @@ def test_the_market_shorthand_for_a_period_is_read_in_the_question_language(chat
     assert french.data["lang"] == "fr" and "68 %" in french.data["answer"]
     english = chat.send("/meta ask META ytd perf?")
     assert "68%" in english.data["answer"]
+
+
+def test_a_when_clause_before_the_question_asks_no_date(chat):
+    reply = chat.send(
+        "/meta ask quick one: when the article talks about open source, "
+        "what does that mean concretely?"
+    )
+    assert reply.data["answered"] is True and "publicly accessible" in reply.data["answer"]

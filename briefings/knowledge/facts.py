@@ -148,6 +148,11 @@ _HOLDS = {
 # "le cours de l'action" asks its price, unless the question asks what moves it.
 _QUOTE = re.compile(r"\bcours (de|du|des)\b")
 _CAUSE = re.compile(r"(^|[^\w])(pourquoi|comment|qu'est-ce qu|qu'est ce qu|ce qui|grace a quoi)\b")
+# "When the article talks about X, what does it mean?": a "when" clause, then the question.
+_WHEN_CLAUSE = re.compile(
+    r"(^|[^\w])(when|quand|lorsque)\b[^,?]*,\s*(?=(what|how|why|which|who|where|does|do|is|are|"
+    r"can|could|would|should|qu|que|quoi|comment|pourquoi|est-ce|ca|c'est)\b)"
+)
 _PERCENTAGE = re.compile(r"(\d+(?:[.,]\d+)?)\s?(?:%|percent\b|per cent\b|pour ?cent\b)")
 
 
@@ -155,6 +160,9 @@ def asked_kinds(question: str) -> set[str]:
     """The kinds of fact `question` asks for (often none: "how", "why", "what does ... do")."""
     folded = fold(question).replace("’", "'")
     kinds = {kind for kind, pattern in _ASKS.items() if pattern.search(folded)}
+    when_clause = "date" in kinds and _WHEN_CLAUSE.search(folded)
+    if when_clause and not _ASKS["date"].search(_WHEN_CLAUSE.sub(" ", folded)):
+        kinds.discard("date")
     if _QUOTE.search(folded) and not _CAUSE.search(folded):
         kinds.add("price")
     if any(float(n.replace(",", ".")) != 100 for n in _PERCENTAGE.findall(folded)):
