@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test check lint bench vectors clean postgres
+.PHONY: run test check lint bench eval vectors clean postgres
 
 # pip's own lines, filtered to what it is fetching and installing (its exit status kept);
 # setuptools' notice about editable installs is not for the person running `make run`.
@@ -46,13 +46,18 @@ check: $(VENV)/.installed-dev
 TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
 
 test: check postgres
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not tuning"
+
+# The eval's development part (672 questions, about a minute), the set thresholds are tuned on:
+# for calibration rounds, outside `make test` to keep it under five minutes.
+eval: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -m tuning -s tests/test_eval.py
 
 # Everything but the tests that spawn bot processes, need PostgreSQL or take seconds each
 # (markers in pyproject.toml): under a minute, for the edit-test loop. `make test` runs them all.
 .PHONY: test-fast
 test-fast: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not process and not postgres and not slow"
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not process and not postgres and not slow and not tuning"
 
 # The PostgreSQL tests start their own server on loopback; this only makes sure the binaries
 # are there (installed from the system's packages when we are root with apt-get).

