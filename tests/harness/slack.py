@@ -217,6 +217,10 @@ class FakeSlack:
         """What `AsyncWebClient(base_url=...)` wants: ends with `/`."""
         return self.url + "api/"
 
+    def next_id(self) -> int:
+        """A number no other id of this fake has had (files, views, response_urls)."""
+        return next(self._ids)
+
     def response_url(self, name: str) -> str:
         return f"{self.url}response/{name}"
 
@@ -784,7 +788,6 @@ class SlackUser:
         self.user_id = user_id
         self.channel_id = channel_id
         self.team_id = team_id
-        self._ids = itertools.count(1)
         self.last_response_name = ""
 
     def signed_headers(
@@ -817,7 +820,7 @@ class SlackUser:
     def command_body(self, line: str) -> str:
         """`/meta ask ...` as Slack sends it (application/x-www-form-urlencoded)."""
         command, _, text = line.strip().partition(" ")
-        n = next(self._ids)
+        n = self.api.next_id()  # unique across users, as Slack's response_urls are
         self.last_response_name = f"cmd{n}"
         return urllib.parse.urlencode(
             {
@@ -861,7 +864,7 @@ class SlackUser:
         """Press a button of an (ephemeral) message: a signed `block_actions` payload. With
         `message` (the one the button is on), its actions block's block_id is sent, as Slack
         does; `ephemeral=False` is a press on a channel message (`message_ts` its ts)."""
-        n = next(self._ids)
+        n = self.api.next_id()
         self.last_response_name = f"action{n}"
         self.api.pressed_on[self.last_response_name] = message_ts
         block_id = next(
@@ -913,7 +916,7 @@ class SlackUser:
 
 async def shortcut(user: SlackUser, callback_id: str, text: str) -> Ack:
     """A message shortcut (`message_action`) used on a message saying `text`, signed."""
-    n = next(user._ids)
+    n = user.api.next_id()
     user.last_response_name = f"shortcut{n}"
     payload = {
         "type": "message_action",
@@ -946,7 +949,7 @@ async def send_event(user: SlackUser, event: dict[str, Any]) -> Ack:
         "api_app_id": "A0METABOT1",
         "event": event,
         "type": "event_callback",
-        "event_id": f"Ev{next(user._ids):08d}",
+        "event_id": f"Ev{user.api.next_id():08d}",
         "event_time": int(time.time()),
         "authorizations": [{"team_id": user.team_id, "user_id": BOT_USER_ID, "is_bot": True}],
     }
