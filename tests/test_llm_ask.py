@@ -32,7 +32,7 @@ from tests.harness.llm import (
     server_error,
     slow,
 )
-from tests.test_eval import _in_language
+from tests.test_eval import _in_language, ask_each
 
 PLATFORMS = "Which Meta platforms is the Meta AI assistant built into?"
 MONETIZATION = "The Indirect Monetization of LLaMA"
@@ -272,8 +272,8 @@ FLOOR_WITH_A_MODEL = 0.8
 
 
 @pytest.mark.slow
-def test_the_eval_scores_with_a_grounded_model_on_the_new_retrievals_passages(llm, capsys):
-    """The test part of tests/test_eval.py's questions through `python -m bot ask --json`, with
+def test_the_eval_scores_with_a_grounded_model_on_the_new_retrievals_passages(llm):
+    """The test part of tests/test_eval.py's questions, asked of one bot process as there, with
     a model that answers each with the best passage it was given, its section cited; like
     test_eval.py's test part, its misses are not printed."""
     llm.responder = echo_best_passage
@@ -283,14 +283,13 @@ def test_the_eval_scores_with_a_grounded_model_on_the_new_retrievals_passages(ll
         if (item := json.loads(line))["split"] == "test"
     ]
     results = []
-    for item in questions:
-        calls = len(llm.requests)
-        assert main(["ask", item["q"], "--json"]) == 0
-        reply = json.loads(capsys.readouterr().out)
+    calls = len(llm.requests)
+    for item, reply in zip(questions, ask_each(item["q"] for item in questions), strict=True):
+        made, calls = len(llm.requests) - calls, len(llm.requests)  # the model calls it made
         if item["answerable"]:
             answer_text = reply["answer"]
             correct = (
-                len(llm.requests) == calls + 1
+                made == 1
                 and reply["answered"]
                 and any(e.lower() in answer_text.lower() for e in item["expect_any"])
                 and len(answer_text) <= 900
@@ -299,7 +298,7 @@ def test_the_eval_scores_with_a_grounded_model_on_the_new_retrievals_passages(ll
                 and "[" in answer_text  # the model's answer, not the fallback
             )
         else:
-            correct = reply["answered"] is False and len(llm.requests) == calls
+            correct = reply["answered"] is False and made == 0
         results.append((correct, item["q"]))
     score = sum(ok for ok, _ in results) / len(results)
     print(f"\neval with a model: {sum(ok for ok, _ in results)}/{len(results)} ({score:.0%})")
