@@ -90,11 +90,12 @@ def test_a_colloquial_french_question_word_is_no_keyword(chat):
 
 def test_common_words_are_not_taken_for_typos(services):
     index = services.knowledge.index
-    assert index.prepare("Who won the Oscar for Best Picture?") == (
+    assert index.prepare("Who won the Oscar for Best Picture?", "en") == (
         "Who won the Oscar for Best Picture?"
     )
-    assert index.prepare("Quelle part des revenus ?") == "Quelle part des revenus ?"
-    assert index.prepare("Qui sont ses concurents ?") == "Qui sont ses concurrents ?"
+    assert index.prepare("Quelle part des revenus ?", "fr") == "Quelle part des revenus ?"
+    assert index.prepare("Qui sont ses concurents ?", "fr") == "Qui sont ses concurrents ?"
+    assert "depuis le début de l'année" in index.prepare("perf YTD du titre ?", "fr")
 
 
 def test_short_answer_with_a_more_line_and_the_whole_passage_with_full(chat):

@@ -238,16 +238,17 @@ class PassageIndex:
 
     # ---- search --------------------------------------------------------------------------
 
-    def prepare(self, question: str) -> str:
-        """The question as retrieval reads it: chat phrasing removed, typos corrected."""
-        return self.speller.correct_text(clean_question(question))
+    def prepare(self, question: str, lang: str) -> str:
+        """The question as retrieval reads it: chat phrasing removed, typos corrected, short
+        forms (YTD, YoY) spelt out in `lang`."""
+        return spelled_out(self.speller.correct_text(clean_question(question)), lang)
 
     def evidence(self, question: str, lang: str, limit: int = CANDIDATES) -> Evidence:
         """The best fused passages for `question` with their measures, whatever they are."""
         import numpy as np
 
         lexical, vectors = self._unit_vectors()
-        asked = spelled_out(lexical.speller.correct_text(clean_question(question)), lang)
+        asked = self.prepare(question, lang)
         kinds = frozenset(asked_kinds(asked))
         definition = definition_asked(asked, lexical.defines)
         if definition is not None:
