@@ -530,3 +530,21 @@ def test_a_when_clause_before_the_question_asks_no_date(chat):
         "what does that mean concretely?"
     )
     assert reply.data["answered"] is True and "publicly accessible" in reply.data["answer"]
+
+
+@pytest.mark.parametrize(
+    ("question", "qualified"),
+    [
+        ("is LLaMA really open source?", "certain restrictions"),
+        ("what's the catch with llama being open source?", "certain restrictions"),
+        ("LLaMA est-il vraiment open source ?", "certaines restrictions"),
+    ],
+)
+def test_a_question_doubting_a_claim_is_answered_with_what_qualifies_it(chat, question, qualified):
+    reply = chat.send(f"/meta ask {question}")
+    assert reply.data["answered"] is True and qualified in reply.data["answer"]
+
+
+def test_the_same_question_without_the_doubt_keeps_the_best_passage(chat):
+    reply = chat.send("/meta ask is LLaMA open source?")
+    assert "key differentiator" in reply.data["answer"]

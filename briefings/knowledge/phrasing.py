@@ -132,6 +132,27 @@ def readings(question: str, lang: str) -> Iterator[str]:
     yield from (r for r in dict.fromkeys(more) if r and r != whole)
 
 
+# A question doubting a claim ("is it really open source?", "what's the catch?", "pas
+# vraiment open à 100 %") and a text qualifying one ("However, ...", "Cependant, ..."), folded.
+_DOUBT = re.compile(
+    r"\b(really|truly|actually|genuinely|vraiment|reellement|caveats?|strings attached|"
+    r"the catch)\b|\b100 ?(%|percent\b|pour ?cent\b)"
+)
+_CONCESSION = re.compile(
+    r"(^|[.!?]\s+)(however|cependant|toutefois|neanmoins|pourtant|that said|yet)\b"
+)
+
+
+def doubts(question: str) -> bool:
+    """Whether `question` doubts a claim: what qualifies it answers best."""
+    return bool(_DOUBT.search(fold(question)))
+
+
+def concedes(text: str) -> bool:
+    """Whether a sentence of `text` opens by qualifying what came before ("However, ...")."""
+    return bool(_CONCESSION.search(fold(text)))
+
+
 def quoted(question: str) -> list[str]:
     """The phrases a question quotes, folded: 'what does it mean by "ripple effect"?'."""
     found = (next(g for g in m.groups() if g is not None) for m in _QUOTED.finditer(question))

@@ -38,6 +38,8 @@ from briefings.knowledge.lexical import (
 from briefings.knowledge.phrasing import (
     Speller,
     clean_question,
+    concedes,
+    doubts,
     fold,
     holds_phrase,
     quoted,
@@ -71,6 +73,7 @@ SEMANTIC_FLOOR = 0.81  # words alone answer only this close in meaning
 MIXED_COVERAGE = 0.15  # or with this much lexical evidence ...
 MIXED_SIMILARITY = 0.82  # ... and this much similarity
 QUOTED_PASSAGES = 2  # a quoted phrase picks its passage when at most this many hold it
+DOUBT_MARGIN = 0.06  # a doubting question takes a qualifying passage scored this close
 RETRY_EMBEDDINGS_AFTER = 300.0  # seconds before a failed back-end is tried again
 
 
@@ -372,11 +375,24 @@ def answering(evidence: Evidence) -> list[Hit]:
         h for h in evidence.hits if answers(h, semantic, strangers) or h.passage.id in quoting
     ]
     candidates.sort(key=lambda h: (h.passage.id not in quoting, -h.score))
-    return [
+    able = [
         hit
         for hit in candidates
         if all(holds(_both(hit.passage), kind, evidence.question) for kind in evidence.kinds)
     ]
+    return _qualifying_first(evidence.question, able) if not quoting else able
+
+
+def _qualifying_first(question: str, able: list[Hit]) -> list[Hit]:
+    """For a question that doubts a claim ("is it really open source?"), the passage that
+    qualifies one ("However, ...") first, when it scores within DOUBT_MARGIN of the best."""
+    if len(able) < 2 or not doubts(question):
+        return able
+    close = [h for h in able if able[0].score - h.score <= DOUBT_MARGIN]
+    qualifying = next((h for h in close if concedes(_both(h.passage))), None)
+    if qualifying is None:
+        return able
+    return [qualifying, *(h for h in able if h is not qualifying)]
 
 
 def _specific(phrases: list[str], index: Lexical | None) -> list[str]:
