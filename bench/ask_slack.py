@@ -16,7 +16,6 @@ import asyncio
 import json
 import tempfile
 import time
-import types
 from pathlib import Path
 
 import aiohttp
@@ -31,6 +30,7 @@ from bench.common import (
     cpu_seconds,
     free_port,
     percentile,
+    response_urls,
     rss_mb,
     slack_user,
 )
@@ -152,7 +152,7 @@ def main() -> None:
         env = bot_env(fake, port, data_dir)
         with ServerProcess(bot_args(), env, port, Path(tmp) / "bot.log") as bot:
             user = slack_user(fake, bot.events_url)
-            user.api = types.SimpleNamespace(response_url=inbox.url)
+            user.api = response_urls(inbox.url)
             time.sleep(IDLE_SETTLE)
             idle = rss_mb(bot.pid)
             started = time.perf_counter()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import json
 import os
 import signal
@@ -15,7 +16,7 @@ import sys
 import time
 import types
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from aiohttp import web
@@ -227,8 +228,13 @@ def bot_args() -> list[str]:
 def slack_user(fake: FakeSlackProcess, events_url: str, user: str = "U0BENCH001") -> SlackUser:
     """tests/harness/slack.py's SlackUser (signing, slash command bodies) with the fake's
     response_urls; its aiohttp session is not used (the load generator has its own)."""
-    api = types.SimpleNamespace(response_url=fake.response_url)
-    return SlackUser(events_url, api, user_id=user)  # type: ignore[arg-type]
+    return SlackUser(events_url, response_urls(fake.response_url), user_id=user)  # type: ignore[arg-type]
+
+
+def response_urls(url: Callable[[str], str]) -> types.SimpleNamespace:
+    """What a SlackUser asks of its fake for slash commands: a response_url per name, and
+    numbers that no other command of the benchmark has had."""
+    return types.SimpleNamespace(response_url=url, next_id=itertools.count(1).__next__)
 
 
 class Inbox:

@@ -13,7 +13,6 @@ import sys
 import tempfile
 import threading
 import time
-import types
 import urllib.request
 import uuid
 from pathlib import Path
@@ -25,6 +24,7 @@ from bench.common import (
     bot_args,
     bot_env,
     free_port,
+    response_urls,
     slack_user,
 )
 from bench.report import publish, table
@@ -82,7 +82,7 @@ def command(inbox: ThreadedInbox, url: str, user: str, line: str) -> tuple[float
     """POST a signed slash command; (seconds until the ack, seconds until the answer, its
     visible text). An empty ack's answer comes through the command's response_url."""
     tag = uuid.uuid4().hex  # a response_url of its own (each SlackUser numbers from 1)
-    urls = types.SimpleNamespace(response_url=lambda name: inbox.url(f"{tag}-{name}"))
+    urls = response_urls(lambda name: inbox.url(f"{tag}-{name}"))
     asker = slack_user(urls, url, user=user)  # type: ignore[arg-type]
     body = asker.command_body(line)
     headers = asker.signed_headers(body, "application/x-www-form-urlencoded")

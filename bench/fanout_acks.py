@@ -17,7 +17,6 @@ import os
 import subprocess
 import tempfile
 import time
-import types
 from pathlib import Path
 
 import aiohttp
@@ -33,6 +32,7 @@ from bench.common import (
     free_port,
     median,
     percentile,
+    response_urls,
     slack_user,
 )
 from bench.report import publish, table
@@ -77,7 +77,7 @@ class Load:
 
     def __init__(self, user, url: str, inbox: Inbox) -> None:  # type: ignore[no-untyped-def]
         self.user, self.url, self.inbox, self.n = user, url, inbox, 0
-        user.api = types.SimpleNamespace(response_url=inbox.url)
+        user.api = response_urls(inbox.url)
         self.samples: list[tuple[str, float, float, float]] = []  # kind, sent, ack, answer
         self.errors: list[str] = []
 
