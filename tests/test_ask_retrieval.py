@@ -361,6 +361,26 @@ def test_passages_added_later_are_found_and_only_they_are_embedded(monkeypatch):
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
+        # A name the article introduces with what it is ("Meta AI, the company's virtual
+        # assistant"), not the passage where it appears first ("Large Language Model Meta AI").
+        ("c'est quoi Meta AI exactement ?", "assistant virtuel"),
+        ("Meta AI, c'est quoi exactement ?", "assistant virtuel"),
+        ("what is ObjectsHQ?", "small business"),
+        # A term the article defines in quotes ("'open source' means that ..."), before a name
+        # the question also holds.
+        ("what does open source mean for LLaMA?", "publicly accessible"),
+        ("que signifie open-source ?", "accessibles au public"),
+    ],
+)
+def test_what_a_term_means_comes_from_the_passage_that_says_it(chat, question, expected):
+    reply = chat.send(f"/meta ask {question}")
+    assert reply.data["answered"] is True
+    assert expected in reply.data["answer"]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
         # "mean by", "veut dire que": a claim is asked about, not the definition of a term.
         ('what does the author mean by a "ripple effect"?', "ripple effect"),
         ("Ça veut dire que LLaMA ne rapporte rien à Meta ?", "pas aussi direct"),

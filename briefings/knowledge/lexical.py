@@ -64,13 +64,31 @@ _DEFINITION_CUES = re.compile(
 _NOT_DEFINITION = re.compile(
     r"\b(means?|meant) (by|that)\b|\b(veut|veulent|voudrait) dire (que|qu')|\bsignifie (que|qu')"
 )
-# "What is X?", "Qu'est-ce que X ?" about a single term.
+# "What is X?", "Qu'est-ce que X ?", "c'est quoi X exactement ?", "X, c'est quoi ?" about a
+# term of one to three words.
+_EXACTLY = r"(?:\s+(?:exactly|exactement|au juste|en fait|concretement|again|deja|encore))?"
+_TERM = r"(?:an?\s+|the\s+|le\s+|la\s+|les\s+|l')?([\w+-]+(?:\s[\w+-]+){0,2}?)"
 _WHAT_IS = re.compile(
     r"^(?:what is|what's|whats|what are|qu'est-ce que|qu'est ce que|c'est quoi|c est quoi|"
-    r"que sont)\s+(?:an?\s+|the\s+|le\s+|la\s+|les\s+|l')?([\w+-]+)\s*\??$"
+    r"que sont)" + _EXACTLY + r"\s+" + _TERM + _EXACTLY + r"\s*\??$"
+)
+_IS_WHAT = re.compile(
+    r"^" + _TERM + r",?\s+(?:c'est quoi|c est quoi|qu'est-ce que c'est)" + _EXACTLY + r"\s*\??$"
 )
 # "LLaMA (Large Language Model Meta AI)" or "intelligence artificielle (IA)"
 _DEFINED = re.compile(r"([\w+-]{2,})\s*\(([^()]{2,80})\)")
+# "'open source' means that ...", "‘open source’ implique que ..."
+_QUOTED_DEFINITION = re.compile(
+    r"['‘\"«]\s?([\w -]{2,40}?)\s?['’\"»] (?:means|stands for|refers to|signifie|implique|désigne)\b"
+)
+# "... powers Meta AI, the company's virtual assistant": a name in mid-sentence, then what
+# kind of thing it is (an appositive ending on a noun for one).
+_APPOSITIVE = re.compile(
+    r"(?<=[a-zà-ÿ] )([A-Z][\w+&-]*(?: [A-Z][\w+&-]*){0,2}), "
+    r"(?:the |an? |l'|l’|le |la |un |une )(?:[\w’'-]+ ){0,3}?"
+    r"(?:assistant|company|business|firm|model|platform|tool|app|application|product|service|"
+    r"entreprise|société|modèle|plateforme|outil|produit)\b"
+)
 
 
 def _definitions(text: str) -> dict[str, str]:
@@ -82,6 +100,10 @@ def _definitions(text: str) -> dict[str, str]:
             found[fold(inside)] = inside
         elif len(inside_words) > 1 and any(c.isupper() for c in term[1:]):
             found[fold(term)] = term
+    for name in _APPOSITIVE.findall(text):
+        found.setdefault(fold(name), name)
+    for term in _QUOTED_DEFINITION.findall(text):
+        found.setdefault(fold(term).replace("-", " "), term)
     return found
 
 
@@ -261,10 +283,14 @@ class Lexical:
 def definition_asked(question: str, defines: dict[str, int]) -> int | None:
     """The passage defining the term a "what does X mean" question asks about, if any."""
     folded = fold(question).replace("’", "'")
-    if match := _WHAT_IS.match(folded):
-        return defines.get(match.group(1))
+    if match := _WHAT_IS.match(folded) or _IS_WHAT.match(folded):
+        return defines.get(match.group(1).replace("-", " "))
     if not _DEFINITION_CUES.search(folded) or _NOT_DEFINITION.search(folded):
         return None
+    spaced = f" {' '.join(_WORD.findall(folded.replace('-', ' ')))} "
+    for term in sorted((t for t in defines if " " in t), key=len, reverse=True):
+        if f" {term} " in spaced:  # "open source" before "llama" in "what does ... mean for"
+            return defines[term]
     for word in _WORD.findall(folded):
         if word in defines:
             return defines[word]
