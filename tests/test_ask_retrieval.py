@@ -361,6 +361,26 @@ def test_passages_added_later_are_found_and_only_they_are_embedded(monkeypatch):
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
+        # "when" / "quand" inside a clause does not ask for a date, nor French "qui" after a
+        # noun for a person; the article's passages state neither and still answer.
+        ("What can Advantage+ Creative adjust when it optimizes an ad?", "images"),
+        ("What did ObjectsHQ see when it used Advantage+ Creative?", "60%"),
+        ("Qu'a constaté ObjectsHQ quand elle a utilisé Advantage+ Creative ?", "60 %"),
+        ("C'est quel outil qui est cité pour ObjectsHQ ?", "Advantage+ Creative"),
+        # Business shorthand spelt out: "year-to-date" is YTD, "B2B" business-to-business.
+        ("how much is META up year-to-date?", "68%"),
+        ("Meta AI, ça sert à quoi en B2B ?", "service client"),
+    ],
+)
+def test_what_a_question_asks_for_is_read_from_its_wording(chat, question, expected):
+    reply = chat.send(f"/meta ask {question}")
+    assert reply.data["answered"] is True
+    assert expected in reply.data["answer"]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
         # A name the article introduces with what it is ("Meta AI, the company's virtual
         # assistant"), not the passage where it appears first ("Large Language Model Meta AI").
         ("c'est quoi Meta AI exactement ?", "assistant virtuel"),

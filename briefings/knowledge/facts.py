@@ -54,9 +54,13 @@ _ASKS = {
         r"\b(what (share|percentage|percent|proportion|cut)|which (share|percentage)|"
         r"how big a (share|cut)|quelle (part|proportion)|quel pourcentage|combien de pour ?cent)\b"
     ),
+    # "when" and "quand" opening the question or a clause, or closing it ("... launch when?");
+    # not inside one ("what does Meta keep when it shares LLaMA?").
     "date": re.compile(
-        r"(^|[^\w])(when|what year|which year|since when|by when|quand|"
-        r"en quelle annee|quelle annee|depuis quand|d'ici quand)\b"
+        r"(^|[,;:.!?—–]\s*|\b(and|but|so|then|et|mais|alors|donc|c'est|c est|pour|jusqu'a)\s+)"
+        r"(when|quand)\b|\b(when|quand)\s*(\?|$)|"
+        r"(^|[^\w])(what year|which year|since when|by when|until when|en quelle annee|"
+        r"quelle annee|depuis quand|d'ici quand|a partir de quand|quand est-ce)\b"
     ),
     "day": re.compile(
         r"(^|[^\w])(what date|which date|what day|which day|quelle date|a quelle date|quel jour|"
@@ -99,8 +103,11 @@ _ASKS = {
     # One person: "who is/leads/said ...", "which executive", "qui dirige", "quel patron"; not
     # "who can ...", "who benefits ...", "qu'est-ce qui" (kinds of people, things).
     "person": re.compile(
-        r"(^|[^\w])(who|qui) (is|was|'s|leads|led|runs|ran|heads|headed|founded|said|says|"
-        r"stated|announced|indicated|wrote|created|invented|built|bought|owns|started|est|etait|"
+        r"(^|[^\w])who (is|was|'s|leads|led|runs|ran|heads|headed|founded|said|says|"
+        r"stated|announced|indicated|wrote|created|invented|built|bought|owns|started)\b|"
+        # French "qui" asks opening the question or a clause, or after "c'est" or a preposition;
+        # after a noun it is a relative pronoun ("l'outil qui est cité").
+        r"(^|[,;:.!?—–]\s*|\b(c'est|c est|par|de|a|pour|avec|chez|et|mais)\s+)qui (est|etait|"
         r"dirige|dirigeait|pilote|possede|a (dit|declare|fonde|annonce|indique|ecrit|cree|"
         r"invente|construit|rachete|achete|lance))\b|(^|[^\w])(which|what) (person|executive|exec|ceo|"
         r"leader|founder|boss)\b|\b(quelle personne|quel (dirigeant|patron|pdg|responsable|"

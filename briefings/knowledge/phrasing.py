@@ -72,14 +72,19 @@ _CHAT_SPELLING = re.compile(
     r"(?<![\w'’])(?:(?i:cmb|cbn|pk|pq|pkoi|qqn|qqch|bcp|tjrs?|mtn|y'a|ya|gratos|abt|bc|cuz|coz|"
     r"rn|smth|sth|b4|w/)|c|u|ur|r)(?![\w'’+#])"
 )
-# The market's shorthand for periods, spelt out in the question's language (after the language
-# is known: "perf YTD du titre" stays a French question).
+# Business shorthand for periods and markets, spelt out in the question's language (after the
+# language is known: "perf YTD du titre" stays a French question).
+_YTD = {"en": "since the start of the year", "fr": "depuis le début de l'année"}
 _PERIODS = {
-    "ytd": {"en": "since the start of the year", "fr": "depuis le début de l'année"},
+    "ytd": _YTD,
+    "year-to-date": _YTD,
+    "year to date": _YTD,
     "yoy": {"en": "year over year", "fr": "sur un an"},
     "qoq": {"en": "quarter over quarter", "fr": "d'un trimestre à l'autre"},
+    "b2b": {"en": "business-to-business", "fr": "professionnel"},
+    "b2c": {"en": "business-to-consumer", "fr": "grand public"},
 }
-_PERIOD = re.compile(r"(?<![\w'’])(?i:ytd|yoy|qoq)(?![\w'’])")
+_PERIOD = re.compile(r"(?<![\w'’])(?i:ytd|year-to-date|year to date|yoy|qoq|b2b|b2c)(?![\w'’])")
 _INNER_BOUNDARY = re.compile(r"[.!?…]\s+\S")  # a sentence ends before the text does
 # "...", “...”, « ... », '...' (not an apostrophe inside a word).
 _QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”|«\s*([^»]+?)\s*»|(?<!\w)\'([^\']+)\'(?!\w)')
@@ -109,7 +114,8 @@ def clean_question(text: str) -> str:
 
 
 def spelled_out(text: str, lang: str) -> str:
-    """`text` with the market's shorthand for periods in words of `lang` ("YTD")."""
+    """`text` with business shorthand for periods and markets in words of `lang` ("YTD",
+    "B2B")."""
     return _PERIOD.sub(lambda m: _PERIODS[m.group(0).lower()].get(lang, m.group(0)), text)
 
 
