@@ -61,6 +61,9 @@ def test_typo_in_a_key_word_still_finds_the_passage(chat):
         # Figures asked about, none stated: "un pourcentage".
         "Meta garderait-elle 10 % ou 20 % des revenus d'un app store LLaMA ?",
         "Quel objectif de cours les analystes donnent-ils à Meta ?",
+        # A duration, where the passage's only figure is a percentage.
+        "How many months did it take ObjectsHQ to earn back its Advantage+ Creative spend?",
+        "Combien de mois a-t-il fallu à ObjectsHQ pour rentabiliser Advantage+ Creative ?",
     ],
 )
 def test_a_kind_of_fact_the_passage_lacks_is_declined(chat, question):
@@ -220,6 +223,14 @@ def test_an_english_question_with_a_french_aside_is_answered_in_english(chat):
         ("When the article says open source, what does it mean?", set()),
         ("Quand l'article parle d'open source, ça veut dire quoi ?", set()),
         ("When will Meta AI make money, and how?", {"date"}),
+        # "when" / "quand" inside a clause; French "qui" after a noun.
+        ("What does Meta keep to itself when it shares LLaMA?", set()),
+        ("Qu'est-ce que Meta garde quand elle partage LLaMA ?", set()),
+        ("Meta AI rapportera de l'argent quand ?", {"date"}),
+        ("C'est quel outil qui est cité pour ObjectsHQ ?", set()),
+        ("Et qui dirige Reality Labs ?", {"person"}),
+        ("How long until Meta AI pays off?", {"duration"}),
+        ("Combien de mois pour rentabiliser la campagne ?", {"duration"}),
     ],
 )
 def test_the_kind_of_fact_a_question_asks_for(question, kinds):

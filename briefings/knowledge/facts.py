@@ -1,5 +1,5 @@
 """The kind of fact a question asks for (a price, a count, an amount of money, a share, a date,
-a day, a name, a version, a valuation ratio, a reporting period, a recommendation to buy or
+a day, a duration, a name, a version, a valuation ratio, a reporting period, a recommendation to buy or
 sell, a person) and whether a passage holds one: "How much does Meta AI Plus cost?" is not
 answered by a passage that names Meta AI without a price, nor "Who leads Reality Labs?" by one
 whose only name is "Reality Labs". General wording of English and French questions; nothing here
@@ -53,6 +53,11 @@ _ASKS = {
     "share": re.compile(
         r"\b(what (share|percentage|percent|proportion|cut)|which (share|percentage)|"
         r"how big a (share|cut)|quelle (part|proportion)|quel pourcentage|combien de pour ?cent)\b"
+    ),
+    # A duration: "how many months", "how long", "combien de mois", "en combien de temps".
+    "duration": re.compile(
+        r"\b(how many (months|years|days|weeks|quarters)|how long|how quickly|"
+        r"combien de (mois|ans|annees|jours|semaines|trimestres|temps))\b"
     ),
     # "when" and "quand" opening the question or a clause, or closing it ("... launch when?");
     # not inside one ("what does Meta keep when it shares LLaMA?").
@@ -133,6 +138,11 @@ _HOLDS = {
         r"\d|\b" + _NUMBER_WORDS + r"\b|[^,.;:]+, [^,.;:]+,? (and|et|or|ou) ", re.I
     ),
     "share": re.compile(r"\d\s?%|\d\s?(percent|per cent|pour ?cent)", re.I),
+    "duration": re.compile(
+        r"\b(\d+|a|one|an?|un|une|" + _NUMBER_WORDS + r")[\s-]+(months?|years?|days?|weeks?|"
+        r"quarters?|mois|ans|années|jours|semaines|trimestres)\b",
+        re.I,
+    ),
     # A capitalised word that does not start a sentence or end a bullet's title.
     "name": re.compile(r"(?<=\S )(?<![.!?:] )[A-Z][\w+&-]*\b(?!\s*:)"),
     "version": re.compile(r"\b\d+(\.\d+)*\b"),
@@ -178,6 +188,8 @@ def asked_kinds(question: str) -> set[str]:
         kinds.discard("price")
     if "items" in kinds:
         kinds.discard("count")
+    if "duration" in kinds:
+        kinds.discard("count")  # "how many months" asks for months, not any number
     return kinds
 
 
