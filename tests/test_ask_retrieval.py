@@ -72,6 +72,27 @@ def test_a_kind_of_fact_the_passage_lacks_is_declined(chat, question):
     assert reply.data["sources"] == []
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # Words and meaning close, not enough on their own; the year asked for is there.
+        ("When does Zuck expect the assistant to start bringing in real money?", "2025"),
+        ("As of which date is the stock gain since the start of the year given?", "13 March"),
+    ],
+)
+def test_a_passage_stating_the_kind_of_fact_asked_answers_on_less_evidence(
+    chat, question, expected
+):
+    reply = chat.send(f"/meta ask {question}")
+    assert reply.data["answered"] is True
+    assert expected in reply.data["answer"]
+
+
+def test_a_person_asked_for_is_not_any_person_a_passage_names(chat):
+    reply = chat.send("/meta ask Who is the CEO of Alphabet?")
+    assert reply.data["answered"] is False
+
+
 def test_a_count_with_the_items_asked_is_answered_by_a_list(chat):
     reply = chat.send("/meta ask How many AI features do the Ray-Ban glasses get, and which?")
     assert reply.data["answered"] is True

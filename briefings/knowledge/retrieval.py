@@ -72,6 +72,12 @@ SEMANTIC_STRONG = 0.85  # answer on semantic similarity alone from this cosine
 SEMANTIC_FLOOR = 0.81  # words alone answer only this close in meaning
 MIXED_COVERAGE = 0.15  # or with this much lexical evidence ...
 MIXED_SIMILARITY = 0.82  # ... and this much similarity
+# A question asking for a kind of fact (a date, a figure...) is answered on less evidence by a
+# passage that states one: the fact agreeing is evidence too. Not for a name or a person,
+# which most passages hold ("Who is the CEO of Alphabet?" is not answered by Meta's CEO).
+KIND_SIMILARITY = 0.79
+KIND_COVERAGE = 0.2
+LOOSE_KINDS = frozenset({"name", "person"})
 QUOTED_PASSAGES = 2  # a quoted phrase picks its passage when at most this many hold it
 DOUBT_MARGIN = 0.06  # a doubting question takes a qualifying passage scored this close
 RETRY_EMBEDDINGS_AFTER = 300.0  # seconds before a failed back-end is tried again
@@ -360,7 +366,8 @@ def answers(hit: Hit, semantic: bool = True, strangers: bool = False) -> bool:
 
 def answering(evidence: Evidence) -> list[Hit]:
     """The passages that could answer, best fused first: those with the evidence (`answers`)
-    that state the kind of fact asked for (among the first CANDIDATES and the best by BM25)."""
+    that state the kind of fact asked for (among the first CANDIDATES and the best by BM25);
+    when none, those that state it on less evidence (KIND_SIMILARITY, KIND_COVERAGE)."""
     # The cosine thresholds hold for the model they were calibrated with; with another one its
     # cosines rank passages but the decision rests on words (`Evidence.calibrated`).
     semantic = evidence.cosines is not None and evidence.calibrated
@@ -375,12 +382,27 @@ def answering(evidence: Evidence) -> list[Hit]:
         h for h in evidence.hits if answers(h, semantic, strangers) or h.passage.id in quoting
     ]
     candidates.sort(key=lambda h: (h.passage.id not in quoting, -h.score))
-    able = [
-        hit
-        for hit in candidates
-        if all(holds(_both(hit.passage), kind, evidence.question) for kind in evidence.kinds)
-    ]
+    able = [hit for hit in candidates if _states(hit, evidence)]
+    if (
+        not able
+        and semantic
+        and not strangers
+        and evidence.kinds
+        and not evidence.kinds & LOOSE_KINDS
+    ):
+        able = [
+            hit
+            for hit in evidence.hits
+            if hit.similarity >= KIND_SIMILARITY
+            and hit.coverage >= KIND_COVERAGE
+            and _states(hit, evidence)
+        ]
     return _qualifying_first(evidence.question, able) if not quoting else able
+
+
+def _states(hit: Hit, evidence: Evidence) -> bool:
+    """Whether the passage states every kind of fact the question asks for."""
+    return all(holds(_both(hit.passage), kind, evidence.question) for kind in evidence.kinds)
 
 
 def _qualifying_first(question: str, able: list[Hit]) -> list[Hit]:
