@@ -402,17 +402,6 @@ def test_passages_added_later_are_found_and_only_they_are_embedded(monkeypatch):
         # Business shorthand spelt out: "year-to-date" is YTD, "B2B" business-to-business.
         ("how much is META up year-to-date?", "68%"),
         ("Meta AI, ça sert à quoi en B2B ?", "service client"),
-    ],
-)
-def test_what_a_question_asks_for_is_read_from_its_wording(chat, question, expected):
-    reply = chat.send(f"/meta ask {question}")
-    assert reply.data["answered"] is True
-    assert expected in reply.data["answer"]
-
-
-@pytest.mark.parametrize(
-    ("question", "expected"),
-    [
         # A name the article introduces with what it is ("Meta AI, the company's virtual
         # assistant"), not the passage where it appears first ("Large Language Model Meta AI").
         ("c'est quoi Meta AI exactement ?", "assistant virtuel"),
@@ -424,7 +413,7 @@ def test_what_a_question_asks_for_is_read_from_its_wording(chat, question, expec
         ("que signifie open-source ?", "accessibles au public"),
     ],
 )
-def test_what_a_term_means_comes_from_the_passage_that_says_it(chat, question, expected):
+def test_what_a_question_asks_is_read_from_its_wording(chat, question, expected):
     reply = chat.send(f"/meta ask {question}")
     assert reply.data["answered"] is True
     assert expected in reply.data["answer"]
