@@ -250,7 +250,9 @@ def test_an_english_question_with_a_french_aside_is_answered_in_english(chat):
         ("Meta AI rapportera de l'argent quand ?", {"date"}),
         ("C'est quel outil qui est cité pour ObjectsHQ ?", set()),
         ("Et qui dirige Reality Labs ?", {"person"}),
-        ("How long until Meta AI pays off?", {"duration"}),
+        ("How long did ObjectsHQ's campaign run?", {"duration"}),
+        ("How long until Meta AI pays off?", {"date"}),
+        ("Combien de temps avant que Meta AI rapporte ?", {"date"}),
         ("Combien de mois pour rentabiliser la campagne ?", {"duration"}),
     ],
 )

@@ -26,7 +26,8 @@ _ASKS = {
         r"(does|do|did|will|would) \S+( \S+)? charge)"
     ),
     "count": re.compile(
-        r"\b(how many|number of|nombre d|nombre de|combien d|combien de)\b(?!.*\b(percent|pour ?cent|%))"
+        r"\b(how many|number of|nombre d|nombre de|combien d|combien de(?! temps))\b"
+        r"(?!.*\b(percent|pour ?cent|%))"
     ),
     # A count with the items asked for too: "how many ... and which", "... does it name".
     "items": re.compile(
@@ -56,8 +57,9 @@ _ASKS = {
     ),
     # A duration: "how many months", "how long", "combien de mois", "en combien de temps".
     "duration": re.compile(
-        r"\b(how many (months|years|days|weeks|quarters)|how long|how quickly|"
-        r"combien de (mois|ans|annees|jours|semaines|trimestres|temps))\b"
+        r"\b(how many (months|years|days|weeks|quarters)|how long(?! (until|till|before))|"
+        r"how quickly|combien de (mois|ans|annees|jours|semaines|trimestres)|"
+        r"combien de temps(?! (avant|jusqu)))\b"
     ),
     # "when" and "quand" opening the question or a clause, or closing it ("... launch when?");
     # not inside one ("what does Meta keep when it shares LLaMA?").
@@ -65,7 +67,9 @@ _ASKS = {
         r"(^|[,;:.!?—–]\s*|\b(and|but|so|then|et|mais|alors|donc|c'est|c est|pour|jusqu'a)\s+)"
         r"(when|quand)\b|\b(when|quand)\s*(\?|$)|"
         r"(^|[^\w])(what year|which year|since when|by when|until when|en quelle annee|"
-        r"quelle annee|depuis quand|d'ici quand|a partir de quand|quand est-ce)\b"
+        r"quelle annee|depuis quand|d'ici quand|a partir de quand|quand est-ce|"
+        # "How long until it pays off?" asks when ("before 2025" answers it).
+        r"how long (until|till|before)|combien de temps (avant|jusqu))\b"
     ),
     "day": re.compile(
         r"(^|[^\w])(what date|which date|what day|which day|quelle date|a quelle date|quel jour|"
