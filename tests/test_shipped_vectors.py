@@ -82,16 +82,3 @@ def test_passage_vectors_embed_only_what_is_not_shipped():
     assert embedded == 1 and vectors.shape == (3, 384)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     assert float(vectors[2] @ embedder.passages(texts[2:])[0]) > 0.9999
-
-
-def test_questions_asked_at_once_get_the_vectors_they_get_alone():
-    """A question alone is encoded on every core, one among others on one: same vectors."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    embedder = EmbeddedE5()
-    questions = [f"What does LLaMA power at Meta? ({n})" for n in range(8)]
-    alone = [embedder.queries([q])[0] for q in questions]
-    with ThreadPoolExecutor(4) as pool:
-        together = list(pool.map(lambda q: embedder.queries([q])[0], questions))
-    for one, other in zip(alone, together, strict=True):
-        assert float(one @ other) > 0.9999

