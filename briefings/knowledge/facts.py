@@ -1,9 +1,9 @@
 """The kind of fact a question asks for (a price, a count, an amount of money, a share, a date,
-a day, a duration, a name, a version, a valuation ratio, a reporting period, a recommendation to buy or
-sell, a person) and whether a passage holds one: "How much does Meta AI Plus cost?" is not
-answered by a passage that names Meta AI without a price, nor "Who leads Reality Labs?" by one
-whose only name is "Reality Labs". General wording of English and French questions; nothing here
-knows an article's words.
+a day, a duration, a name, a version, a valuation ratio, a reporting period, a recommendation
+to buy or sell, a person) and whether a passage holds one: "How much does Meta AI Plus cost?"
+is not answered by a passage that names Meta AI without a price, nor "Who leads Reality Labs?"
+by one whose only name is "Reality Labs". General wording of English and French questions;
+nothing here knows an article's words.
 """
 
 from __future__ import annotations
@@ -143,7 +143,7 @@ _HOLDS = {
     ),
     "share": re.compile(r"\d\s?%|\d\s?(percent|per cent|pour ?cent)", re.I),
     "duration": re.compile(
-        r"\b(\d+|a|one|an?|un|une|" + _NUMBER_WORDS + r")[\s-]+(months?|years?|days?|weeks?|"
+        r"\b(\d+|an?|one|un|une|" + _NUMBER_WORDS + r")[\s-]+(months?|years?|days?|weeks?|"
         r"quarters?|mois|ans|années|jours|semaines|trimestres)\b",
         re.I,
     ),

@@ -75,7 +75,7 @@ _CHAT_SPELLING = re.compile(
 # Business shorthand for periods and markets, spelt out in the question's language (after the
 # language is known: "perf YTD du titre" stays a French question).
 _YTD = {"en": "since the start of the year", "fr": "depuis le début de l'année"}
-_PERIODS = {
+_SHORTHAND = {
     "ytd": _YTD,
     "year-to-date": _YTD,
     "year to date": _YTD,
@@ -84,7 +84,7 @@ _PERIODS = {
     "b2b": {"en": "business-to-business", "fr": "professionnel"},
     "b2c": {"en": "business-to-consumer", "fr": "grand public"},
 }
-_PERIOD = re.compile(r"(?<![\w'’])(?i:ytd|year-to-date|year to date|yoy|qoq|b2b|b2c)(?![\w'’])")
+_SHORT_FORM = re.compile(r"(?<![\w'’])(?i:ytd|year-to-date|year to date|yoy|qoq|b2b|b2c)(?![\w'’])")
 _INNER_BOUNDARY = re.compile(r"[.!?…]\s+\S")  # a sentence ends before the text does
 # "...", “...”, « ... », '...' (not an apostrophe inside a word).
 _QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”|«\s*([^»]+?)\s*»|(?<!\w)\'([^\']+)\'(?!\w)')
@@ -116,7 +116,7 @@ def clean_question(text: str) -> str:
 def spelled_out(text: str, lang: str) -> str:
     """`text` with business shorthand for periods and markets in words of `lang` ("YTD",
     "B2B")."""
-    return _PERIOD.sub(lambda m: _PERIODS[m.group(0).lower()].get(lang, m.group(0)), text)
+    return _SHORT_FORM.sub(lambda m: _SHORTHAND[m.group(0).lower()].get(lang, m.group(0)), text)
 
 
 def readings(question: str, lang: str) -> Iterator[str]:
