@@ -299,7 +299,9 @@ class Deliveries:
         if not isinstance(port, RecoverablePort):
             return False  # nothing to ask: posting again is the only way not to lose it
         try:
-            found = await port.find_delivery(target, claim.key, claim.sent_at)
+            found = await self._unless_stopping(
+                port.find_delivery(target, claim.key, claim.sent_at)
+            )
         except DeliveryError as error:
             if not isinstance(error, CheckDeferred):
                 log.warning("could not check whether %s was posted: %s", claim.key, error.reason)
@@ -318,6 +320,20 @@ class Deliveries:
             await self._delivered(due, claim, found, attempts, report, steps)
             return True
         return False
+
+    async def _unless_stopping(self, check: Awaitable[str | None]) -> str | None:
+        """A history check, given up (CheckDeferred: the next process asks) when the bot
+        stops while it waits for its turn: a check posts nothing, so it can stop anywhere."""
+        checking = asyncio.ensure_future(check)
+        stopping = asyncio.ensure_future(self.stopping.wait())
+        try:
+            await asyncio.wait({checking, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+        if checking.done():
+            return checking.result()
+        checking.cancel()
+        raise CheckDeferred("the bot is stopping")
 
     async def _give_up(
         self, due: Due, claim: Claim, reason: str, attempts: int, report: PassReport, pause: bool

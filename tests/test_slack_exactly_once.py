@@ -52,12 +52,14 @@ def channels(n: int) -> list[str]:
     return [f"C0BRIEF{i:03d}" for i in range(n)]
 
 
-def services_for(api: FakeSlack, clock: FakeClock) -> Services:
+def services_for(api: FakeSlack, clock: FakeClock, marketplace: bool = False) -> Services:
+    api.marketplace = marketplace
     config = load_settings(
         slack_bot_token=BOT_TOKEN,
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=api.base_url,
         slack_mode="http",
+        slack_marketplace_app=marketplace,
     )
     return Services(
         config, clock=clock, rng=random.Random(7), price_files={"META": DATA / "META.csv"}
@@ -147,6 +149,64 @@ async def test_lost_answers_are_checked_within_slacks_limits_and_never_posted_tw
     history = api.calls_to("conversations.history")
     assert history and all(c.status == 200 for c in history), [c.status for c in history]
     assert all(int(c.params["limit"]) <= 15 for c in history)
+
+
+async def test_an_uninvited_channel_is_joined_before_its_history_is_read(
+    api: FakeSlack, clock: FakeClock, settings: Settings
+) -> None:
+    """One history read a minute: none is spent on a channel the bot is not in yet, so a
+    channel's lost answer is settled at its first read."""
+    names = channels(3)
+    services = services_for(api, clock)
+    subscribe(services, names)
+    api.script("chat.postMessage", *[connection_reset(w) for w in ("before", "after", "before")])
+    runner = fan_out(services)
+    await runner.deliver_due(clock())
+    for _minute in range(len(names) - 1):  # the pass reads one channel, each sweep the next
+        await sweep(runner, clock)
+    counts = tally(api, names)
+    assert counts == {"lost": 0, "twice": 0, "without chart": 0, "saying thread": 0}, counts
+    reads = [c.params["channel"] for c in api.calls_to("conversations.history")]
+    assert sorted(reads) == names  # each channel read once
+    order = [(c.method, c.params.get("channel")) for c in api.calls]
+    for channel in names:
+        joined = order.index(("conversations.join", channel))
+        assert joined < order.index(("conversations.history", channel))
+
+
+async def test_a_marketplace_app_checks_its_lost_answers_in_one_pass(
+    api: FakeSlack, clock: FakeClock, settings: Settings
+) -> None:
+    """Tier 3 (SLACK_MARKETPLACE_APP): the checks take turns a little over a second apart
+    within the pass, instead of one per sweep."""
+    names = channels(3)
+    services = services_for(api, clock, marketplace=True)
+    subscribe(services, names)
+    api.script("chat.postMessage", *[connection_reset("before")] * len(names))
+    await fan_out(services).deliver_due(clock())
+    counts = tally(api, names)
+    assert counts == {"lost": 0, "twice": 0, "without chart": 0, "saying thread": 0}, counts
+    assert len(api.calls_to("conversations.history")) == len(names)
+
+
+async def test_a_stop_leaves_the_checks_still_waiting_for_their_turn_to_the_next_process(
+    api: FakeSlack, clock: FakeClock, settings: Settings
+) -> None:
+    names = channels(4)
+    services = services_for(api, clock, marketplace=True)
+    subscribe(services, names)
+    api.script("chat.postMessage", *[connection_reset("after")] * len(names))
+    runner = fan_out(services)
+    passing = asyncio.ensure_future(runner.deliver_due(clock()))
+    await api.wait_for("conversations.history", 1, timeout=30)
+    runner.stopping.set()  # what SIGTERM does: the pass ends without waiting for the others
+    report = await asyncio.wait_for(passing, timeout=30)
+    assert 1 <= len(api.calls_to("conversations.history")) < len(names)
+    assert report.retrying  # left `sending`, for the next process to check
+    clock.advance(minutes=11)  # a new process, after the lease
+    await fan_out(services).deliver_due(clock())
+    counts = tally(api, names)
+    assert counts == {"lost": 0, "twice": 0, "without chart": 0, "saying thread": 0}, counts
 
 
 # ---- a crash during the chart upload ---------------------------------------------------------

@@ -309,6 +309,19 @@ class FakeSlack:
                 ) from None
         return self.succeeded(method)
 
+    async def wait_until(
+        self, condition: Callable[[], bool], what: str, timeout: float = 60.0
+    ) -> None:
+        """Wait until `condition()` holds, checked after each call; `what` names it if the
+        bot never gets there within `timeout`."""
+        async with self._changed:
+            try:
+                await asyncio.wait_for(self._changed.wait_for(condition), timeout)
+            except TimeoutError:
+                raise AssertionError(
+                    f"never {what}; calls so far: {[c.method for c in self.calls]}"
+                ) from None
+
     async def first_answer(
         self, name: str, calls_before: int, timeout: float = 60.0
     ) -> dict[str, Any] | None:

@@ -1,6 +1,6 @@
 """Posting on Slack as Slack allows it: charts uploaded once and shown by file id, channels
-joined when Slack refuses a post or a history read, and history read within the limits of an
-app outside the Marketplace (15 messages a call, one call a minute per workspace).
+joined when Slack refuses a post and before their history is read, and history read within
+Slack's limits (outside the Marketplace: 15 messages a call, one call a minute per workspace).
 
 A chart is uploaded once per (workspace, chart) with no channel (`files.completeUploadExternal`
 without `channel_id`): a file of the bot's own, which an image block (`slack_file: {id}`) shows
@@ -32,6 +32,7 @@ METADATA_EVENT = "meta_briefing"
 HISTORY_LIMIT = 15  # messages a conversations.history call may return (non-Marketplace apps)
 HISTORY_EVERY = 60.0  # seconds between two such calls in one workspace
 MARKETPLACE_HISTORY = (100, 1.2)  # Marketplace apps: Tier 3, about 50 calls a minute
+MARKETPLACE_QUEUE = 30.0  # seconds a check may wait for its turn in a pass, else next sweep
 HISTORY_MARGIN = dt.timedelta(minutes=5)  # read from this long before the post was sent (skew)
 CACHED_CHARTS = 256
 FILE_WAITS = (1.0, 2.0, 4.0)  # seconds before showing a just-uploaded file is tried again
@@ -276,24 +277,41 @@ async def respond_with_charts(respond: Any, message: dict[str, Any]) -> Any:
 class HistoryCheck:
     """Whether a briefing is already in a channel, read from its history by the delivery id in
     the message metadata, within Slack's limits: 15 messages a call, one call a minute per
-    workspace (apps outside the Marketplace; SLACK_MARKETPLACE_APP: Tier 3); a call that cannot be made now raises CheckDeferred (the next sweep asks)."""
+    workspace (apps outside the Marketplace), or Tier 3 (SLACK_MARKETPLACE_APP: a call every
+    1.2 s, queued for up to `MARKETPLACE_QUEUE` seconds). A call that cannot be made now raises
+    CheckDeferred (the next sweep asks). The channel is joined before its first read: a read
+    refused for want of membership would spend the minute's call."""
 
     def __init__(self, now: Callable[[], dt.datetime], marketplace: bool = False) -> None:
         self.now = now
         self.limit, self.every = (
             MARKETPLACE_HISTORY if marketplace else (HISTORY_LIMIT, HISTORY_EVERY)
         )
+        self.queue = MARKETPLACE_QUEUE if marketplace else 0.0
         self._free_at: dict[str, float] = {}  # workspace -> when the next call is allowed
         self._cursors: dict[str, str] = {}  # delivery id -> where the next page starts
+        self._joined: set[tuple[str, str]] = set()  # (workspace, channel) the bot is in
+
+    async def _turn(self, workspace: str) -> None:
+        """Wait for this workspace's next history call, if it comes within `queue` seconds;
+        else CheckDeferred. Turns are taken in order of asking."""
+        now = self.now().timestamp()
+        free_at = self._free_at.get(workspace, 0.0)
+        wait = free_at - now
+        if wait > self.queue:
+            raise CheckDeferred(f"history read allowed again in {wait:.0f} s")
+        self._free_at[workspace] = max(now, free_at) + self.every
+        if wait > 0:
+            await asyncio.sleep(wait)
 
     async def find(
         self, client: AsyncWebClient, target: Target, delivery_id: str, since: dt.datetime | None
     ) -> str | None:
+        await self._turn(target.workspace)
         now = self.now().timestamp()
-        free_at = self._free_at.get(target.workspace, 0.0)
-        if now < free_at:
-            raise CheckDeferred(f"history read allowed again in {free_at - now:.0f} s")
-        self._free_at[target.workspace] = now + self.every
+        member = (target.workspace, target.channel)
+        if member not in self._joined and await join(client, target.channel):
+            self._joined.add(member)
         bare = AsyncWebClient(  # no retry handlers: a 429 here defers, it never waits
             token=client.token, base_url=client.base_url, session=client.session
         )
@@ -306,8 +324,11 @@ class HistoryCheck:
             response = await bare.conversations_history(channel=target.channel, **params)
         except SlackApiError as exc:
             code = error_code(exc)
-            if code == "not_in_channel" and await join(client, target.channel):
-                raise CheckDeferred("joined the channel to read its history") from None
+            if code == "not_in_channel" and member in self._joined:  # removed since joined
+                self._joined.discard(member)
+                if await join(client, target.channel):
+                    self._joined.add(member)
+                    raise CheckDeferred("joined the channel to read its history") from None
             if code == "ratelimited":
                 self._free_at[target.workspace] = now + _retry_after(exc)
                 raise CheckDeferred("ratelimited") from None
