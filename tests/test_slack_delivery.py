@@ -153,18 +153,24 @@ async def test_after_a_crash_the_posted_briefing_is_found_within_slacks_history_
     assert all(c.params["include_all_metadata"] in ("1", "true") for c in history)
 
 
-async def test_a_history_check_outside_the_channel_joins_it_then_checks(
+async def test_a_history_check_outside_the_channel_joins_it_then_reads(
     api: FakeSlack, settings: Settings
 ) -> None:
+    """The one read a minute is not spent on a refusal: the channel is joined first. A bot
+    removed from the channel since joins again, and reads at the next allowed minute."""
     clock = FakeClock(dt.datetime(2026, 11, 27, 14, 0, tzinfo=dt.UTC))
     api.follow(clock)
     adapter = slack_adapter(api, Services(load_settings(), clock=clock))
     ts = await adapter.deliver(TARGET, BRIEFING, "d1")  # posted without being a member
+    assert await adapter.find_delivery(TARGET, "d1", clock()) == ts
+    assert [c.method for c in api.calls[-2:]] == ["conversations.join", "conversations.history"]
+    api.members.discard(TARGET.channel)  # someone removes the bot from the channel
+    clock.advance(minutes=1)
     with pytest.raises(CheckDeferred):
         await adapter.find_delivery(TARGET, "d1", clock())
     assert TARGET.channel in api.members
     clock.advance(minutes=1)
-    assert await adapter.find_delivery(TARGET, "d1", clock() - dt.timedelta(minutes=1)) == ts
+    assert await adapter.find_delivery(TARGET, "d1", clock() - dt.timedelta(minutes=2)) == ts
 
 
 @pytest.mark.slow
