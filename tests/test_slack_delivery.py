@@ -121,6 +121,21 @@ async def test_a_private_channel_the_bot_is_not_in_is_permanent(
     assert error.value.permanent and api.posted(TARGET.channel) == []
 
 
+async def test_a_private_channel_the_bot_was_invited_to_is_read_without_joining_again(
+    api: FakeSlack, settings: Settings
+) -> None:
+    clock = FakeClock(dt.datetime(2026, 11, 27, 14, 0, tzinfo=dt.UTC))
+    api.follow(clock)
+    adapter = slack_adapter(api, Services(load_settings(), clock=clock))
+    api.private_channels.add(TARGET.channel)
+    api.join(TARGET.channel)  # invited
+    ts = await adapter.deliver(TARGET, BRIEFING, "d1")
+    for _minute in range(2):
+        assert await adapter.find_delivery(TARGET, "d1", clock()) == ts
+        clock.advance(minutes=1)
+    assert len(api.calls_to("conversations.join")) == 1  # refused once, not asked again
+
+
 async def test_after_a_crash_the_posted_briefing_is_found_within_slacks_history_limits(
     api: FakeSlack, settings: Settings
 ) -> None:

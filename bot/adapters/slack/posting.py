@@ -310,7 +310,8 @@ class HistoryCheck:
         await self._turn(target.workspace)
         now = self.now().timestamp()
         member = (target.workspace, target.channel)
-        if member not in self._joined and await join(client, target.channel):
+        if member not in self._joined:  # once: a private channel refuses, invited or not
+            await join(client, target.channel)
             self._joined.add(member)
         bare = AsyncWebClient(  # no retry handlers: a 429 here defers, it never waits
             token=client.token, base_url=client.base_url, session=client.session
