@@ -105,6 +105,13 @@ def test_the_short_answer_is_the_sentence_stating_the_fact_asked_for(chat):
     assert reply.data["answer"].startswith("The 68% rise since the start of 2024, as of 13 March")
 
 
+def test_a_word_counts_in_the_passage_that_uses_its_noun_for_its_adjective(chat):
+    # "publicitaires" in the question, "publicité" in the passage: one stem begins the other.
+    reply = chat.send("/meta ask Meta AI, ça rapporte quoi côté revenus publicitaires ?")
+    assert reply.data["lang"] == "fr"
+    assert "opportunités de publicité" in reply.data["answer"]
+
+
 def test_a_colloquial_french_question_word_is_no_keyword(chat):
     # "quoi" is a question word: it must not pull the one passage that says "n'importe quoi".
     reply = chat.send("/meta ask la R&D sur LLaMA, elle vise à améliorer quoi ?")

@@ -6,6 +6,7 @@ passages) that the semantic side embeds.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections.abc import Sequence
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 STEMMERS = {"en": "english", "fr": "french"}
+KINDRED_LETTERS = 7  # the shorter of two stems one begins the other: this long or more
 _WORD = re.compile(r"[a-z0-9]+(?:\+)?")
 # A capitalised word after a lower-case one: a name as the articles write it ("Mark Zuckerberg").
 _MID_SENTENCE_NAME = re.compile(r"(?<=[a-zà-ÿ,] )[A-Z][a-zà-ÿ]*[A-Z]?[\w]*")
@@ -219,6 +221,10 @@ class Lexical:
         object.__setattr__(
             index, "_postings", {key: np.array(ids, dtype=np.intp) for key, ids in postings.items()}
         )
+        stems: dict[str, list[str]] = {}
+        for stem, lang in postings:
+            stems.setdefault(lang, []).append(stem)
+        object.__setattr__(index, "_stems", {lang: sorted(found) for lang, found in stems.items()})
         return index
 
     def terms(self, question: str, lang: str) -> list[tuple[str, str]]:
@@ -247,11 +253,35 @@ class Lexical:
         return self._sentence_owners  # type: ignore[attr-defined,no-any-return]
 
     def holding(self, term: str, lang: str) -> np.ndarray:
-        """The indexes of the passages whose `lang` text holds the stemmed `term`."""
+        """The indexes of the passages whose `lang` text holds the stemmed `term` or a kindred
+        stem (`kindred_stems`)."""
         import numpy as np
 
         postings = self._postings  # type: ignore[attr-defined]
-        return postings.get((term, lang), np.zeros(0, dtype=np.intp))
+        held = [postings[(stem, lang)] for stem in self.kindred_stems(term, lang)]
+        if not held:
+            return np.zeros(0, dtype=np.intp)
+        return held[0] if len(held) == 1 else np.unique(np.concatenate(held))
+
+    def kindred_stems(self, term: str, lang: str) -> tuple[str, ...]:
+        """The passages' stems in `lang` that are `term`, begin with it or that it begins with,
+        the shorter of the two having at least `KINDRED_LETTERS` letters: one word's noun and
+        adjective, which the stemmer leaves apart ("publicité", "publicitaires")."""
+        postings = self._postings  # type: ignore[attr-defined]
+        found = [term] if (term, lang) in postings else []
+        if len(term) >= KINDRED_LETTERS:
+            found += [
+                term[:end]
+                for end in range(KINDRED_LETTERS, len(term))
+                if (term[:end], lang) in postings
+            ]
+            stems: list[str] = self._stems.get(lang, [])  # type: ignore[attr-defined]
+            start = bisect.bisect_right(stems, term)
+            for stem in stems[start:]:
+                if not stem.startswith(term):
+                    break
+                found.append(stem)
+        return tuple(found)
 
     def bm25(self, terms: list[str]) -> np.ndarray:
         import numpy as np
