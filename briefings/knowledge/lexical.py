@@ -276,11 +276,10 @@ class Lexical:
                 if (term[:end], lang) in postings
             ]
             stems: list[str] = self._stems.get(lang, [])  # type: ignore[attr-defined]
-            start = bisect.bisect_right(stems, term)
-            for stem in stems[start:]:
-                if not stem.startswith(term):
-                    break
-                found.append(stem)
+            at = bisect.bisect_right(stems, term)
+            while at < len(stems) and stems[at].startswith(term):
+                found.append(stems[at])
+                at += 1
         return tuple(found)
 
     def bm25(self, terms: list[str]) -> np.ndarray:
