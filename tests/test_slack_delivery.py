@@ -55,6 +55,13 @@ def slack_adapter(api: FakeSlack, services: Services | None = None) -> SlackAdap
     return SlackAdapter(config.slack, Router(services or Services(config)))
 
 
+def on_a_clock(api: FakeSlack) -> tuple[FakeClock, SlackAdapter]:
+    """An adapter whose clock, and Slack's one-read-a-minute, the test moves."""
+    clock = FakeClock(dt.datetime(2026, 11, 27, 14, 0, tzinfo=dt.UTC))
+    api.follow(clock)
+    return clock, slack_adapter(api, Services(load_settings(), clock=clock))
+
+
 @pytest.fixture
 def adapter(api: FakeSlack, settings: Settings) -> SlackAdapter:
     return slack_adapter(api)
@@ -124,9 +131,7 @@ async def test_a_private_channel_the_bot_is_not_in_is_permanent(
 async def test_a_private_channel_the_bot_was_invited_to_is_read_without_joining_again(
     api: FakeSlack, settings: Settings
 ) -> None:
-    clock = FakeClock(dt.datetime(2026, 11, 27, 14, 0, tzinfo=dt.UTC))
-    api.follow(clock)
-    adapter = slack_adapter(api, Services(load_settings(), clock=clock))
+    clock, adapter = on_a_clock(api)
     api.private_channels.add(TARGET.channel)
     api.join(TARGET.channel)  # invited
     ts = await adapter.deliver(TARGET, BRIEFING, "d1")
@@ -139,9 +144,7 @@ async def test_a_private_channel_the_bot_was_invited_to_is_read_without_joining_
 async def test_after_a_crash_the_posted_briefing_is_found_within_slacks_history_limits(
     api: FakeSlack, settings: Settings
 ) -> None:
-    clock = FakeClock(dt.datetime(2026, 11, 27, 14, 0, tzinfo=dt.UTC))
-    api.follow(clock)
-    adapter = slack_adapter(api, Services(load_settings(), clock=clock))
+    clock, adapter = on_a_clock(api)
     api.join(TARGET.channel)
     ts = await adapter.deliver(TARGET, BRIEFING, "sub-7:2026-11-27")
     for n in range(30):  # a busy channel: the briefing is far beyond 15 messages back
@@ -173,9 +176,7 @@ async def test_a_history_check_outside_the_channel_joins_it_then_reads(
 ) -> None:
     """The one read a minute is not spent on a refusal: the channel is joined first. A bot
     removed from the channel since joins again, and reads at the next allowed minute."""
-    clock = FakeClock(dt.datetime(2026, 11, 27, 14, 0, tzinfo=dt.UTC))
-    api.follow(clock)
-    adapter = slack_adapter(api, Services(load_settings(), clock=clock))
+    clock, adapter = on_a_clock(api)
     ts = await adapter.deliver(TARGET, BRIEFING, "d1")  # posted without being a member
     assert await adapter.find_delivery(TARGET, "d1", clock()) == ts
     assert [c.method for c in api.calls[-2:]] == ["conversations.join", "conversations.history"]

@@ -295,31 +295,25 @@ class FakeSlack:
 
         The wait ends as soon as the calls arrive; `timeout` only bounds a bot that never
         makes them, generously, as a busy machine can take seconds to render a chart."""
-
-        def enough() -> bool:
-            return len(self.succeeded(method)) >= count
-
-        async with self._changed:
-            try:
-                await asyncio.wait_for(self._changed.wait_for(enough), timeout)
-            except TimeoutError:
-                raise AssertionError(
-                    f"{method} called {len(self.succeeded(method))} time(s), expected {count}; "
-                    f"calls so far: {[c.method for c in self.calls]}"
-                ) from None
+        await self.wait_until(
+            lambda: len(self.succeeded(method)) >= count,
+            lambda: f"{count} successful {method} (only {len(self.succeeded(method))})",
+            timeout,
+        )
         return self.succeeded(method)
 
     async def wait_until(
-        self, condition: Callable[[], bool], what: str, timeout: float = 60.0
+        self, condition: Callable[[], bool], what: str | Callable[[], str], timeout: float = 60.0
     ) -> None:
-        """Wait until `condition()` holds, checked after each call; `what` names it if the
-        bot never gets there within `timeout`."""
+        """Wait until `condition()` holds, checked after each call; `what` (or what it returns
+        then) names it if the bot never gets there within `timeout`."""
         async with self._changed:
             try:
                 await asyncio.wait_for(self._changed.wait_for(condition), timeout)
             except TimeoutError:
+                named = what() if callable(what) else what
                 raise AssertionError(
-                    f"never {what}; calls so far: {[c.method for c in self.calls]}"
+                    f"never {named}; calls so far: {[c.method for c in self.calls]}"
                 ) from None
 
     async def first_answer(
