@@ -322,17 +322,19 @@ class Deliveries:
         return False
 
     async def _unless_stopping(self, check: Awaitable[str | None]) -> str | None:
-        """A history check, given up (CheckDeferred: the next process asks) when the bot
-        stops while it waits for its turn: a check posts nothing, so it can stop anywhere."""
+        """A `find_delivery` check, given up (CheckDeferred: the next process asks) when the
+        bot stops while it waits on the platform: a check posts nothing, so it can stop
+        anywhere."""
         checking = asyncio.ensure_future(check)
         stopping = asyncio.ensure_future(self.stopping.wait())
         try:
             await asyncio.wait({checking, stopping}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
+        finally:  # (also when the pass itself is cancelled: no check is left running)
             stopping.cancel()
+            if not checking.done():
+                checking.cancel()
         if checking.done():
             return checking.result()
-        checking.cancel()
         raise CheckDeferred("the bot is stopping")
 
     async def _give_up(
