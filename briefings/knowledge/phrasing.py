@@ -84,7 +84,7 @@ _SHORTHAND = {
     "b2b": {"en": "business-to-business", "fr": "professionnel"},
     "b2c": {"en": "business-to-consumer", "fr": "grand public"},
 }
-_SHORT_FORM = re.compile(r"(?<![\w'’])(?i:ytd|year-to-date|year to date|yoy|qoq|b2b|b2c)(?![\w'’])")
+_SHORT_FORM = re.compile(r"(?<![\w'’])(?i:" + "|".join(map(re.escape, _SHORTHAND)) + r")(?![\w'’])")
 _INNER_BOUNDARY = re.compile(r"[.!?…]\s+\S")  # a sentence ends before the text does
 # "...", “...”, « ... », '...' (not an apostrophe inside a word).
 _QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”|«\s*([^»]+?)\s*»|(?<!\w)\'([^\']+)\'(?!\w)')
