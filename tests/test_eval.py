@@ -106,7 +106,7 @@ def test_eval_has_both_parts_and_every_kind():
 
 # Measured floors, not the goal: the goal for the test part is 95 % (README, "How `ask` finds
 # answers", has the figures); these keep what is reached from slipping back.
-TEST_FLOOR, DEV_FLOOR, LEXICAL_FLOOR = 0.85, 0.88, 0.42
+TEST_FLOOR, DEV_FLOOR, LEXICAL_FLOOR = 0.85, 0.88, 0.40
 
 
 @pytest.mark.slow
