@@ -261,6 +261,17 @@ def test_an_english_question_with_a_french_aside_is_answered_in_english(chat):
         ("How long until Meta AI pays off?", {"date"}),
         ("Combien de temps avant que Meta AI rapporte ?", {"date"}),
         ("Combien de mois pour rentabiliser la campagne ?", {"duration"}),
+        # A margin, a market share, a rate or "what %" asks a percentage; "a gagné combien en
+        # ROAS" may be one too, not only an amount; revenue streams are no amount.
+        ("What's Meta's operating margin?", {"share"}),
+        ("C'est quoi le taux de conversion moyen ?", {"share"}),
+        ("Does LLaMA improve conversion rates?", set()),
+        ("What % cut would Meta take?", {"share"}),
+        ("ObjectsHQ a gagné combien en ROAS ?", set()),
+        ("Les lunettes coûteraient combien ?", {"price"}),
+        ("How much did Reality Labs lose?", {"revenue"}),
+        ("What are the revenue streams of LLaMA?", set()),
+        ("What was the revenue last year?", {"revenue"}),
     ],
 )
 def test_the_kind_of_fact_a_question_asks_for(question, kinds):
@@ -550,6 +561,29 @@ def test_chat_spellings_are_read_as_the_words_they_stand_for(chat):
 )
 def test_a_price_asked_the_spoken_way_is_declined_when_no_passage_gives_one(chat, question):
     assert chat.send(f"/meta ask {question}").data["answered"] is False
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # The verb after "combien", or in the conditional; "%" for "what percentage"; a
+        # currency sign; losses are an amount.
+        "Meta facture combien l'accès à LLaMA pour une grande boîte ?",
+        "ObjectsHQ investissait combien en pub ?",
+        "what % of the app store sales would go to Meta?",
+        "what did ObjectsHQ spend in $ on ads?",
+        "Quelles étaient les pertes de Reality Labs l'an dernier ?",
+        "Quelle est la part de marché de Meta AI ?",
+    ],
+)
+def test_a_figure_asked_the_spoken_way_is_declined_when_no_passage_gives_one(chat, question):
+    assert chat.send(f"/meta ask {question}").data["answered"] is False
+
+
+def test_revenue_streams_are_sources_of_money_not_an_amount(chat):
+    reply = chat.send("/meta ask what are the revenue streams of LLaMA?")
+    assert reply.data["answered"] is True
+    assert "revenue" in reply.data["answer"]
 
 
 def test_a_name_asked_the_spoken_way_is_answered_with_a_passage_naming_it(chat):

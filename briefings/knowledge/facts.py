@@ -20,7 +20,9 @@ _ASKS = {
         r"(what|which)(?:'s| is| was| are| were)? (\S+ ){0,2}(price|prices|pricing)\b|"
         r"(price|prices|pricing) (of|for|per|tag|range)\b|priced|at what price|"
         r"what does .{0,40} cost|combien (coute|coutent|couter|ca coute|vaut|valent)|"
-        r"(coute|coutent|coutera|couteront|coutait|vaut|valent)(-(il|elle|ils|elles))? combien|"
+        r"(coute|coutent|coutera|couteront|couterait|couteraient|coutait|vaut|valent|vaudrait|"
+        r"facture|facturent|facturerait|factureraient)(-(il|elle|ils|elles))? combien|"
+        r"combien (\S+ ){0,3}(facture|facturent|facturait|facturera|facturerait|factureraient)\b|"
         r"prix|tarif|tarifs|cours actuel|price target|target price|"
         r"objectifs? de cours|(what|which|quels?|quelles?) (\w+ ){0,2}(fee|fees|frais)|"
         r"(does|do|did|will|would) \S+( \S+)? charge)"
@@ -37,11 +39,20 @@ _ASKS = {
         r"lesquels|lesquelles|nomme|liste|mentionne|detaille|enumere)\b"
     ),
     "revenue": re.compile(
-        r"\b(how much (\w+ )?(money|revenue|income|profit|cash)|in (dollars|euros)|"
-        r"en (dollars|euros)|how much (money )?(does|do|did|will|"
-        r"would|has|have) \S+( \S+)? (spend|invest|earn|make|pay)\b|budget|"
+        r"\b(how much (\w+ )?(money|revenue|income|profit|cash|loss|losses)|"
+        r"(in|en) (dollars|euros|usd|eur)|(in|en) [$€]|"
+        r"how much (money )?(does|do|did|will|"
+        r"would|has|have) \S+( \S+)? (spend|invest|earn|make|pay|lose|lost)\b|budget|"
         r"combien (\S+ ){0,3}(depense|depensait|depensent|depensera|investit|investissait|"
-        r"gagne|gagnait)\b|what (was|is|were|are) .{0,40}\b(revenue|revenues|sales|income|profit)s?\b|"
+        r"gagne|gagnait)\b|"
+        # Reversed: "dépensait combien"; not "a gagné combien en ROAS", which a percentage answers.
+        r"(depense|depensait|depensent|depensera|investit|investissait)(-(il|elle|ils|elles))? "
+        r"combien|"
+        # Not "what are the revenue streams": sources of money, not an amount.
+        r"what (was|is|were|are) .{0,40}\b(revenue|revenues|sales|income|profit|loss|losses)s?\b"
+        r"(?! (streams?|sources?|models?|opportunit\w+|drivers?|lines?|mix)\b)|"
+        r"(quel|quelle|quels|quelles) (est|sont|etait|etaient|ont ete) (\S+ ){0,3}"
+        r"(pertes?|benefices?|deficits?)\b|"
         r"(revenue|sales|income|profit)s? (figure|number|amount)|"
         r"combien (d'argent|d’argent|de revenus?|de benefices?|rapporte|gagne)|chiffre d.affaires|montant|"
         # Amounts a market or a company's plans put on it.
@@ -53,7 +64,14 @@ _ASKS = {
     ),
     "share": re.compile(
         r"\b(what (share|percentage|percent|proportion|cut)|which (share|percentage)|"
-        r"how big a (share|cut)|quelle (part|proportion)|quel pourcentage|combien de pour ?cent)\b"
+        r"how big a (share|cut)|quelle (part|proportion)|quel pourcentage|combien de pour ?cent|"
+        # A margin, a market share or a rate asked for is a percentage: "what's the operating
+        # margin", "quelle est sa part de marché", "c'est quoi le taux de conversion".
+        r"(what|how big|how high)(?:'s| is| was| are| were) (\S+ ){0,3}"
+        r"(margins?|market share|(\w+ )?rates?)|"
+        r"(quel|quelle|quels|quelles) (est|sont|etait) (\S+ ){0,3}(marges?|part de marche|taux)|"
+        r"c'?est quoi (\S+ ){0,2}(marges?|part de marche|taux))\b|"
+        r"\b(what|which|quel|quelle|combien de) ?%"
     ),
     # A duration: "how many months", "how long", "combien de mois", "en combien de temps".
     "duration": re.compile(
