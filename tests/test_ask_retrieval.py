@@ -580,6 +580,24 @@ def test_a_figure_asked_the_spoken_way_is_declined_when_no_passage_gives_one(cha
     assert chat.send(f"/meta ask {question}").data["answered"] is False
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["Meta AI pourrait servir à quoi côté pro ?", "Meta AI en usage pro, ça donnerait quoi ?"],
+)
+def test_french_pro_is_read_as_professional(chat, question):
+    from briefings.knowledge.excerpts import split_sentences
+
+    reply = chat.send(f"/meta ask {question}")
+    assert "service client" in split_sentences(reply.data["answer"])[0]  # the answer, first
+
+
+def test_pro_in_a_name_or_in_english_stays_as_written():
+    from briefings.knowledge.phrasing import spelled_out
+
+    assert spelled_out("la Vision Pro sort quand ?", "fr") == "la Vision Pro sort quand ?"
+    assert spelled_out("is the author pro open source?", "en") == "is the author pro open source?"
+
+
 def test_revenue_streams_are_sources_of_money_not_an_amount(chat):
     reply = chat.send("/meta ask what are the revenue streams of LLaMA?")
     assert reply.data["answered"] is True

@@ -84,7 +84,15 @@ _SHORTHAND = {
     "b2b": {"en": "business-to-business", "fr": "professionnel"},
     "b2c": {"en": "business-to-consumer", "fr": "grand public"},
 }
-_SHORT_FORM = re.compile(r"(?<![\w'’])(?i:" + "|".join(map(re.escape, _SHORTHAND)) + r")(?![\w'’])")
+# Lower case only: "usage pro" is professional use, "Vision Pro" a name.
+_LOWER_SHORTHAND = {"pro": {"fr": "professionnel"}, "pros": {"fr": "professionnels"}}
+_SHORT_FORM = re.compile(
+    r"(?<![\w'’])(?:(?i:"
+    + "|".join(map(re.escape, _SHORTHAND))
+    + ")|"
+    + "|".join(map(re.escape, _LOWER_SHORTHAND))
+    + r")(?![\w'’])"
+)
 _INNER_BOUNDARY = re.compile(r"[.!?…]\s+\S")  # a sentence ends before the text does
 # "...", “...”, « ... », '...' (not an apostrophe inside a word).
 _QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”|«\s*([^»]+?)\s*»|(?<!\w)\'([^\']+)\'(?!\w)')
@@ -116,7 +124,8 @@ def clean_question(text: str) -> str:
 def spelled_out(text: str, lang: str) -> str:
     """`text` with business shorthand for periods and markets in words of `lang` ("YTD",
     "B2B")."""
-    return _SHORT_FORM.sub(lambda m: _SHORTHAND[m.group(0).lower()].get(lang, m.group(0)), text)
+    table = _SHORTHAND | _LOWER_SHORTHAND
+    return _SHORT_FORM.sub(lambda m: table[m.group(0).lower()].get(lang, m.group(0)), text)
 
 
 def readings(question: str, lang: str) -> Iterator[str]:
