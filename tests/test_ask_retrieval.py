@@ -129,6 +129,17 @@ def test_common_words_are_not_taken_for_typos(services):
     assert "depuis le début de l'année" in index.prepare("perf YTD du titre ?", "fr")
 
 
+def test_a_typo_after_a_french_elision_is_matched_too(services):
+    index = services.knowledge.index
+    assert index.prepare("Que fait l'assitant de Meta ?", "fr") == "Que fait l'assistant de Meta ?"
+    assert index.prepare("doesn't it?", "en") == "doesn't it?"
+
+
+def test_french_clipped_words_are_read_whole(chat):
+    reply = chat.send("/meta ask Meta peut-elle mettre de la pub dans les applis des autres devs ?")
+    assert "espaces publicitaires" in reply.data["answer"]
+
+
 def test_short_answer_with_a_more_line_and_the_whole_passage_with_full(chat):
     question = "What does open source mean?"
     short = chat.say(f"/meta ask {question}")

@@ -84,8 +84,24 @@ _SHORTHAND = {
     "b2b": {"en": "business-to-business", "fr": "professionnel"},
     "b2c": {"en": "business-to-consumer", "fr": "grand public"},
 }
-# Lower case only: "usage pro" is professional use, "Vision Pro" a name.
-_LOWER_SHORTHAND = {"pro": {"fr": "professionnel"}, "pros": {"fr": "professionnels"}}
+# French clipped words, lower case only: "usage pro" is professional use, "Vision Pro" a name.
+_CLIPPED_FR = {
+    "pro": "professionnel",
+    "pros": "professionnels",
+    "pub": "publicité",
+    "pubs": "publicités",
+    "appli": "application",
+    "applis": "applications",
+    "techno": "technologie",
+    "technos": "technologies",
+    "perf": "performance",
+    "perfs": "performances",
+    "dev": "développeur",
+    "devs": "développeurs",
+    "info": "information",
+    "infos": "informations",
+}
+_LOWER_SHORTHAND = {short: {"fr": word} for short, word in _CLIPPED_FR.items()}
 _SHORT_FORM = re.compile(
     r"(?<![\w'’])(?:(?i:"
     + "|".join(map(re.escape, _SHORTHAND))
@@ -97,6 +113,7 @@ _INNER_BOUNDARY = re.compile(r"[.!?…]\s+\S")  # a sentence ends before the tex
 # "...", “...”, « ... », '...' (not an apostrophe inside a word).
 _QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”|«\s*([^»]+?)\s*»|(?<!\w)\'([^\']+)\'(?!\w)')
 _WORD = re.compile(r"[^\W\d_][\w’'-]*", re.UNICODE)
+_ELISION = re.compile(r"((?i:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu)['’])(\w+)$")
 
 
 def _is_emoji(char: str) -> bool:
@@ -244,4 +261,10 @@ class Speller:
         return candidate
 
     def correct_text(self, text: str) -> str:
-        return _WORD.sub(lambda m: self.correct(m.group(0)), text)
+        return _WORD.sub(lambda m: self._correct_elided(m.group(0)), text)
+
+    def _correct_elided(self, word: str) -> str:
+        """`correct`, on the word after a French elision too: "l'assitant"."""
+        if elided := _ELISION.match(word):
+            return elided.group(1) + self.correct(elided.group(2))
+        return self.correct(word)
