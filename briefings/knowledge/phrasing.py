@@ -140,7 +140,7 @@ def clean_question(text: str) -> str:
 
 def spelled_out(text: str, lang: str) -> str:
     """`text` with business shorthand for periods and markets in words of `lang` ("YTD",
-    "B2B")."""
+    "B2B"), and in French the clipped words of chat ("pub", "pro") whole."""
     table = _SHORTHAND | _LOWER_SHORTHAND
     return _SHORT_FORM.sub(lambda m: table[m.group(0).lower()].get(lang, m.group(0)), text)
 
