@@ -32,9 +32,10 @@ async def slow_clients(
     return clients
 
 
-async def healthz_answers(url: str, tries: int = 6) -> int:
+async def healthz_answers(url: str, tries: int = 6, timeout: float = 5.0) -> int:
+    """How many of `tries` requests to /healthz were answered 200 within `timeout` each."""
     answered = 0
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as session:
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout)) as session:
         for _ in range(tries):
             try:
                 async with session.get(url + "/healthz") as response:
@@ -89,7 +90,9 @@ async def test_the_bot_serves_healthz_beside_a_thousand_slow_connections(
         try:
             port = int(bot_process.url.rsplit(":", 1)[1])
             clients = await slow_clients(port, 1_024)
-            assert await healthz_answers(bot_process.url) == 6
+            # Starved, a request is never answered; a test run's load on the machine may only
+            # slow one down (one of six took more than 5 s in a full run on two cores).
+            assert await healthz_answers(bot_process.url, timeout=15.0) == 6
             for _reader, writer in clients:
                 writer.close()
         finally:
