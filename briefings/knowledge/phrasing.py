@@ -102,6 +102,7 @@ _CLIPPED_FR = {
     "infos": "informations",
 }
 _LOWER_SHORTHAND = {short: {"fr": word} for short, word in _CLIPPED_FR.items()}
+_SPELT_OUT = _SHORTHAND | _LOWER_SHORTHAND
 _SHORT_FORM = re.compile(
     r"(?<![\w'’])(?:(?i:"
     + "|".join(map(re.escape, _SHORTHAND))
@@ -141,8 +142,7 @@ def clean_question(text: str) -> str:
 def spelled_out(text: str, lang: str) -> str:
     """`text` with business shorthand for periods and markets in words of `lang` ("YTD",
     "B2B"), and in French the clipped words of chat ("pub", "pro") whole."""
-    table = _SHORTHAND | _LOWER_SHORTHAND
-    return _SHORT_FORM.sub(lambda m: table[m.group(0).lower()].get(lang, m.group(0)), text)
+    return _SHORT_FORM.sub(lambda m: _SPELT_OUT[m.group(0).lower()].get(lang, m.group(0)), text)
 
 
 def readings(question: str, lang: str) -> Iterator[str]:
