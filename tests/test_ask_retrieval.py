@@ -129,6 +129,15 @@ def test_common_words_are_not_taken_for_typos(services):
     assert "depuis le début de l'année" in index.prepare("perf YTD du titre ?", "fr")
 
 
+def test_a_french_word_typed_without_its_accents_is_no_typo(chat):
+    index = chat.services.knowledge.index
+    assert index.prepare("Meta depense combien pour Meta AI ?", "fr") == (
+        "Meta depense combien pour Meta AI ?"
+    )
+    reply = chat.send("/meta ask Meta depense combien en publicite pour Advantage+ ?")
+    assert reply.data["answered"] is False
+
+
 def test_a_typo_after_a_french_elision_is_matched_too(services):
     index = services.knowledge.index
     assert index.prepare("Que fait l'assitant de Meta ?", "fr") == "Que fait l'assistant de Meta ?"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -210,11 +211,24 @@ def fold(text: str) -> str:
 
 def is_common_word(word: str) -> bool:
     """Whether `word` is a common English or French word (wordfreq's short lists: a word used
-    at least once in a million), so not a typo even when the articles never use it."""
+    at least once in a million), so not a typo even when the articles never use it; typed
+    without its accents too ("depense" is "dépense")."""
     from wordfreq import zipf_frequency
 
     lowered = word.casefold()
-    return any(zipf_frequency(lowered, lang, wordlist="small") > 0 for lang in ("en", "fr"))
+    if any(zipf_frequency(lowered, lang, wordlist="small") > 0 for lang in ("en", "fr")):
+        return True
+    return lowered.isascii() and lowered in _unaccented_french_words()
+
+
+@lru_cache(maxsize=1)
+def _unaccented_french_words() -> frozenset[str]:
+    """wordfreq's common French words that have accents, without them ("depense")."""
+    from wordfreq import top_n_list
+
+    return frozenset(
+        fold(w) for w in top_n_list("fr", 100_000, wordlist="small") if not w.isascii()
+    )
 
 
 class Speller:
