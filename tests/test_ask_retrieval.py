@@ -666,6 +666,17 @@ def test_the_market_shorthand_for_a_period_is_read_in_the_question_language(chat
     assert "68%" in english.data["answer"]
 
 
+def test_marketing_and_finance_shorthand_is_spelt_out(chat):
+    index = chat.services.knowledge.index
+    assert "return on ad spend" in index.prepare("ROAS for ObjectsHQ?", "en")
+    assert "retour sur investissement" in index.prepare("Le ROI des outils ?", "fr")
+    assert index.prepare("Le roi du marché ?", "fr") == "Le roi du marché ?"
+    roas = chat.send("/meta ask how big was the ROAS jump at that small business? for a deck")
+    assert "60%" in roas.data["answer"]
+    rally = chat.send("/meta ask the rally in META shares, what's behind it per the note?")
+    assert "advertising business" in rally.data["answer"]
+
+
 def test_a_when_clause_before_the_question_asks_no_date(chat):
     reply = chat.send(
         "/meta ask quick one: when the article talks about open source, "

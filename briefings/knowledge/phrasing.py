@@ -84,7 +84,15 @@ _SHORTHAND = {
     "qoq": {"en": "quarter over quarter", "fr": "d'un trimestre à l'autre"},
     "b2b": {"en": "business-to-business", "fr": "professionnel"},
     "b2c": {"en": "business-to-consumer", "fr": "grand public"},
+    "roas": {"en": "return on ad spend", "fr": "retour sur les dépenses publicitaires"},
+    "r&d": {"en": "research and development", "fr": "recherche et développement"},
+    "p&l": {"en": "profit and loss", "fr": "compte de résultat"},
+    # A market's words for a stock's rise.
+    "rally": {"en": "rise", "fr": "hausse"},
+    "run-up": {"en": "rise", "fr": "hausse"},
 }
+# Upper case only: the French "roi" is a king.
+_UPPER_SHORTHAND = {"ROI": {"en": "return on investment", "fr": "retour sur investissement"}}
 # French clipped words, lower case only: "usage pro" is professional use, "Vision Pro" a name.
 _CLIPPED_FR = {
     "pro": "professionnel",
@@ -103,12 +111,12 @@ _CLIPPED_FR = {
     "infos": "informations",
 }
 _LOWER_SHORTHAND = {short: {"fr": word} for short, word in _CLIPPED_FR.items()}
-_SPELT_OUT = _SHORTHAND | _LOWER_SHORTHAND
+_SPELT_OUT = _SHORTHAND | _LOWER_SHORTHAND | {k.lower(): v for k, v in _UPPER_SHORTHAND.items()}
 _SHORT_FORM = re.compile(
     r"(?<![\w'’])(?:(?i:"
     + "|".join(map(re.escape, _SHORTHAND))
     + ")|"
-    + "|".join(map(re.escape, _LOWER_SHORTHAND))
+    + "|".join(map(re.escape, [*_LOWER_SHORTHAND, *_UPPER_SHORTHAND]))
     + r")(?![\w'’])"
 )
 _INNER_BOUNDARY = re.compile(r"[.!?…]\s+\S")  # a sentence ends before the text does
