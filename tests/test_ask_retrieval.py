@@ -292,12 +292,31 @@ def test_an_english_question_with_a_french_aside_is_answered_in_english(chat):
         ("How much did Reality Labs lose?", {"revenue"}),
         ("What are the revenue streams of LLaMA?", set()),
         ("What was the revenue last year?", {"revenue"}),
+        # "Combien de hausse" asks how much something rose: a percentage answers.
+        ("Combien de hausse pour le titre ?", {"share"}),
+        ("Combien de développeurs utilisent LLaMA ?", {"count"}),
     ],
 )
 def test_the_kind_of_fact_a_question_asks_for(question, kinds):
     from briefings.knowledge.facts import asked_kinds
 
     assert asked_kinds(question) == kinds
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many small businesses like ObjectsHQ use Advantage+?",
+        "Combien de petites entreprises ont essayé Advantage+ Creative ?",
+    ],
+)
+def test_a_percentage_is_no_count_of_things(chat, question):
+    assert chat.send(f"/meta ask {question}").data["answered"] is False
+
+
+def test_a_count_of_a_rise_is_answered_by_a_percentage(chat):
+    reply = chat.send("/meta ask ObjectsHQ a obtenu combien de hausse de ROAS ?")
+    assert "60 %" in reply.data["answer"]
 
 
 def test_the_short_answer_takes_a_sentence_that_answers_about_as_well_as_the_best():

@@ -154,7 +154,15 @@ _MONTHS = (
 )
 _HOLDS = {
     "price": re.compile(_CURRENCY, re.I),
-    "count": re.compile(r"\d|\b" + _NUMBER_WORDS + r"\b", re.I),
+    # A number of things: not a percentage, a year or a day of the month.
+    "count": re.compile(
+        r"\b(?!(1[89]|20)\d\d\b)\d+([.,]\d+)*\b(?!\s?(%|percent\b|per cent\b|pour ?cent\b|"
+        + _MONTHS
+        + r"))|\b"
+        + _NUMBER_WORDS
+        + r"\b",
+        re.I,
+    ),
     # Or a list of three or more ("A, B and C").
     "items": re.compile(
         r"\d|\b" + _NUMBER_WORDS + r"\b|[^,.;:]+, [^,.;:]+,? (and|et|or|ou) ", re.I
@@ -192,6 +200,10 @@ _WHEN_CLAUSE = re.compile(
     r"(^|[^\w])(when|quand|lorsque)\b[^,?]*,\s*(?=(what|how|why|which|who|where|does|do|is|are|"
     r"can|could|would|should|qu|que|quoi|comment|pourquoi|est-ce|ca|c'est)\b)"
 )
+# "Combien de hausse ?" asks how much something changed, which a percentage answers.
+_CHANGE_COUNT = re.compile(
+    r"\bcombien d(e |')(hausse|augmentation|croissance|progression|baisse|recul|gain)"
+)
 _PERCENTAGE = re.compile(r"(\d+(?:[.,]\d+)?)\s?(?:%|percent\b|per cent\b|pour ?cent\b)")
 
 
@@ -208,6 +220,8 @@ def asked_kinds(question: str) -> set[str]:
         kinds.add("share")  # "15% or 30%?": the answer states one too; "100 % open" is "fully"
     if "revenue" in kinds:
         kinds.discard("price")
+    if "count" in kinds and _CHANGE_COUNT.search(folded):
+        kinds = (kinds - {"count"}) | {"share"}
     if "items" in kinds:
         kinds.discard("count")
     if "duration" in kinds:
