@@ -294,6 +294,8 @@ def test_an_english_question_with_a_french_aside_is_answered_in_english(chat):
         ("What was the revenue last year?", {"revenue"}),
         # "Combien de hausse" asks how much something rose: a percentage answers.
         ("Combien de hausse pour le titre ?", {"share"}),
+        ("Combien de % depuis janvier ?", {"share"}),
+        ("How many percentage points did ROAS gain?", {"share"}),
         ("Combien de développeurs utilisent LLaMA ?", {"count"}),
     ],
 )

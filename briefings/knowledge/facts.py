@@ -200,9 +200,11 @@ _WHEN_CLAUSE = re.compile(
     r"(^|[^\w])(when|quand|lorsque)\b[^,?]*,\s*(?=(what|how|why|which|who|where|does|do|is|are|"
     r"can|could|would|should|qu|que|quoi|comment|pourquoi|est-ce|ca|c'est)\b)"
 )
-# "Combien de hausse ?" asks how much something changed, which a percentage answers.
+# "Combien de hausse ?", "combien de %", "how many percent" ask how much something changed,
+# which a percentage answers.
 _CHANGE_COUNT = re.compile(
-    r"\bcombien d(e |')(hausse|augmentation|croissance|progression|baisse|recul|gain)"
+    r"\b(combien d(e |')|how many )(%|pour ?cents?|percent|percentage points|points|hausse|"
+    r"augmentation|croissance|progression|baisse|recul|gain)"
 )
 _PERCENTAGE = re.compile(r"(\d+(?:[.,]\d+)?)\s?(?:%|percent\b|per cent\b|pour ?cent\b)")
 
@@ -220,7 +222,7 @@ def asked_kinds(question: str) -> set[str]:
         kinds.add("share")  # "15% or 30%?": the answer states one too; "100 % open" is "fully"
     if "revenue" in kinds:
         kinds.discard("price")
-    if "count" in kinds and _CHANGE_COUNT.search(folded):
+    if _CHANGE_COUNT.search(folded):
         kinds = (kinds - {"count"}) | {"share"}
     if "items" in kinds:
         kinds.discard("count")
