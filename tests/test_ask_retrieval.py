@@ -56,6 +56,9 @@ def test_typo_in_a_key_word_still_finds_the_passage(chat):
         # "Reality Labs" is no person's name.
         "Who heads Meta's AI research lab?",
         "Which LLaMA version do the Ray-Ban glasses run?",
+        # The passage's only figure is a percentage, no release number.
+        "Which version of LLaMA powers Advantage+ Creative?",
+        "Which LLaMA version did ObjectsHQ use?",
         "What fee does Meta charge companies for a custom LLaMA?",
         "How much extra profit in dollars did ObjectsHQ make?",
         # Figures asked about, none stated: "un pourcentage".

@@ -152,17 +152,17 @@ _MONTHS = (
     r"janvier|fevrier|février|mars|avril|mai|juin|juillet|aout|août|septembre|octobre|novembre|"
     r"decembre|décembre)"
 )
+_COUNTED = (
+    r"\b(?!(1[89]|20)\d\d\b)\d+([.,]\d+)*\b(?!\s?(%|percent\b|per cent\b|pour ?cent\b|"
+    + _MONTHS
+    + r"))|\b"
+    + _NUMBER_WORDS
+    + r"\b"
+)
 _HOLDS = {
     "price": re.compile(_CURRENCY, re.I),
     # A number of things: not a percentage, a year or a day of the month.
-    "count": re.compile(
-        r"\b(?!(1[89]|20)\d\d\b)\d+([.,]\d+)*\b(?!\s?(%|percent\b|per cent\b|pour ?cent\b|"
-        + _MONTHS
-        + r"))|\b"
-        + _NUMBER_WORDS
-        + r"\b",
-        re.I,
-    ),
+    "count": re.compile(_COUNTED, re.I),
     # Or a list of three or more ("A, B and C").
     "items": re.compile(
         r"\d|\b" + _NUMBER_WORDS + r"\b|[^,.;:]+, [^,.;:]+,? (and|et|or|ou) ", re.I
@@ -175,7 +175,8 @@ _HOLDS = {
     ),
     # A capitalised word that does not start a sentence or end a bullet's title.
     "name": re.compile(r"(?<=\S )(?<![.!?:] )[A-Z][\w+&-]*\b(?!\s*:)"),
-    "version": re.compile(r"\b\d+(\.\d+)*\b"),
+    # A number that names a release: "LLaMA 2", "GPT-4", "v3", "version 3.1".
+    "version": re.compile(r"\b[A-Z][\w+]*[ -]\d+(\.\d+)*\b(?!\s?%)|\bv\d|\bversion \d"),
     "period": re.compile(r"\bquarter|\btrimestre|\bQ[1-4]\b", re.I),
     "advice": re.compile(
         r"\b(buy|sell|hold|outperform|overweight|underweight) (rating|recommendation)|"
