@@ -158,8 +158,11 @@ class BriefingScheduler:
         try:
             if await asyncio.to_thread(self.leader.acquire):
                 await check_alerts(services, self.deliveries.ports)
-        except Exception:
-            log.exception("move alert pass failed; the next sweep retries")
+        except Exception as exc:
+            if problem_of(exc) is None:
+                log.exception("move alert pass failed; the next sweep retries")
+            else:  # busy, or a fault whose one line the database's guard has logged
+                log.info("move alert pass stopped by the database; the next sweep retries")
 
     async def _fire(self) -> None:
         """The jobs' function: a coroutine, so APScheduler runs it on the loop (a plain

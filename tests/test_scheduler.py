@@ -143,3 +143,29 @@ async def test_a_move_alert_pass_still_waiting_on_yahoo_at_shutdown_leaves_no_tr
         FakeYahoo.wait_for_slow_answers()
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
     assert "job _alerts cut short: the bot is stopping" in caplog.text
+
+
+async def test_a_move_alert_pass_that_meets_a_deleted_database_adds_no_second_line(
+    settings, tmp_path, caplog
+):
+    """The database's guard logs one line when the file goes; the alert pass that meets it
+    next says it stopped, without a traceback repeating that line."""
+    caplog.set_level(logging.INFO)
+    during_the_session = FakeClock(utc(2025, 11, 26, 18, 0))  # 13:00 in New York
+    services = make_services(settings, during_the_session)
+    on = await Router(services).handle_text(
+        "/meta alerts on", platform="console", channel="c1", can_manage_channel=True
+    )
+    assert on.ok
+    scheduler = BriefingScheduler(deliveries(services, settings), sweep_seconds=0.2)
+    await scheduler.start()
+    try:
+        database = tmp_path / "data" / "bot.db"
+        for suffix in ("", "-wal", "-shm"):
+            database.with_name(database.name + suffix).unlink(missing_ok=True)
+        await eventually(lambda: "move alert pass stopped by the database" in caplog.text, 30)
+    finally:
+        await scheduler.stop()
+    gone = [r for r in caplog.records if "is gone" in r.getMessage()]
+    assert len(gone) == 1 and not gone[0].exc_info
+    assert not [r for r in caplog.records if r.exc_info]
