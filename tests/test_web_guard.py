@@ -4,6 +4,7 @@ closed, and the bot lifts its open-files limit so a pile of them does not exhaus
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import resource
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -27,9 +28,19 @@ async def slow_clients(
     for _ in range(count):
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         writer.write(HEAD)
+        # On a loaded machine the server may already have cut an early one off: that is fine.
+        with contextlib.suppress(ConnectionError):
+            await writer.drain()
         clients.append((reader, writer))
-    await asyncio.gather(*(writer.drain() for _reader, writer in clients))
     return clients
+
+
+async def hung_up(reader: asyncio.StreamReader) -> bool:
+    """Whether the server closed this connection (an orderly close or a reset) without answering."""
+    try:
+        return await reader.read() == b""
+    except ConnectionError:
+        return True
 
 
 async def healthz_answers(url: str, tries: int = 6, timeout: float = 5.0) -> int:
@@ -64,9 +75,9 @@ async def test_a_connection_that_never_finishes_its_request_is_closed(
     clients = await slow_clients(port, 50)
     assert await healthz_answers(url) == 6
     closed = await asyncio.wait_for(
-        asyncio.gather(*(reader.read() for reader, _writer in clients)), timeout=5
+        asyncio.gather(*(hung_up(reader) for reader, _writer in clients)), timeout=5
     )
-    assert closed == [b""] * 50  # the server hung up on every one of them
+    assert closed == [True] * 50  # the server hung up on every one of them, answering none
     for _reader, writer in clients:
         writer.close()
 
