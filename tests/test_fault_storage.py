@@ -28,6 +28,7 @@ from commands.services import Services
 from config import Settings, load_settings
 from tests.harness import DATA, ROOT
 from tests.harness.bot_process import BotProcess, bot_env
+from tests.harness.chat import Chat
 from tests.harness.slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, SlackUser
 
 ACK_WINDOW = 3.0  # Slack shows "operation_timeout" to the person after this
@@ -145,6 +146,22 @@ async def test_a_database_deleted_while_running_is_reported_and_nothing_claims_s
         assert "C0OTHER001" not in subscribed_channels(database)
     finally:
         await bot.stop(signal.SIGTERM)
+
+
+def test_connections_opened_after_the_deletion_refuse_and_create_no_empty_file(
+    chat: Chat, settings: Settings
+) -> None:
+    """A pool refilling after the file went must not start an empty database in its place (a
+    freed inode number is often reused at once, so the inode check alone could be fooled)."""
+    assert "Subscribed" in chat.say("/meta subscribe 08:30 Europe/Paris", channel="c1")
+    database = Path(settings.storage.data_dir) / "bot.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    chat.services.database.engine.dispose()  # the pooled connections closed: the inode is free
+    for channel in ("c2", "c3"):
+        reply = chat.say("/meta subscribe 09:00 Europe/Paris", channel=channel)
+        assert FAILING in reply and "Subscribed" not in reply
+    assert not database.exists()
 
 
 # ---- a read-only database, a full disk (in-process: SQLite's own limits) ------------------

@@ -3,7 +3,10 @@ file deleted or replaced under the bot, and the faults (read-only, full, corrupt
 
 SQLite keeps writing to a deleted file's inode, so nothing would ever fail and everything
 would vanish at the next start: each checkout compares the path's inode with the one opened
-first and refuses to go on when they differ.
+first and refuses to go on when they differ, and once the file is gone every later checkout
+refuses too. Connections opened after the first never create the file (`mode=rw`): a pool
+refilling after the deletion would otherwise start an empty database the inode check may not
+tell apart (a freed inode number is often reused at once).
 """
 
 from __future__ import annotations
@@ -64,6 +67,8 @@ class StorageGuard:
         self._lock = threading.Lock()
 
     def attach(self, engine: Engine) -> None:
+        if self.path is not None:
+            sa.event.listen(engine, "do_connect", self._opening)
         sa.event.listen(engine, "connect", self._connected)
         sa.event.listen(engine, "checkout", self._checkout)
         sa.event.listen(engine, "checkin", self._checkin)
@@ -94,13 +99,30 @@ class StorageGuard:
 
     # ---- engine events ----------------------------------------------------------------------
 
+    def _refusal(self) -> StorageFault | None:
+        """Why no connection may be used now: the file gone (now or before), else None."""
+        if self.fault is not None and self.fault.kind == "gone":
+            return self.fault
+        return self._vanished()
+
+    def _opening(
+        self, _dialect: Any, _record: Any, cargs: list[Any], cparams: dict[str, Any]
+    ) -> None:
+        """Every connection after the first opens the existing file only (SQLite's `mode=rw`)."""
+        if self._identity is None or self.path is None:
+            return  # the first connection may create the file
+        if (gone := self._refusal()) is not None:
+            raise StorageFaultError(gone)
+        cargs[0] = self.path.absolute().as_uri() + "?mode=rw"
+        cparams["uri"] = True
+
     def _connected(self, _dbapi: Any, _record: Any) -> None:
         with self._lock:
             if self._identity is None and self.path is not None:
                 self._identity = _identity(self.path)
 
     def _checkout(self, dbapi: Any, record: Any, _proxy: Any) -> None:
-        if (gone := self._vanished()) is not None:
+        if (gone := self._refusal()) is not None:
             raise StorageFaultError(gone)
         wait_ms = int(DB_WAIT.get() * 1000)
         if self.path is not None and record.info.get("busy_timeout") != wait_ms:
