@@ -159,10 +159,7 @@ class BriefingScheduler:
             if await asyncio.to_thread(self.leader.acquire):
                 await check_alerts(services, self.deliveries.ports)
         except Exception as exc:
-            if problem_of(exc) is None:
-                log.exception("move alert pass failed; the next sweep retries")
-            else:  # busy, or a fault whose one line the database's guard has logged
-                log.info("move alert pass stopped by the database; the next sweep retries")
+            _log_pass_failure("move alert pass", exc)
 
     async def _fire(self) -> None:
         """The jobs' function: a coroutine, so APScheduler runs it on the loop (a plain
@@ -185,10 +182,7 @@ class BriefingScheduler:
                     self.passes += 1
                     del report
             except Exception as exc:
-                if problem_of(exc) is None:
-                    log.exception("delivery pass failed; the next sweep retries")
-                else:  # busy, or a fault whose one line the database's guard has logged
-                    log.info("delivery pass stopped by the database; the next sweep retries")
+                _log_pass_failure("delivery pass", exc)
             if not self._again:
                 return
 
@@ -210,3 +204,12 @@ class BriefingScheduler:
             except TimeoutError:
                 log.warning("delivery pass still running after %s s at shutdown", timeout)
         await asyncio.to_thread(self.leader.release)
+
+
+def _log_pass_failure(what: str, exc: Exception) -> None:
+    """A traceback for a bug; one info line for the database (busy, or a fault whose one line
+    its guard has logged)."""
+    if problem_of(exc) is None:
+        log.exception("%s failed; the next sweep retries", what)
+    else:
+        log.info("%s stopped by the database; the next sweep retries", what)
