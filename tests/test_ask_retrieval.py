@@ -303,6 +303,19 @@ def test_an_english_question_with_a_french_aside_is_answered_in_english(chat):
         ("Combien de % depuis janvier ?", {"share"}),
         ("How many percentage points did ROAS gain?", {"share"}),
         ("Combien de développeurs utilisent LLaMA ?", {"count"}),
+        # Languages a product speaks; not a language model.
+        ("Which languages does Meta AI support?", {"language"}),
+        ("Quelles langues sont prises en charge par les lunettes ?", {"language"}),
+        ("Est-ce que l'assistant parle espagnol ?", {"language"}),
+        ("What language model powers Meta AI?", set()),
+        # A limit or a cap is a number of things, not a rate in percent; restrictions are none.
+        ("What are the rate limits of the LLaMA API?", {"count"}),
+        ("Is there a monthly user cap in the licence?", {"count"}),
+        ("What limits does the licence put on use?", set()),
+        # The spoken order of "when"; "en Europe" is no currency.
+        ("la prochaine version sort quand en Europe ?", {"date"}),
+        ("Is there a date for the Meta AI launch?", {"date"}),
+        ("How much was ObjectsHQ spending on ads?", {"revenue"}),
     ],
 )
 def test_the_kind_of_fact_a_question_asks_for(question, kinds):
@@ -525,6 +538,52 @@ def test_chat_shorthand_around_a_question_is_removed(chat, question, expected):
     reply = chat.say(f"/meta ask {question}")
     assert expected in reply
     assert "lol" not in reply and "mdr" not in reply
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which languages do the Ray-Ban glasses translate?",
+        "Les lunettes Ray-Ban comprennent-elles l'allemand ?",
+        "What are the API rate limits for LLaMA?",
+        "la prochaine version de llama sort quand à peu près",
+    ],
+)
+def test_languages_limits_and_dates_no_passage_gives_are_declined(chat, question):
+    assert chat.send(f"/meta ask {question}").data["answered"] is False
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("quick sanity check: what does LLaMA stand for?", "Large Language Model Meta AI"),
+        ("ty! last thing: what does LLaMA stand for?", "Large Language Model Meta AI"),
+        ("dernière question : LLaMA, c'est quoi ?", "Large Language Model Meta AI"),
+    ],
+)
+def test_a_lead_in_before_the_question_is_removed(chat, question, expected):
+    reply = chat.send(f"/meta ask {question}")
+    assert expected in reply.data["answer"]
+    assert clean_question(question) == question.split(":", 1)[1].strip()
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("c'est quoi Meta AI au juste, comme genre d'outil ?", "assistant virtuel"),
+        ("what is ObjectsHQ, what kind of company?", "small business"),
+    ],
+)
+def test_a_definition_asked_with_the_kind_of_thing_is_still_a_definition(chat, question, expected):
+    assert expected in chat.send(f"/meta ask {question}").data["answer"]
+
+
+def test_the_sentence_that_points_back_to_the_answer_stays_with_it(chat):
+    reply = chat.send(
+        "/meta ask Pourquoi c'est important que LLaMA soit dans les lunettes Ray-Ban ?"
+    )
+    assert "Ray-Ban. Cette intégration" in reply.data["answer"]
+    assert "polyvalence" in reply.data["answer"]
 
 
 def test_a_quoted_name_many_passages_use_picks_none_of_them(chat):

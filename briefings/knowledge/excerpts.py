@@ -26,6 +26,11 @@ def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(text) if s.strip()]
 
 
+def continues(sentences: Sequence[str], k: int) -> bool:
+    """Whether the sentence after `sentences[k]` points back to it ("This integration ...")."""
+    return k + 1 < len(sentences) and bool(_POINTS_BACK.match(sentences[k + 1]))
+
+
 def choose(text: str, scores: Sequence[float]) -> str:
     """The one to three sentences of `text` that answer best (`scores`: one per sentence of
     `split_sentences(text)`, higher is better), at most MAX_EXCERPT_CHARS."""
@@ -53,6 +58,8 @@ def choose(text: str, scores: Sequence[float]) -> str:
         chosen.append(chosen[-1] + 1)
     if best > 0 and best - 1 not in chosen and _POINTS_BACK.match(sentences[best]):
         chosen = sorted([best - 1, *chosen])
+    if len(chosen) < 3 and continues(sentences, chosen[-1]):
+        chosen.append(chosen[-1] + 1)  # "This integration ...": what the best sentence leads to
     while len(" ".join(sentences[k] for k in chosen)) > MAX_EXCERPT_CHARS and len(chosen) > 1:
         chosen.remove(max(chosen, key=lambda k: abs(k - best)))
     answer = " ".join(sentences[k] for k in chosen)

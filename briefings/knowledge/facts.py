@@ -29,7 +29,12 @@ _ASKS = {
     ),
     "count": re.compile(
         r"\b(how many|number of|nombre d|nombre de|combien d|combien de(?! temps))\b"
-        r"(?!.*\b(percent|pour ?cent|%))"
+        r"(?!.*\b(percent|pour ?cent|%))|"
+        # A limit or a cap is a number of things: "what rate limits", "the monthly user cap".
+        r"\b(rate limits?|quotas?|(user|usage|request|requests|monthly|daily|call|calls) "
+        r"(caps?|limits?)|requests? per (second|minute|hour|day)|req/s|"
+        r"plafonds?( d'utilisateurs| de requetes)?|limites? (de|d') ?(requetes|utilisateurs|appels|"
+        r"debit))\b"
     ),
     # A count with the items asked for too: "how many ... and which", "... does it name".
     "items": re.compile(
@@ -40,9 +45,11 @@ _ASKS = {
     ),
     "revenue": re.compile(
         r"\b(how much (\w+ )?(money|revenue|income|profit|cash|loss|losses)|"
-        r"(in|en) (dollars|euros|usd|eur)|(in|en) [$€]|"
+        r"(in|en) (dollars|euros|usd|eur)\b|(in|en) [$€]|"
         r"how much (money )?(does|do|did|will|"
         r"would|has|have) \S+( \S+)? (spend|invest|earn|make|pay|lose|lost)\b|budget|"
+        r"how much (money )?(is|are|was|were) \S+( \S+)? (spending|investing|earning|making|"
+        r"paying|losing)\b|"
         r"combien (\S+ ){0,3}(depense|depensait|depensent|depensera|investit|investissait|"
         r"gagne|gagnait)\b|"
         # Reversed: "dépensait combien"; not "a gagné combien en ROAS", which a percentage answers.
@@ -57,9 +64,9 @@ _ASKS = {
         r"combien (d'argent|d’argent|de revenus?|de benefices?|rapporte|gagne)|chiffre d.affaires|montant|"
         # Amounts a market or a company's plans put on it.
         r"market cap|market capitali[sz]ation|capitalisation( boursiere)?|valuation|valorisation|"
-        r"tam|total addressable market|market size|taille du marche|"
+        r"tam\b|total addressable market|market size|taille du marche|"
         r"capex|capital expenditures?|(spending|revenue|earnings) guidance|guidance (for|on)|"
-        r"eps|earnings per share|benefice par action|free cash flow|"
+        r"eps\b|earnings per share|benefice par action|free cash flow|"
         r"depenses d'investissement|previsions? de (depenses|revenus|chiffre d'affaires))"
     ),
     "share": re.compile(
@@ -68,7 +75,7 @@ _ASKS = {
         # A margin, a market share or a rate asked for is a percentage: "what's the operating
         # margin", "quelle est sa part de marché", "c'est quoi le taux de conversion".
         r"(what|how big|how high)(?:'s| is| was| are| were) (\S+ ){0,3}"
-        r"(margins?|market share|(\w+ )?rates?)|"
+        r"(margins?|market share|(\w+ )?rates?(?! (limits?|caps?)\b))|"
         r"(quel|quelle|quels|quelles) (est|sont|etait) (\S+ ){0,3}(marges?|part de marche|taux)|"
         r"c'?est quoi (\S+ ){0,2}(marges?|part de marche|taux))\b|"
         r"\b(what|which|quel|quelle|combien de) ?%"
@@ -87,7 +94,12 @@ _ASKS = {
         r"(^|[^\w])(what year|which year|since when|by when|until when|en quelle annee|"
         r"quelle annee|depuis quand|d'ici quand|a partir de quand|quand est-ce|"
         # "How long until it pays off?" asks when ("before 2025" answers it).
-        r"how long (until|till|before)|combien de temps (avant|jusqu))\b"
+        r"how long (until|till|before)|combien de temps (avant|jusqu))\b|"
+        # The spoken order: "elle sort quand la prochaine version", "it ships when".
+        r"\b(sort|sortira|sortent|sortiront|arrive|arrivera|arrivent|arriveront|lance|lancera|"
+        r"lancent|debute|debutera|commence|commencera)(-t)?(-(il|elle|ils|elles|on))? quand\b|"
+        r"\b(comes? out|launch(es)?|ships?|drops?|arrives?|starts?) when\b|"
+        r"\b(is there|any|y a(-t-il)?|il y a) (a |une )?(release |launch |de sortie )?date\b"
     ),
     "day": re.compile(
         r"(^|[^\w])(what date|which date|what day|which day|quelle date|a quelle date|quel jour|"
@@ -124,6 +136,16 @@ _ASKS = {
         r"on (achete|vend)( l'action| le titre| meta)? \?|acheter ou vendre|"
         r"(conseilles?|recommandes?) (d'acheter|de vendre|"
         r"l'achat|la vente))"
+    ),
+    # A language: "which languages does it support?", "quelles langues", "parle-t-il espagnol ?".
+    "language": re.compile(
+        r"\b((which|what) (\w+ )?languages|languages? (does|do|is|are) \S+( \S+)? (support|speak|"
+        r"available)|(supported|available) languages|(support|speak|speaks|understand|understands) "
+        r"(french|english|spanish|german|italian|portuguese|arabic|chinese|japanese|hindi)|"
+        r"(quelles?|combien de) (\w+ )?langues|langues? (supportees?|prises? en charge|disponibles?|"
+        r"gerees?)|(parle|parlent|comprend|comprennent|supporte|supportent|gere|gerent)(-t)?"
+        r"(-(il|elle|ils|elles))? (le |l')?(francais|anglais|espagnol|allemand|italien|portugais|"
+        r"arabe|chinois|japonais))\b"
     ),
     # A version: "which version of ...", "quelle version".
     "version": re.compile(r"\b((which|what) (\w+ )?version|quelle version)\b"),
@@ -178,6 +200,13 @@ _HOLDS = {
     # A number that names a release: "LLaMA 2", "GPT-4", "v3", "version 3.1".
     "version": re.compile(r"\b[A-Z][\w+]*[ -]\d+(\.\d+)*\b(?!\s?%)|\bv\d|\bversion \d"),
     "period": re.compile(r"\bquarter|\btrimestre|\bQ[1-4]\b", re.I),
+    # A language named ("in English and Spanish"), not the word "language" itself.
+    "language": re.compile(
+        r"\b(English|French|Spanish|German|Italian|Portuguese|Arabic|Chinese|Japanese|Hindi|"
+        r"anglais|français|espagnol|allemand|italien|portugais|arabe|chinois|japonais)\b|"
+        r"\b(\d+|" + _NUMBER_WORDS + r") (languages|langues)\b",
+        re.I,
+    ),
     "advice": re.compile(
         r"\b(buy|sell|hold|outperform|overweight|underweight) (rating|recommendation)|"
         r"\b(we|analysts) recommend|recommand\w* (l'achat|la vente|d'acheter|de vendre)",

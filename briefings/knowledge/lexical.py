@@ -70,9 +70,14 @@ _NOT_DEFINITION = re.compile(
 # term of one to three words.
 _EXACTLY = r"(?:\s+(?:exactly|exactement|au juste|en fait|concretement|again|deja|encore))?"
 _TERM = r"(?:an?\s+|the\s+|le\s+|la\s+|les\s+|l')?([\w+-]+(?:\s[\w+-]+){0,2}?)"
+# "c'est quoi LLaMA comme type de modèle", "what is LLaMA, what kind of model?": still the term.
+_KIND_OF = (
+    r"(?:,?\s+(?:comme|en tant que|quel|quelle)\s+(?:type|genre|sorte|categorie)\s+d[e']\s?[\w-]+|"
+    r",?\s+(?:as|what|which)\s+(?:a\s+)?(?:kind|type|sort)\s+of\s+[\w-]+)?"
+)
 _WHAT_IS = re.compile(
     r"^(?:what is|what's|whats|what are|qu'est-ce que|qu'est ce que|c'est quoi|c est quoi|"
-    r"que sont)" + _EXACTLY + r"\s+" + _TERM + _EXACTLY + r"\s*\??$"
+    r"que sont)" + _EXACTLY + r"\s+" + _TERM + _EXACTLY + _KIND_OF + r"\s*\??$"
 )
 _IS_WHAT = re.compile(
     r"^" + _TERM + r",?\s+(?:c'est quoi|c est quoi|qu'est-ce que c'est)" + _EXACTLY + r"\s*\??$"

@@ -28,7 +28,11 @@ _GREETING = re.compile(
     r"alors|bon|ok|please|pls|svp|stp|merci|thanks|thank you|team|all|guys|folks|bot|"
     r"tout le monde|les gars|quick question|quick one|quick q|real quick|question rapide|"
     r"petite question rapide|petite question|une question|question|random question|"
-    r"dumb question|dumb q|tl;dr|tldr|fyi|btw|lol|mdr|ptdr|ngl|tbh|imo|wsh|wesh)(?!\w)[\s,!:;.\-–—]*)+",
+    r"dumb question|dumb q|tl;dr|tldr|fyi|btw|lol|mdr|ptdr|ngl|tbh|imo|wsh|wesh|ty|thx|cheers|"
+    r"also|and|(?:quick )?sanity check|quick check|(?:one )?last thing|one more(?: thing)?|"
+    r"another one|follow[- ]up|(?:petite |autre |derni[eè]re )?question b[eê]te|"
+    r"derni[eè]re question|autre question|petite v[eé]rif|vite fait|et aussi|aussi)"
+    r"(?!\w)[\s,!:;.\-–—]*)+",
     re.I,
 )
 _TRAILER = re.compile(

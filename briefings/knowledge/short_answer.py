@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from briefings.knowledge.excerpts import MAX_EXCERPT_CHARS, choose, split_sentences
+from briefings.knowledge.excerpts import MAX_EXCERPT_CHARS, choose, continues, split_sentences
 from briefings.knowledge.facts import holds
 from briefings.knowledge.lexical import analyze
 from briefings.knowledge.phrasing import holds_phrase, quoted
@@ -125,8 +125,11 @@ def short_answer(
     if joining is None:
         return excerpt, (answer.passage,)
     sentence, passage = joining
-    best_own = split_sentences(text)[max(range(len(own)), key=own.__getitem__)]
-    for first in (excerpt, best_own):  # the answer's sentences, or only its best, and theirs
+    sentences = split_sentences(text)
+    best = max(range(len(own)), key=own.__getitem__)
+    for first in (excerpt, sentences[best]):  # the answer's sentences, or only its best, and theirs
+        if first != excerpt and continues(sentences, best):
+            break  # "X. This integration ...": not cut apart for another passage's sentence
         if first != sentence and len(f"{first} {sentence}") <= MAX_EXCERPT_CHARS:
             return f"{first} {sentence}", (answer.passage, passage)
     return excerpt, (answer.passage,)
