@@ -56,7 +56,7 @@ def choose(text: str, scores: Sequence[float]) -> str:
         and len(" ".join(sentences[k] for k in chosen)) < SHORT_SENTENCE_CHARS
     ):
         chosen.append(chosen[-1] + 1)
-    if best > 0 and best - 1 not in chosen and _POINTS_BACK.match(sentences[best]):
+    if best > 0 and best - 1 not in chosen and continues(sentences, best - 1):
         chosen = sorted([best - 1, *chosen])
     if len(chosen) < 3 and continues(sentences, chosen[-1]):
         chosen.append(chosen[-1] + 1)  # "This integration ...": what the best sentence leads to
