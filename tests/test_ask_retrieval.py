@@ -96,6 +96,19 @@ def test_a_person_asked_for_is_not_any_person_a_passage_names(chat):
     assert reply.data["answered"] is False
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who is LLaMA meant to be more accessible than?",
+        "Qui est le principal concurrent de LLaMA ?",
+    ],
+)
+def test_a_rival_asked_for_is_answered_by_the_passage_naming_one(chat, question):
+    reply = chat.send(f"/meta ask {question}")
+    assert reply.data["answered"] is True
+    assert "ChatGPT" in reply.data["answer"]
+
+
 def test_a_count_with_the_items_asked_is_answered_by_a_list(chat):
     reply = chat.send("/meta ask How many AI features do the Ray-Ban glasses get, and which?")
     assert reply.data["answered"] is True
@@ -237,7 +250,11 @@ def test_an_english_question_with_a_french_aside_is_answered_in_english(chat):
         ("Qu'est-ce qui pousse l'action Meta à la hausse ?", set()),
         ("Qui dirige Meta ?", {"person"}),
         ("Who is Meta's CEO?", {"person"}),
-        ("Who are LLaMA's rivals?", set()),
+        ("Who are LLaMA's rivals?", {"rival"}),
+        # A "who" about a rival or a comparison asks for a company or a product.
+        ("Who is LLaMA easier to get than?", set()),
+        ("Qui est le principal concurrent de Meta ?", {"rival"}),
+        ("Quels sont les concurrents de LLaMA ?", {"rival"}),
         ("Who can modify LLaMA?", set()),
         ("Qui peut modifier LLaMA ?", set()),
         ("Who benefits from LLaMA being free?", set()),

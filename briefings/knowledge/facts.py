@@ -147,6 +147,11 @@ _ASKS = {
         r"(-(il|elle|ils|elles))? (le |l')?(francais|anglais|espagnol|allemand|italien|portugais|"
         r"arabe|chinois|japonais))\b"
     ),
+    # A rival: "who are its competitors?", "quels concurrents ?" (a passage must name one).
+    "rival": re.compile(
+        r"\b(rivals?|rivaux|rivales?|competitors?|competing|competition|concurrents?|concurrentes?|"
+        r"concurrence)\b"
+    ),
     # A version: "which version of ...", "quelle version".
     "version": re.compile(r"\b((which|what) (\w+ )?version|quelle version)\b"),
     # One person: "who is/leads/said ...", "which executive", "qui dirige", "quel patron"; not
@@ -200,6 +205,8 @@ _HOLDS = {
     # A number that names a release: "LLaMA 2", "GPT-4", "v3", "version 3.1".
     "version": re.compile(r"\b[A-Z][\w+]*[ -]\d+(\.\d+)*\b(?!\s?%)|\bv\d|\bversion \d"),
     "period": re.compile(r"\bquarter|\btrimestre|\bQ[1-4]\b", re.I),
+    # A rival named beside it: "competing models such as ...", not "the competitive landscape".
+    "rival": re.compile(r"\b(competing|competitors?|concurrent(e|s|es)?|rivals?|rivaux)\b", re.I),
     # A language named ("in English and Spanish"), not the word "language" itself.
     "language": re.compile(
         r"\b(English|French|Spanish|German|Italian|Portuguese|Arabic|Chinese|Japanese|Hindi|"
@@ -258,7 +265,16 @@ def asked_kinds(question: str) -> set[str]:
         kinds.discard("count")
     if "duration" in kinds:
         kinds.discard("count")  # "how many months" asks for months, not any number
+    if "person" in kinds and _RIVAL.search(folded):
+        kinds.discard("person")  # "who is it easier to get than?": a rival company or product
     return kinds
+
+
+# A "who" about a rival or a comparison asks for a company or a product, not a person.
+_RIVAL = re.compile(
+    r"\b(than|rivals?|competitors?|competition|competing|versus|vs|concurrents?|concurrence|"
+    r"rivaux|rivale?s?)\b"
+)
 
 
 _ROLE = re.compile(
@@ -276,12 +292,17 @@ def _person(found: re.Match[str], text: str) -> bool:
     return not all(is_common_word(word) for word in found.group(0).split())
 
 
+# Kinds whose words say what the passage speaks of ("competing models"), not the fact itself:
+# the question using the same word does not make them its own.
+_NAMING_KINDS = frozenset({"rival"})
+
+
 def holds(text: str, kind: str, question: str = "") -> bool:
     """Whether `text` states a fact of that kind that `question` does not already state (a
     name the question gives is what it asks about, not its answer)."""
     asked = set(re.findall(r"\w+", fold(question)))
     return any(
-        not set(re.findall(r"\w+", fold(found.group(0)))) <= asked
+        (kind in _NAMING_KINDS or not set(re.findall(r"\w+", fold(found.group(0)))) <= asked)
         and (kind != "person" or _person(found, text))
         for found in _HOLDS[kind].finditer(text)
     )
