@@ -265,16 +265,13 @@ def asked_kinds(question: str) -> set[str]:
         kinds.discard("count")
     if "duration" in kinds:
         kinds.discard("count")  # "how many months" asks for months, not any number
-    if "person" in kinds and _RIVAL.search(folded):
+    if "person" in kinds and ("rival" in kinds or _COMPARISON.search(folded)):
         kinds.discard("person")  # "who is it easier to get than?": a rival company or product
     return kinds
 
 
 # A "who" about a rival or a comparison asks for a company or a product, not a person.
-_RIVAL = re.compile(
-    r"\b(than|rivals?|competitors?|competition|competing|versus|vs|concurrents?|concurrence|"
-    r"rivaux|rivale?s?)\b"
-)
+_COMPARISON = re.compile(r"\b(than|versus|vs)\b")
 
 
 _ROLE = re.compile(
