@@ -1,6 +1,6 @@
 """The kind of fact a question asks for (a price, a count, an amount of money, a share, a date,
 a day, a duration, a name, a version, a valuation ratio, a reporting period, a recommendation
-to buy or sell, a person) and whether a passage holds one: "How much does Meta AI Plus cost?"
+to buy or sell, a language, a rival, a person) and whether a passage holds one: "How much does Meta AI Plus cost?"
 is not answered by a passage that names Meta AI without a price, nor "Who leads Reality Labs?"
 by one whose only name is "Reality Labs". General wording of English and French questions;
 nothing here knows an article's words.
@@ -296,7 +296,7 @@ _NAMING_KINDS = frozenset({"rival"})
 
 def holds(text: str, kind: str, question: str = "") -> bool:
     """Whether `text` states a fact of that kind that `question` does not already state (a
-    name the question gives is what it asks about, not its answer)."""
+    name the question gives is what it asks about, not its answer; `_NAMING_KINDS` aside)."""
     asked = set(re.findall(r"\w+", fold(question)))
     return any(
         (kind in _NAMING_KINDS or not set(re.findall(r"\w+", fold(found.group(0)))) <= asked)
