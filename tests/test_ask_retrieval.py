@@ -109,6 +109,22 @@ def test_a_rival_asked_for_is_answered_by_the_passage_naming_one(chat, question)
     assert "ChatGPT" in reply.data["answer"]
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["What drives Alphabet's ad revenue?", "What is alphabet doing with its ad tools?"],
+)
+def test_a_question_about_a_rival_is_not_answered_with_metas_facts(chat, question):
+    # Of Alphabet the articles say only that its Gemini competes with LLaMA.
+    reply = chat.send(f"/meta ask {question}")
+    assert reply.data["answered"] is False
+
+
+def test_a_comparison_with_a_rival_is_answered_by_the_passage_naming_it(chat):
+    reply = chat.send("/meta ask LLaMA est-il plus facile à obtenir que gemini ?")
+    assert reply.data["answered"] is True
+    assert "Gemini" in reply.data["answer"]
+
+
 def test_a_count_with_the_items_asked_is_answered_by_a_list(chat):
     reply = chat.send("/meta ask How many AI features do the Ray-Ban glasses get, and which?")
     assert reply.data["answered"] is True

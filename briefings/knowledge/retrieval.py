@@ -21,6 +21,7 @@ import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from briefings.knowledge.articles import Passage
@@ -383,6 +384,11 @@ def answering(evidence: Evidence) -> list[Hit]:
     candidates = [
         h for h in evidence.hits if answers(h, semantic, strangers) or h.passage.id in quoting
     ]
+    # A question about a rival is answered by a passage naming that rival, not by what the
+    # articles say of Meta ("How did Alphabet's stock do?").
+    rivals = _rivals_named(evidence.question, evidence.index)
+    if rivals:
+        candidates = [h for h in candidates if rivals <= set(words(_both(h.passage)))]
     candidates.sort(key=lambda h: (h.passage.id not in quoting, -h.score))
     able = [hit for hit in candidates if _states(hit, evidence)]
     if able and candidates[0] is not able[0]:
@@ -404,6 +410,25 @@ def answering(evidence: Evidence) -> list[Hit]:
             and _states(hit, evidence)
         ]
     return _qualifying_first(evidence.question, able) if not quoting else able
+
+
+def _rivals_named(question: str, index: Lexical | None) -> set[str]:
+    """The rivals `question` names, in any case: names the passages use only where they name
+    a rival."""
+    if index is None:
+        return set()
+    return set(words(question)) & _rival_names(index)
+
+
+@lru_cache(maxsize=4)
+def _rival_names(index: Lexical) -> frozenset[str]:
+    """The names (capitalised after the first word) that the passages of `index` use only
+    where they name a rival ("Gemini" in "competing models such as Alphabet's Gemini")."""
+    texts = [_both(p) for p in index.passages]
+    rival = [holds(t, "rival") for t in texts]
+    names = {words(n)[0] for t in texts for n in re.findall(r"(?<=[\w,;] )[A-Z]\w+", t)}
+    holders = {n: [i for i, t in enumerate(texts) if n in words(t)] for n in names}
+    return frozenset(n for n, found in holders.items() if all(rival[i] for i in found))
 
 
 def _states(hit: Hit, evidence: Evidence) -> bool:
