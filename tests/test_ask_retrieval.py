@@ -101,6 +101,9 @@ def test_a_person_asked_for_is_not_any_person_a_passage_names(chat):
     [
         "Who is LLaMA meant to be more accessible than?",
         "Qui est le principal concurrent de LLaMA ?",
+        # "rivals", "competitors": words of the question that a passage naming a rival holds.
+        "btw who are the main competitors of llama?",
+        "so who exactly are LLaMA's main rivals, in a word?",
     ],
 )
 def test_a_rival_asked_for_is_answered_by_the_passage_naming_one(chat, question):

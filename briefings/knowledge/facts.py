@@ -270,6 +270,13 @@ def asked_kinds(question: str) -> set[str]:
     return kinds
 
 
+def asking_words(question: str, kind: str) -> set[str]:
+    """The words of `question` that ask for a fact of `kind` ("rivals" in "who are its
+    rivals?"), folded."""
+    folded = fold(question).replace("’", "'")
+    return {w for found in _ASKS[kind].finditer(folded) for w in re.findall(r"\w+", found[0])}
+
+
 # A "who" about a rival or a comparison asks for a company or a product, not a person.
 _COMPARISON = re.compile(r"\b(than|versus|vs)\b")
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from briefings.knowledge.articles import Passage
 from briefings.knowledge.excerpts import split_sentences
-from briefings.knowledge.facts import asked_kinds, holds
+from briefings.knowledge.facts import asked_kinds, asking_words, holds
 from briefings.knowledge.lexical import (
     Lexical,
     analyze,
@@ -81,6 +81,7 @@ KIND_SIMILARITY = 0.79
 KIND_COVERAGE = 0.2
 KIND_MARGIN = 0.1  # a lower passage stating the fact asked answers only this close to the best
 LOOSE_KINDS = frozenset({"name", "person"})
+WORDED_KINDS = frozenset({"rival"})  # whose asking words a stating passage holds
 QUOTED_PASSAGES = 2  # a quoted phrase picks its passage when at most this many hold it
 DOUBT_MARGIN = 0.06  # a doubting question takes a qualifying passage scored this close
 RETRY_EMBEDDINGS_AFTER = 300.0  # seconds before a failed back-end is tried again
@@ -280,6 +281,12 @@ class PassageIndex:
         for t, tl in pairs:  # a stem asked in both languages counts once per passage
             mask = holds_term.setdefault(t, np.zeros(n, dtype=bool))
             mask[lexical.holding(t, tl)] = True
+        for kind in kinds & WORDED_KINDS:  # "rivals" is held where a passage names a rival
+            asking = asking_words(asked, kind)
+            stating = np.array([holds(_both(p), kind, asked) for p in lexical.passages], dtype=bool)
+            for t, tl in pairs:
+                if any(stemmer(tl).stemWord(w) == t for w in asking):
+                    holds_term[t] |= stating
         coverage = sum((weights[t] * m for t, m in holds_term.items()), np.zeros(n)) / weight
         found = sum((m.astype(int) for m in holds_term.values()), np.zeros(n, dtype=int))
         top_bm25 = float(bm25.max()) if n else 0.0
