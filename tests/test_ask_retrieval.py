@@ -104,6 +104,8 @@ def test_a_person_asked_for_is_not_any_person_a_passage_names(chat):
         # "rivals", "competitors": words of the question that a passage naming a rival holds.
         "btw who are the main competitors of llama?",
         "so who exactly are LLaMA's main rivals, in a word?",
+        # The passage naming one is a candidate even when others share more words with it.
+        "quels sont les principaux rivaux de llama, rapidement ?",
     ],
 )
 def test_a_rival_asked_for_is_answered_by_the_passage_naming_one(chat, question):

@@ -109,7 +109,7 @@ class Evidence:
     question: str  # after chat phrasing and typos
     lang: str
     kinds: frozenset[str]
-    hits: tuple[Hit, ...]  # fused order, best first
+    hits: tuple[Hit, ...]  # best fused first, then the best by BM25 and any naming a rival asked
     cosines: np.ndarray | None = None  # per unit of the index (see `Lexical.units`), or None
     calibrated: bool = False  # whether the thresholds were calibrated for this model
     index: Lexical | None = None  # the index it was measured on
@@ -281,6 +281,7 @@ class PassageIndex:
         for t, tl in pairs:  # a stem asked in both languages counts once per passage
             mask = holds_term.setdefault(t, np.zeros(n, dtype=bool))
             mask[lexical.holding(t, tl)] = True
+        stating = np.zeros(n, dtype=bool)
         for kind in kinds & WORDED_KINDS:  # "rivals" is held where a passage names a rival
             asking = asking_words(asked, kind)
             stating = np.array([holds(_both(p), kind, asked) for p in lexical.passages], dtype=bool)
@@ -306,6 +307,7 @@ class PassageIndex:
         lexical_rank = np.argsort(-bm25, kind="stable")
         order = list(np.argsort(-fused, kind="stable")[:limit])
         order += [i for i in lexical_rank[:LEXICAL_CANDIDATES] if bm25[i] > 0 and i not in order]
+        order += [i for i in np.flatnonzero(stating) if i not in order]  # they name a rival
         hits = tuple(
             Hit(
                 lexical.passages[i],
