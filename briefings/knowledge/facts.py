@@ -19,6 +19,9 @@ _ASKS = {
         r"\b(how much (is|are|does|do|will|would|did)\b.*\b(cost|charge|pay|sell)|"
         r"(what|which)(?:'s| is| was| are| were)? (\S+ ){0,2}(price|prices|pricing)\b|"
         r"(price|prices|pricing) (of|for|per|tag|range)\b|priced|at what price|"
+        # A day's quote: "the closing share price on 13 March", "the stock price today".
+        r"(closing|opening|current|intraday|today's) (\S+ )?(price|prices)\b|"
+        r"(stock|share) prices? (on|at|today|now|right now|as of)\b|"
         r"what does .{0,40} cost|combien (coute|coutent|couter|ca coute|vaut|valent)|"
         r"(coute|coutent|coutera|couteront|couterait|couteraient|coutait|vaut|valent|vaudrait|"
         r"facture|facturent|facturerait|factureraient)(-(il|elle|ils|elles))? combien|"
