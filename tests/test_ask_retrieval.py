@@ -130,6 +130,35 @@ def test_a_comparison_with_a_rival_is_answered_by_the_passage_naming_it(chat):
     assert "Gemini" in reply.data["answer"]
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        # "share price" is the articles' "stock", and a possessive keeps its short form.
+        "what does the author see as the main driver of the share price?",
+        "what powers the share price's growth, says the author?",
+    ],
+)
+def test_a_question_about_the_share_price_is_answered_by_the_stock_passage(chat, question):
+    reply = chat.send(f"/meta ask {question}")
+    assert reply.data["answered"] is True
+    assert "advertising business" in reply.data["answer"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what was meta's closing stock price on march 13?",
+        # Spelt out as "stock", "share price" still asks a price.
+        "what was meta's closing share price on march 13?",
+        "what's the share price right now?",
+    ],
+)
+def test_a_days_share_price_is_declined_when_the_articles_give_only_a_rise(chat, question):
+    # The articles give the stock's 68 % rise as of 13 March, not a price.
+    reply = chat.send(f"/meta ask {question}")
+    assert reply.data["answered"] is False
+
+
 def test_a_count_with_the_items_asked_is_answered_by_a_list(chat):
     reply = chat.send("/meta ask How many AI features do the Ray-Ban glasses get, and which?")
     assert reply.data["answered"] is True

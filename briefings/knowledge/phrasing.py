@@ -94,6 +94,8 @@ _SHORTHAND = {
     # A market's words for a stock's rise.
     "rally": {"en": "rise", "fr": "hausse"},
     "run-up": {"en": "rise", "fr": "hausse"},
+    "share price": {"en": "stock", "fr": "action"},
+    "share prices": {"en": "stock", "fr": "action"},
 }
 # Upper case only: the French "roi" is a king.
 _UPPER_SHORTHAND = {"ROI": {"en": "return on investment", "fr": "retour sur investissement"}}
@@ -121,7 +123,7 @@ _SHORT_FORM = re.compile(
     + "|".join(map(re.escape, _SHORTHAND))
     + ")|"
     + "|".join(map(re.escape, [*_LOWER_SHORTHAND, *_UPPER_SHORTHAND]))
-    + r")(?![\w'’])"
+    + r")(?!\w|['’](?!s\b))"  # a possessive stays: "the share price's run"
 )
 _INNER_BOUNDARY = re.compile(r"[.!?…]\s+\S")  # a sentence ends before the text does
 # "...", “...”, « ... », '...' (not an apostrophe inside a word).

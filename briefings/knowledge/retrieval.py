@@ -261,8 +261,10 @@ class PassageIndex:
         import numpy as np
 
         lexical, vectors = self._unit_vectors()
-        asked = self.prepare(question, lang)
-        kinds = frozenset(asked_kinds(asked))
+        corrected = self.speller.correct_text(clean_question(question))
+        asked = spelled_out(corrected, lang)
+        # Before and after short forms are spelt out: "share price" asks a price, "stock" not.
+        kinds = frozenset(asked_kinds(asked) | asked_kinds(corrected))
         definition = definition_asked(asked, lexical.defines)
         if definition is not None:
             hit = Hit(lexical.passages[definition], float("inf"), 1.0, 1.0)
