@@ -159,6 +159,64 @@ def test_a_days_share_price_is_declined_when_the_articles_give_only_a_rise(chat,
     assert reply.data["answered"] is False
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        # The articles' only percentages are a rise and a return on ad spend, no margin.
+        "What's Meta's gross margin on ads?",
+        "Quelle est la marge nette de Meta ?",
+        # They call LLaMA open source and speak of licensing fees; they name no licence.
+        "Which licence is LLaMA released under?",
+        "LLaMA, c'est sous licence MIT ?",
+    ],
+)
+def test_a_margin_or_a_licence_asked_by_name_is_declined_when_no_passage_names_it(chat, question):
+    reply = chat.send(f"/meta ask {question}")
+    assert reply.data["answered"] is False
+
+
+LICENCE_ARTICLE = """---
+title: "Llama 3 and its licence"
+language: en
+date: 2024-04-18
+source: "Example newsletter"
+---
+
+## Terms
+
+Llama 3 is released under the Llama 3 Community License, which lets companies with fewer than
+seven hundred million monthly users build on it without paying.
+<!-- topics: open-source -->
+
+## Results
+
+Reality Labs ran at an operating margin of minus 300 %, while the family of apps kept 40 %.
+<!-- topics: advertising -->
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Which licence is Llama 3 released under?", "Community License"),
+        ("What was the operating margin of Reality Labs?", "operating margin"),
+    ],
+)
+def test_a_passage_naming_the_licence_or_the_margin_asked_answers(
+    isolated_env, monkeypatch, question, expected
+):
+    folder = isolated_env / "articles"
+    folder.mkdir()
+    (folder / "llama-3-licence.md").write_text(LICENCE_ARTICLE)
+    monkeypatch.setenv("ARTICLES_DIR", str(folder))
+    from commands.services import Services
+    from config import load_settings
+
+    reply = Chat(Services(load_settings())).send(f"/meta ask {question}")
+    assert reply.data["answered"] is True
+    assert expected in reply.data["answer"]
+
+
 def test_a_count_with_the_items_asked_is_answered_by_a_list(chat):
     reply = chat.send("/meta ask How many AI features do the Ray-Ban glasses get, and which?")
     assert reply.data["answered"] is True
@@ -317,7 +375,10 @@ def test_an_english_question_with_a_french_aside_is_answered_in_english(chat):
         ("By how much did ObjectsHQ's return on ad spend grow?", set()),
         ("How much does Meta spend on research?", {"revenue"}),
         ("Which company is behind Gemini?", {"name"}),
-        ("Comment s'appelle la licence de LLaMA ?", {"name"}),
+        ("Comment s'appelle la licence de LLaMA ?", {"name", "licence"}),
+        ("Sous quelle licence LLaMA est-il publié ?", {"licence"}),
+        # A licence's fees or limits are no licence's name.
+        ("What licence fee does Meta charge?", {"price"}),
         ("Which model version runs on the glasses?", {"version"}),
         ("What's the release date of the next model?", {"day"}),
         # What drives a price is no price; a price asked for is.
@@ -356,7 +417,9 @@ def test_an_english_question_with_a_french_aside_is_answered_in_english(chat):
         ("Combien de mois pour rentabiliser la campagne ?", {"duration"}),
         # A margin, a market share, a rate or "what %" asks a percentage; "a gagné combien en
         # ROAS" may be one too, not only an amount; revenue streams are no amount.
-        ("What's Meta's operating margin?", {"share"}),
+        ("What's Meta's operating margin?", {"share", "margin"}),
+        ("Quelle est la part de marché de Meta ?", {"share", "margin"}),
+        ("How does LLaMA help margins?", set()),
         ("C'est quoi le taux de conversion moyen ?", {"share"}),
         ("Does LLaMA improve conversion rates?", set()),
         ("What % cut would Meta take?", {"share"}),

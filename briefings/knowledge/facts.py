@@ -1,6 +1,7 @@
-"""The kind of fact a question asks for (a price, a count, an amount of money, a share, a date,
-a day, a duration, a name, a version, a valuation ratio, a reporting period, a recommendation
-to buy or sell, a language, a rival, a person) and whether a passage holds one: "How much does Meta AI Plus cost?"
+"""The kind of fact a question asks for (a price, a count, an amount of money, a share, a margin
+or a market share by name, a date, a day, a duration, a name, a licence by name, a version, a
+valuation ratio, a reporting period, a recommendation to buy or sell, a language, a rival, a
+person) and whether a passage holds one: "How much does Meta AI Plus cost?"
 is not answered by a passage that names Meta AI without a price, nor "Who leads Reality Labs?"
 by one whose only name is "Reality Labs". General wording of English and French questions;
 nothing here knows an article's words.
@@ -82,6 +83,23 @@ _ASKS = {
         r"(quel|quelle|quels|quelles) (est|sont|etait) (\S+ ){0,3}(marges?|part de marche|taux)|"
         r"c'?est quoi (\S+ ){0,2}(marges?|part de marche|taux))\b|"
         r"\b(what|which|quel|quelle|combien de) ?%"
+    ),
+    # A margin or a market share asked by name: another percentage does not answer it ("What's
+    # the operating margin?" is not "a 60 % rise in return on ad spend").
+    "margin": re.compile(
+        r"\b((what|how big|how high)(?:'s| is| was| are| were) (\S+ ){0,3}(margins?|market share)|"
+        r"(quel|quelle|quels|quelles) (est|sont|etait) (\S+ ){0,3}(marges?|parts? de marche)|"
+        r"c'?est quoi (\S+ ){0,2}(marges?|parts? de marche))\b"
+    ),
+    # A licence by name: "which licence is it under?", "sous quelle licence", "Apache 2.0 ?";
+    # not its fees, terms or limits.
+    "licence": re.compile(
+        r"\b((which|what|quelle|quel) (\w+ )?licen[cs]es?\b(?! (fees?|costs?|deals?|agreements?|"
+        r"terms?|restrictions?|conditions?|limits?|frais|couts?|accords?|contrats?|conditions?))|"
+        r"(under|sous) (which|what|quelle|quel|the|la) (\w+ )?licen[cs]e|"
+        r"(name|nom) (of|de) (the |la |sa |its )?(\S+ )?licen[cs]e|licen[cs]e name|"
+        r"s'appellen?t? (la |sa )?licen[cs]e|"
+        r"(apache|mit|gpl|lgpl|agpl|bsd|mpl|creative commons)( v?\d(\.\d)?)? ?\?)"
     ),
     # A duration: "how many months", "how long", "combien de mois", "en combien de temps".
     "duration": re.compile(
@@ -208,6 +226,14 @@ _HOLDS = {
     # A number that names a release: "LLaMA 2", "GPT-4", "v3", "version 3.1".
     "version": re.compile(r"\b[A-Z][\w+]*[ -]\d+(\.\d+)*\b(?!\s?%)|\bv\d|\bversion \d"),
     "period": re.compile(r"\bquarter|\btrimestre|\bQ[1-4]\b", re.I),
+    "margin": re.compile(r"\b(margins?|marges?|market share|parts? de marché)\b", re.I),
+    # A licence named: "the Apache 2.0 licence", "a community licence"; not "licensing fees".
+    "licence": re.compile(
+        r"\b(Apache|MIT|GPL|LGPL|AGPL|BSD|MPL|Creative Commons|CC[- ]BY)\b|"
+        r"\b(community|commercial|research|permissive|proprietary|open[- ]source) licen[cs]e\b|"
+        r"\blicence (communautaire|commerciale|libre|permissive|propriétaire|open[- ]source)\b|"
+        r"\b[A-Z][\w.]*( \d(\.\d)?)? (Community )?Licen[cs]e\b"
+    ),
     # A rival named beside it: "competing models such as ...", not "the competitive landscape".
     "rival": re.compile(r"\b(competing|competitors?|concurrent(e|s|es)?|rivals?|rivaux)\b", re.I),
     # A language named ("in English and Spanish"), not the word "language" itself.
@@ -299,9 +325,10 @@ def _person(found: re.Match[str], text: str) -> bool:
     return not all(is_common_word(word) for word in found.group(0).split())
 
 
-# Kinds whose words say what the passage speaks of ("competing models"), not the fact itself:
-# the question using the same word does not make them its own.
-_NAMING_KINDS = frozenset({"rival"})
+# Kinds whose words say what the passage speaks of ("competing models", "the operating margin",
+# "the Apache 2.0 licence"), not only the fact: the question using the same words does not
+# make them its own.
+_NAMING_KINDS = frozenset({"rival", "margin", "licence"})
 
 
 def holds(text: str, kind: str, question: str = "") -> bool:
