@@ -98,6 +98,24 @@ def test_a_person_asked_for_is_not_any_person_a_passage_names(chat):
 
 @pytest.mark.parametrize(
     "question",
+    # The articles name Mark Zuckerberg as CEO ("PDG"), and no one in another role.
+    ["Who is Meta's CFO?", "Qui est le directeur financier de Meta ?", "who's meta's cto?"],
+)
+def test_a_person_in_another_role_than_the_one_asked_is_no_answer(chat, question):
+    reply = chat.send(f"/meta ask {question}")
+    assert reply.data["answered"] is False
+
+
+@pytest.mark.parametrize(
+    "question", ["Who is the chief executive of Meta?", "C'est qui le PDG chez Meta ?"]
+)
+def test_the_holder_of_the_role_asked_is_the_answer(chat, question):
+    reply = chat.send(f"/meta ask {question}")
+    assert "Mark Zuckerberg" in reply.data["answer"]
+
+
+@pytest.mark.parametrize(
+    "question",
     [
         "Who is LLaMA meant to be more accessible than?",
         "Qui est le principal concurrent de LLaMA ?",

@@ -317,6 +317,27 @@ _ROLE = re.compile(
 )
 
 
+# Roles a question may ask the holder of, each in the words of either language (folded): "Who
+# is Meta's CFO?" is not answered by "CEO Mark Zuckerberg".
+_ROLES = tuple(
+    re.compile(rf"\b({words})\b")
+    for words in (
+        r"ceo|chief exec\w*|pdg|p-dg|directeur general|directrice generale",
+        r"cfo|chief financial officer|directeur financier|directrice financiere",
+        r"coo|chief operating officer|directeur des operations|directrice des operations",
+        r"cto|chief technology officer|directeur technique|directrice technique",
+        r"founders?|co-?founders?|founded|fondateurs?|fondatrices?|co-?fondateurs?|fonde",
+        r"chairman|chairwoman|chair of the board|president du conseil|presidente du conseil",
+    )
+)
+
+
+def _same_role(question: str, text: str) -> bool:
+    """Whether `text` names every role `question` asks the holder of (any, when it names none)."""
+    asked, stated = fold(question), fold(text)
+    return all(role.search(stated) for role in _ROLES if role.search(asked))
+
+
 def _person(found: re.Match[str], text: str) -> bool:
     """Whether two capitalised words name a person: one of them is no everyday word (a
     surname: "Zuckerberg"), or a role precedes them ("CEO Tim Cook"); not "Reality Labs"."""
@@ -337,6 +358,6 @@ def holds(text: str, kind: str, question: str = "") -> bool:
     asked = set(re.findall(r"\w+", fold(question)))
     return any(
         (kind in _NAMING_KINDS or not set(re.findall(r"\w+", fold(found.group(0)))) <= asked)
-        and (kind != "person" or _person(found, text))
+        and (kind != "person" or (_person(found, text) and _same_role(question, text)))
         for found in _HOLDS[kind].finditer(text)
     )
