@@ -60,6 +60,7 @@ def test_typo_in_a_key_word_still_finds_the_passage(chat):
         "Which version of LLaMA powers Advantage+ Creative?",
         "Which LLaMA version did ObjectsHQ use?",
         "What fee does Meta charge companies for a custom LLaMA?",
+        "What's Meta's revenue from Meta AI?",
         "How much extra profit in dollars did ObjectsHQ make?",
         # Figures asked about, none stated: "un pourcentage".
         "Meta garderait-elle 10 % ou 20 % des revenus d'un app store LLaMA ?",
@@ -446,6 +447,10 @@ def test_an_english_question_with_a_french_aside_is_answered_in_english(chat):
         ("How much did Reality Labs lose?", {"revenue"}),
         ("What are the revenue streams of LLaMA?", set()),
         ("What was the revenue last year?", {"revenue"}),
+        ("What's Meta's revenue from Meta AI?", {"revenue"}),
+        # What drives revenue or what a change does to it is no amount.
+        ("What is driving revenue growth at Meta?", set()),
+        ("What's the impact of Meta AI on ad revenue?", set()),
         # "Combien de hausse" asks how much something rose: a percentage answers.
         ("Combien de hausse pour le titre ?", {"share"}),
         ("Combien de % depuis janvier ?", {"share"}),

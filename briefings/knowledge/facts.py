@@ -59,8 +59,11 @@ _ASKS = {
         # Reversed: "dépensait combien"; not "a gagné combien en ROAS", which a percentage answers.
         r"(depense|depensait|depensent|depensera|investit|investissait)(-(il|elle|ils|elles))? "
         r"combien|"
-        # Not "what are the revenue streams": sources of money, not an amount.
-        r"what (was|is|were|are) .{0,40}\b(revenue|revenues|sales|income|profit|loss|losses)s?\b"
+        # Not "what are the revenue streams" (sources of money, not an amount), nor what drives
+        # or what a change does to revenue ("what's driving revenue growth?").
+        r"what(?:'s| was| is| were| are) "
+        r"(?!.{0,40}\b(driving|drives|behind|boosting|boosts|impact|effect|growth|grow)\b)"
+        r".{0,40}\b(revenue|revenues|sales|income|profit|loss|losses)s?\b"
         r"(?! (streams?|sources?|models?|opportunit\w+|drivers?|lines?|mix)\b)|"
         r"(quel|quelle|quels|quelles) (est|sont|etait|etaient|ont ete) (\S+ ){0,3}"
         r"(pertes?|benefices?|deficits?)\b|"
