@@ -398,6 +398,7 @@ def test_an_english_question_with_a_french_aside_is_answered_in_english(chat):
         ("Sous quelle licence LLaMA est-il publié ?", {"licence"}),
         # A licence's fees or limits are no licence's name.
         ("What licence fee does Meta charge?", {"price"}),
+        ("Under the licence, can companies modify LLaMA?", set()),
         ("Which model version runs on the glasses?", {"version"}),
         ("What's the release date of the next model?", {"day"}),
         # What drives a price is no price; a price asked for is.

@@ -99,7 +99,7 @@ _ASKS = {
     "licence": re.compile(
         r"\b((which|what|quelle|quel) (\w+ )?licen[cs]es?\b(?! (fees?|costs?|deals?|agreements?|"
         r"terms?|restrictions?|conditions?|limits?|frais|couts?|accords?|contrats?|conditions?))|"
-        r"(under|sous) (which|what|quelle|quel|the|la) (\w+ )?licen[cs]e|"
+        r"(under|sous) (which|what|quelle|quel) (\w+ )?licen[cs]e|"
         r"(name|nom) (of|de) (the |la |sa |its )?(\S+ )?licen[cs]e|licen[cs]e name|"
         r"s'appellen?t? (la |sa )?licen[cs]e|"
         r"(apache|mit|gpl|lgpl|agpl|bsd|mpl|creative commons)( v?\d(\.\d)?)? ?\?)"
