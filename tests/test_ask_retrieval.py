@@ -194,6 +194,15 @@ def test_a_margin_or_a_licence_asked_by_name_is_declined_when_no_passage_names_i
     assert reply.data["answered"] is False
 
 
+@pytest.mark.parametrize(
+    "question", ["any numbers on ad performance?", "des chiffres sur la pub des annonceurs ?"]
+)
+def test_figures_asked_for_are_answered_by_a_passage_that_gives_one_or_none(chat, question):
+    # The passage on automated ad management answers "ad performance" in words, with no figure.
+    reply = chat.send(f"/meta ask {question}")
+    assert reply.data["answered"] is False or any(c.isdigit() for c in reply.data["answer"])
+
+
 LICENCE_ARTICLE = """---
 title: "Llama 3 and its licence"
 language: en
@@ -399,6 +408,10 @@ def test_an_english_question_with_a_french_aside_is_answered_in_english(chat):
         # A licence's fees or limits are no licence's name.
         ("What licence fee does Meta charge?", {"price"}),
         ("Under the licence, can companies modify LLaMA?", set()),
+        # Figures asked for as such; "éplucher des chiffres" and "chiffre d'affaires" are not.
+        ("Any numbers on ad performance?", {"figure"}),
+        ("Quels chiffres l'article donne-t-il sur la pub ?", {"figure"}),
+        ("Pourrait-il servir à éplucher des chiffres ?", set()),
         ("Which model version runs on the glasses?", {"version"}),
         ("What's the release date of the next model?", {"day"}),
         # What drives a price is no price; a price asked for is.

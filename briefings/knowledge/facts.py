@@ -1,4 +1,5 @@
-"""The kind of fact a question asks for (a price, a count, an amount of money, a share, a margin
+"""The kind of fact a question asks for (a price, a count, an amount of money, a share, a figure
+asked as such, a margin
 or a market share by name, a date, a day, a duration, a name, a licence by name, a version, a
 valuation ratio, a reporting period, a recommendation to buy or sell, a language, a rival, a
 person) and whether a passage holds one: "How much does Meta AI Plus cost?"
@@ -103,6 +104,16 @@ _ASKS = {
         r"(name|nom) (of|de) (the |la |sa |its )?(\S+ )?licen[cs]e|licen[cs]e name|"
         r"s'appellen?t? (la |sa )?licen[cs]e|"
         r"(apache|mit|gpl|lgpl|agpl|bsd|mpl|creative commons)( v?\d(\.\d)?)? ?\?)"
+    ),
+    # Figures asked for as such: "any numbers on ad performance?", "need a stat", "quels
+    # chiffres"; not "crunching numbers", "le chiffre d'affaires" (an amount), "éplucher des
+    # chiffres".
+    "figure": re.compile(
+        r"\b((any|some|what|which|key|hard) (numbers?|figures?|stats?|statistics|data points?|"
+        r"metrics?)|need (a|the|some|one) (number|figure|stat|statistic|data point)s?|"
+        r"(quels?|quelques?) chiffres?|(besoin d'|y a-t-il |il y a |des )?un chiffre (pour|sur|"
+        r"serait|qui|a citer)|besoin d'un chiffre|des chiffres (sur|pour|concernant|precis)|"
+        r"y a-t-il des chiffres|(il y a|ya) des chiffres)\b(?! d'affaires)"
     ),
     # A duration: "how many months", "how long", "combien de mois", "en combien de temps".
     "duration": re.compile(
@@ -230,6 +241,7 @@ _HOLDS = {
     "version": re.compile(r"\b[A-Z][\w+]*[ -]\d+(\.\d+)*\b(?!\s?%)|\bv\d|\bversion \d"),
     "period": re.compile(r"\bquarter|\btrimestre|\bQ[1-4]\b", re.I),
     "margin": re.compile(r"\b(margins?|marges?|market share|parts? de marché)\b", re.I),
+    "figure": re.compile(r"\d"),
     # A licence named: "the Apache 2.0 licence", "a community licence"; not "licensing fees".
     "licence": re.compile(
         r"\b(Apache|MIT|GPL|LGPL|AGPL|BSD|MPL|Creative Commons|CC[- ]BY)\b|"
