@@ -1,11 +1,10 @@
 """The kind of fact a question asks for (a price, a count, an amount of money, a share, a figure
-asked as such, a margin
-or a market share by name, a date, a day, a duration, a name, a licence by name, a version, a
-valuation ratio, a reporting period, a recommendation to buy or sell, a language, a rival, a
-person) and whether a passage holds one: "How much does Meta AI Plus cost?"
-is not answered by a passage that names Meta AI without a price, nor "Who leads Reality Labs?"
-by one whose only name is "Reality Labs". General wording of English and French questions;
-nothing here knows an article's words.
+asked as such, a margin or a market share by name, a date, a day, a duration, a name, a licence
+by name, a version, a valuation ratio, a reporting period, a recommendation to buy or sell, a
+language, a rival, a person, in the role asked) and whether a passage holds one: "How much
+does Meta AI Plus cost?" is not answered by a passage that names Meta AI without a price, nor
+"Who leads Reality Labs?" by one whose only name is "Reality Labs". General wording of English
+and French questions; nothing here knows an article's words.
 """
 
 from __future__ import annotations
