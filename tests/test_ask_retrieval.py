@@ -195,6 +195,22 @@ def test_a_margin_or_a_licence_asked_by_name_is_declined_when_no_passage_names_i
 
 
 @pytest.mark.parametrize(
+    "question",
+    [
+        # The articles give no dividend, buyback, pay or subscription price.
+        "Is there a dividend for shareholders?",
+        "Meta rachète-t-elle ses actions ?",
+        "Des rachats d’actions sont-ils prévus ?",
+        "What compensation does Zuckerberg get?",
+        "How much is Meta AI Plus a month?",
+    ],
+)
+def test_a_measure_or_a_monthly_price_no_passage_names_is_declined(chat, question):
+    reply = chat.send(f"/meta ask {question}")
+    assert reply.data["answered"] is False
+
+
+@pytest.mark.parametrize(
     "question", ["any numbers on ad performance?", "des chiffres sur la pub des annonceurs ?"]
 )
 def test_figures_asked_for_are_answered_by_a_passage_that_gives_one_or_none(chat, question):
@@ -412,6 +428,13 @@ def test_an_english_question_with_a_french_aside_is_answered_in_english(chat):
         ("Any numbers on ad performance?", {"figure"}),
         ("Quels chiffres l'article donne-t-il sur la pub ?", {"figure"}),
         ("Pourrait-il servir à éplucher des chiffres ?", set()),
+        # A subscription's price by the month; a measure a company reports, named.
+        ("How much is Meta AI Plus per month?", {"price"}),
+        ("How much is the stock up a year on?", set()),
+        ("Combien Meta a investi dans le métavers ?", {"revenue"}),
+        ("Does Meta pay a dividend?", {"measure"}),
+        ("Quel est le salaire de Zuckerberg ?", {"measure"}),
+        ("Is Meta buying back its own shares?", {"measure"}),
         ("Which model version runs on the glasses?", {"version"}),
         ("What's the release date of the next model?", {"day"}),
         # What drives a price is no price; a price asked for is.

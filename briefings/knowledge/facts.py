@@ -20,6 +20,9 @@ _ASKS = {
         r"\b(how much (is|are|does|do|will|would|did)\b.*\b(cost|charge|pay|sell)|"
         r"(what|which)(?:'s| is| was| are| were)? (\S+ ){0,2}(price|prices|pricing)\b|"
         r"(price|prices|pricing) (of|for|per|tag|range)\b|priced|at what price|"
+        # A subscription's price: "how much is Meta AI Plus per month?".
+        r"how much (is|are|was|were|will|would) .{0,60}\b((per|each) (month|year|user|seat)|"
+        r"a month)\b|"
         # A day's quote: "the closing share price on 13 March", "the stock price today".
         r"(closing|opening|current|intraday|today's) (\S+ )?(price|prices)\b|"
         r"(stock|share) prices? (on|at|today|now|right now|as of)\b|"
@@ -55,7 +58,7 @@ _ASKS = {
         r"how much (money )?(is|are|was|were) \S+( \S+)? (spending|investing|earning|making|"
         r"paying|losing)\b|"
         r"combien (\S+ ){0,3}(depense|depensait|depensent|depensera|investit|investissait|"
-        r"gagne|gagnait)\b|"
+        r"investi|investira|investissent|gagne|gagnait)\b|"
         # Reversed: "dépensait combien"; not "a gagné combien en ROAS", which a percentage answers.
         r"(depense|depensait|depensent|depensera|investit|investissait)(-(il|elle|ils|elles))? "
         r"combien|"
@@ -93,6 +96,14 @@ _ASKS = {
         r"\b((what|how big|how high)(?:'s| is| was| are| were) (\S+ ){0,3}(margins?|market share)|"
         r"(quel|quelle|quels|quelles) (est|sont|etait) (\S+ ){0,3}(marges?|parts? de marche)|"
         r"c'?est quoi (\S+ ){0,2}(marges?|parts? de marche))\b"
+    ),
+    # A measure a company reports, named: "does Meta pay a dividend?", "le salaire du PDG";
+    # a passage must name it (`_MEASURES`).
+    "measure": re.compile(
+        r"\b(dividends?|dividendes?|buybacks?|(share|stock) repurchases?|rachats? d'actions|"
+        r"buy(s|ing)? back (its |their )?(own )?(shares|stock)|"
+        r"rachete(r|nt)?(-t-(il|elle))? (ses|leurs|des) (propres )?actions|"
+        r"salary|salaries|salaires?|compensation|pay package|remuneration)\b"
     ),
     # A licence by name: "which licence is it under?", "sous quelle licence", "Apache 2.0 ?";
     # not its fees, terms or limits.
@@ -241,6 +252,7 @@ _HOLDS = {
     "period": re.compile(r"\bquarter|\btrimestre|\bQ[1-4]\b", re.I),
     "margin": re.compile(r"\b(margins?|marges?|market share|parts? de marché)\b", re.I),
     "figure": re.compile(r"\d"),
+    "measure": re.compile(r"."),  # which one: `_same_measures`
     # A licence named: "the Apache 2.0 licence", "a community licence"; not "licensing fees".
     "licence": re.compile(
         r"\b(Apache|MIT|GPL|LGPL|AGPL|BSD|MPL|Creative Commons|CC[- ]BY)\b|"
@@ -346,6 +358,24 @@ _ROLES = tuple(
 )
 
 
+# The measures `measure` asks for, each in the words of either language (folded).
+_MEASURES = tuple(
+    re.compile(rf"\b({words})\b")
+    for words in (
+        r"dividends?|dividendes?",
+        r"buybacks?|(share|stock) repurchases?|rachats? d'actions|buy(s|ing)? back|"
+        r"rachete(r|nt)?(-t-(il|elle))? (ses|leurs|des) (propres )?actions",
+        r"salary|salaries|salaires?|compensation|pay package|remuneration",
+    )
+)
+
+
+def _same_measures(question: str, text: str) -> bool:
+    """Whether `text` names every measure `question` asks for."""
+    asked, stated = (fold(t).replace("’", "'") for t in (question, text))
+    return all(m.search(stated) for m in _MEASURES if m.search(asked))
+
+
 def _same_role(question: str, text: str) -> bool:
     """Whether `text` names every role `question` asks the holder of (any, when it names none)."""
     asked, stated = fold(question), fold(text)
@@ -369,6 +399,8 @@ _NAMING_KINDS = frozenset({"rival", "margin", "licence"})
 def holds(text: str, kind: str, question: str = "") -> bool:
     """Whether `text` states a fact of that kind that `question` does not already state (a
     name the question gives is what it asks about, not its answer; `_NAMING_KINDS` aside)."""
+    if kind == "measure":
+        return _same_measures(question, text)
     asked = set(re.findall(r"\w+", fold(question)))
     return any(
         (kind in _NAMING_KINDS or not set(re.findall(r"\w+", fold(found.group(0)))) <= asked)
