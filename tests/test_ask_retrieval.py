@@ -68,6 +68,12 @@ def test_typo_in_a_key_word_still_finds_the_passage(chat):
         # A duration, where the passage's only figure is a percentage.
         "How many months did it take ObjectsHQ to earn back its Advantage+ Creative spend?",
         "Combien de mois a-t-il fallu à ObjectsHQ pour rentabiliser Advantage+ Creative ?",
+        # The articles give no dividend, buyback, pay or subscription price.
+        "Is there a dividend for shareholders?",
+        "Meta rachète-t-elle ses actions ?",
+        "Des rachats d’actions sont-ils prévus ?",
+        "What compensation does Zuckerberg get?",
+        "How much is Meta AI Plus a month?",
     ],
 )
 def test_a_kind_of_fact_the_passage_lacks_is_declined(chat, question):
@@ -190,22 +196,6 @@ def test_a_days_share_price_is_declined_when_the_articles_give_only_a_rise(chat,
     ],
 )
 def test_a_margin_or_a_licence_asked_by_name_is_declined_when_no_passage_names_it(chat, question):
-    reply = chat.send(f"/meta ask {question}")
-    assert reply.data["answered"] is False
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        # The articles give no dividend, buyback, pay or subscription price.
-        "Is there a dividend for shareholders?",
-        "Meta rachète-t-elle ses actions ?",
-        "Des rachats d’actions sont-ils prévus ?",
-        "What compensation does Zuckerberg get?",
-        "How much is Meta AI Plus a month?",
-    ],
-)
-def test_a_measure_or_a_monthly_price_no_passage_names_is_declined(chat, question):
     reply = chat.send(f"/meta ask {question}")
     assert reply.data["answered"] is False
 

@@ -13,6 +13,16 @@ import re
 
 from briefings.knowledge.phrasing import fold, is_common_word
 
+# The measures a company reports that `measure` asks for by name, each in the words of either
+# language (folded): a question naming one needs a passage naming it (`_same_measures`).
+_MEASURE_WORDS = (
+    r"dividends?|dividendes?",
+    r"buybacks?|(share|stock) repurchases?|rachats? d'actions|"
+    r"buy(s|ing)? back (its |their )?(own )?(shares|stock)|"
+    r"rachete(r|nt)?(-t-(il|elle))? (ses|leurs|des) (propres )?actions",
+    r"salary|salaries|salaires?|compensation|pay package|remuneration",
+)
+
 # Questions, folded (lower case, no accents).
 _ASKS = {
     "price": re.compile(
@@ -99,12 +109,7 @@ _ASKS = {
     ),
     # A measure a company reports, named: "does Meta pay a dividend?", "le salaire du PDG";
     # a passage must name it (`_MEASURES`).
-    "measure": re.compile(
-        r"\b(dividends?|dividendes?|buybacks?|(share|stock) repurchases?|rachats? d'actions|"
-        r"buy(s|ing)? back (its |their )?(own )?(shares|stock)|"
-        r"rachete(r|nt)?(-t-(il|elle))? (ses|leurs|des) (propres )?actions|"
-        r"salary|salaries|salaires?|compensation|pay package|remuneration)\b"
-    ),
+    "measure": re.compile(rf"\b({'|'.join(_MEASURE_WORDS)})\b"),
     # A licence by name: "which licence is it under?", "sous quelle licence", "Apache 2.0 ?";
     # not its fees, terms or limits.
     "licence": re.compile(
@@ -358,16 +363,7 @@ _ROLES = tuple(
 )
 
 
-# The measures `measure` asks for, each in the words of either language (folded).
-_MEASURES = tuple(
-    re.compile(rf"\b({words})\b")
-    for words in (
-        r"dividends?|dividendes?",
-        r"buybacks?|(share|stock) repurchases?|rachats? d'actions|buy(s|ing)? back|"
-        r"rachete(r|nt)?(-t-(il|elle))? (ses|leurs|des) (propres )?actions",
-        r"salary|salaries|salaires?|compensation|pay package|remuneration",
-    )
-)
+_MEASURES = tuple(re.compile(rf"\b({words})\b") for words in _MEASURE_WORDS)
 
 
 def _same_measures(question: str, text: str) -> bool:
