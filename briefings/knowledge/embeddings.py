@@ -98,8 +98,10 @@ class EmbeddedE5:
     # One core per encoding at least, so at most as many encodings at once as there are cores:
     # more only share them and finish together, later than if they took turns (and the event
     # loop's thread waits longer for the GIL). An encoding alone on an idle machine takes every
-    # core: about 13 ms instead of 24 for a question of 19 tokens.
+    # core: about 13 ms instead of 24 for a question of 19 tokens (`_cores_held`).
     _cores = threading.BoundedSemaphore(CORES)
+    _encodings = 0  # running or waiting for a core
+    _counting = threading.Lock()
     calibrated = True
 
     def __init__(self) -> None:
@@ -129,20 +131,26 @@ class EmbeddedE5:
 
     @contextlib.contextmanager
     def _cores_held(self) -> Iterator[int]:
-        """Hold one core, plus each other that is idle and not held by another encoding, and
-        have this thread's next encoding run on that many (the vectors are the same)."""
-        EmbeddedE5._cores.acquire()
-        held = 1
-        if EmbeddedE5._threads is not None:
-            spare = idle_cores()
-            while held <= spare and EmbeddedE5._cores.acquire(blocking=False):
-                held += 1
-            EmbeddedE5._threads(held)
+        """Hold one core, and when no other encoding runs or waits, each other idle core too;
+        have this thread's next encoding run on that many (the vectors are the same). On two
+        cores an encoding costs about 1.5 times the CPU: worth it for one ask, not for many."""
+        with EmbeddedE5._counting:
+            EmbeddedE5._encodings += 1
+        held = 0
         try:
+            EmbeddedE5._cores.acquire()
+            held = 1
+            if EmbeddedE5._threads is not None:
+                spare = idle_cores() if EmbeddedE5._encodings == 1 else 0
+                while held <= spare and EmbeddedE5._cores.acquire(blocking=False):
+                    held += 1
+                EmbeddedE5._threads(held)
             yield held
         finally:
             for _ in range(held):
                 EmbeddedE5._cores.release()
+            with EmbeddedE5._counting:
+                EmbeddedE5._encodings -= 1
 
     def queries(self, texts: Sequence[str]) -> np.ndarray:
         model = self._loaded()
