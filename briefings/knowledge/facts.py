@@ -51,7 +51,10 @@ _ASKS = {
         r"\b(rate limits?|quotas?|(user|usage|request|requests|monthly|daily|call|calls) "
         r"(caps?|limits?)|requests? per (second|minute|hour|day)|req/s|"
         r"plafonds?( d'utilisateurs| de requetes)?|limites? (de|d') ?(requetes|utilisateurs|appels|"
-        r"debit))\b"
+        r"debit))\b|"
+        # A number of people using or working somewhere: "ChatGPT's user count", "headcount".
+        r"\b((user|subscriber|customer|download|employee|member)s? counts?|headcount|"
+        r"(how big|how large|what size) (is|was|are) (\S+ ){0,3}(user|subscriber|customer) base)\b"
     ),
     # A count with the items asked for too: "how many ... and which", "... does it name".
     "items": re.compile(
@@ -209,6 +212,9 @@ _ASKS = {
     "person": re.compile(
         r"(^|[^\w])who (is|was|'s|leads|led|runs|ran|heads|headed|founded|said|says|"
         r"stated|announced|indicated|wrote|created|invented|built|bought|owns|started)\b|"
+        # "who's" with a role: "who's its founder?"; not "who's behind Gemini?" (a company).
+        r"(^|[^\w])who's (\S+ ){0,2}(founder|co-?founder|ceo|cfo|coo|cto|boss|head|chief|chair\w*|"
+        r"president|director|leader|executive|exec)s?\b|(^|[^\w])who's in charge\b|"
         # French "qui" asks opening the question or a clause, or after "c'est" or a preposition;
         # after a noun it is a relative pronoun ("l'outil qui est cité").
         r"(^|[,;:.!?—–]\s*|\b(c'est|c est|par|de|a|pour|avec|chez|et|mais)\s+)qui (est|etait|"
@@ -303,6 +309,16 @@ _CHANGE_COUNT = re.compile(
     r"\b(combien d(e |')|how many )(%|pour ?cents?|percent|percentage points|points|hausse|"
     r"augmentation|croissance|progression|baisse|recul|gain)"
 )
+# How much something moved, which a figure answers (a percentage or an amount): "how much has
+# Alphabet's stock risen?", "elle a pris combien ?".
+_CHANGE_ASKED = re.compile(
+    r"\bhow much (has|have|had|did|does|do|is|are|was|were) .{0,40}\b(rise|risen|rose|gain|"
+    r"gained|grow|grown|grew|climb|climbed|jump|jumped|increase|increased|fall|fallen|fell|drop|"
+    r"dropped|up|down)\b|"
+    r"\b(pris|gagne|perdu|progresse|augmente|monte|grimpe|baisse|recule|chute)(-t-(il|elle))? "
+    r"(de )?combien\b|\bde combien (\S+ ){0,5}(progresse|augmente|monte|grimpe|baisse|recule|chute|pris|"
+    r"gagne|perdu)\b"
+)
 _PERCENTAGE = re.compile(r"(\d+(?:[.,]\d+)?)\s?(?:%|percent\b|per cent\b|pour ?cent\b)")
 
 
@@ -321,6 +337,8 @@ def asked_kinds(question: str) -> set[str]:
         kinds.discard("price")
     if _CHANGE_COUNT.search(folded):
         kinds = (kinds - {"count"}) | {"share"}
+    elif _CHANGE_ASKED.search(folded) and not kinds & {"share", "revenue"}:
+        kinds.add("figure")
     if "items" in kinds:
         kinds.discard("count")
     if "duration" in kinds:

@@ -119,6 +119,20 @@ def looks_like_name(word: str) -> bool:
     return word[:1].isupper() or word[:1].isdigit() or (len(word) > 1 and word.isupper())
 
 
+@cache
+def _calendar_words() -> frozenset[str]:
+    """The months ("January", "Jan") and the days of the week ("Monday") in English and
+    French, folded."""
+    from babel import Locale
+
+    names: set[str] = set()
+    for locale in (Locale("en"), Locale("fr")):
+        for width in ("wide", "abbreviated"):
+            names |= {fold(n).strip(".") for n in locale.months["format"][width].values()}
+        names |= {fold(n) for n in locale.days["format"]["wide"].values()}
+    return frozenset(names)
+
+
 def unknown_names(question: str, vocabulary: frozenset[str]) -> frozenset[str]:
     """The names in `question` (capitalised words after the first and words with a capital
     inside, "iPhone", "TikTok"; not acronyms) that no passage uses, none of their hyphenated
@@ -134,6 +148,8 @@ def unknown_names(question: str, vocabulary: frozenset[str]) -> frozenset[str]:
             continue
         inner_capital = any(c.isupper() for c in word[1:])  # "iPhone", "TikTok"
         if not inner_capital and (position == 0 or not word[:1].isupper()):
+            continue
+        if fold(word) in _calendar_words():  # "since January", "on Monday": no one's name
             continue
         parts = [fold(p) for p in word.split("-") if p]
         if fold(word) not in vocabulary and not any(p in vocabulary for p in parts):

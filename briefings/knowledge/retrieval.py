@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -398,8 +398,11 @@ def answering(evidence: Evidence) -> list[Hit]:
     # A question about a rival is answered by a passage naming that rival, not by what the
     # articles say of Meta ("How did Alphabet's stock do?").
     rivals = _rivals_named(evidence.question, evidence.index)
-    if rivals:
-        candidates = [h for h in candidates if rivals <= set(words(_both(h.passage)))]
+
+    def naming_rivals(hits: Iterable[Hit]) -> list[Hit]:
+        return [h for h in hits if rivals <= set(words(_both(h.passage)))]
+
+    candidates = naming_rivals(candidates)
     candidates.sort(key=lambda h: (h.passage.id not in quoting, -h.score))
     able = [hit for hit in candidates if _states(hit, evidence)]
     if able and candidates[0] is not able[0]:
@@ -415,7 +418,7 @@ def answering(evidence: Evidence) -> list[Hit]:
     ):
         able = [
             hit
-            for hit in evidence.hits
+            for hit in naming_rivals(evidence.hits)
             if hit.similarity >= KIND_SIMILARITY
             and hit.coverage >= KIND_COVERAGE
             and _states(hit, evidence)
