@@ -326,6 +326,11 @@ def test_a_typo_after_a_french_elision_is_matched_too(services):
 def test_french_clipped_words_are_read_whole(chat):
     reply = chat.send("/meta ask Meta peut-elle mettre de la pub dans les applis des autres devs ?")
     assert "espaces publicitaires" in reply.data["answer"]
+    # Not taken for a typo of a word one letter away ("devs" is not "des").
+    index = chat.services.knowledge.index
+    assert index.prepare("les devs tiers feraient quoi ?", "fr") == (
+        "les développeurs tiers feraient quoi ?"
+    )
 
 
 def test_short_answer_with_a_more_line_and_the_whole_passage_with_full(chat):

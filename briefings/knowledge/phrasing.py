@@ -263,6 +263,8 @@ class Speller:
         folded = fold(word)
         if len(folded) < 4 or folded in self._known or not folded.isalpha():
             return word
+        if word.lower() in _SPELT_OUT:  # shorthand spelt out afterwards: "devs", "applis"
+            return word
         if is_common_word(word):
             return word
         longer = [n for n in self._names if n.startswith(folded) and len(n) > len(folded)]
