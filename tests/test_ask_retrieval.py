@@ -883,6 +883,36 @@ def test_a_question_the_article_does_not_answer_is_declined_with_sentences_aroun
     assert chat.send(f"/meta ask {question}").data["answered"] is False
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (
+            "The client's draft headline reads 'Meta now earns money straight from LLaMA'. "
+            "Would the article back that up, or should we rephrase it?",
+            "indirect",
+        ),
+        (
+            "Le brief du client dit « LLaMA est open source à 100 % ». On garde ça ou on nuance ?",
+            "certaines restrictions",
+        ),
+    ],
+)
+def test_a_claim_quoted_before_a_question_about_it_is_checked_against_the_articles(
+    chat, question, expected
+):
+    reply = chat.send(f"/meta ask {question}")
+    assert reply.data["answered"] is True
+    assert expected in reply.data["answer"]
+
+
+def test_a_quoted_claim_with_a_figure_no_passage_gives_is_declined(chat):
+    reply = chat.send(
+        "/meta ask Our PR wants to write 'Meta AI has 1 billion users'. Any support for that "
+        "in the piece, or should we drop it?"
+    )
+    assert reply.data["answered"] is False
+
+
 def test_chat_spellings_are_read_as_the_words_they_stand_for(chat):
     why = chat.send("/meta ask pk meta donne llama gratos ?")
     assert why.data["answered"] is True and "gratuite" in why.data["answer"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from briefings.knowledge.phrasing import fold, is_common_word
+from briefings.knowledge.phrasing import fold, is_common_word, quoted
 
 # The measures a company reports that `measure` asks for by name, each in the words of either
 # language (folded): a question naming one needs a passage naming it (`_same_measures`).
@@ -319,6 +319,7 @@ _CHANGE_ASKED = re.compile(
     r"(de )?combien\b|\bde combien (\S+ ){0,5}(progresse|augmente|monte|grimpe|baisse|recule|chute|pris|"
     r"gagne|perdu)\b"
 )
+_FULLY = re.compile(r"\b100 ?(%|percent\b|per cent\b|pour ?cent\b)")
 _PERCENTAGE = re.compile(r"(\d+(?:[.,]\d+)?)\s?(?:%|percent\b|per cent\b|pour ?cent\b)")
 
 
@@ -333,6 +334,9 @@ def asked_kinds(question: str) -> set[str]:
         kinds.add("price")
     if any(float(n.replace(",", ".")) != 100 for n in _PERCENTAGE.findall(folded)):
         kinds.add("share")  # "15% or 30%?": the answer states one too; "100 % open" is "fully"
+    # A claim quoted with its figure: "'Meta AI has 1 billion users'" ("100 %" is "fully").
+    if any(re.search(r"\d", _FULLY.sub(" ", phrase)) for phrase in quoted(question)):
+        kinds.add("figure")
     if "revenue" in kinds:
         kinds.discard("price")
     if _CHANGE_COUNT.search(folded):

@@ -160,6 +160,11 @@ def spelled_out(text: str, lang: str) -> str:
     return _SHORT_FORM.sub(lambda m: _SPELT_OUT[m.group(0).lower()].get(lang, m.group(0)), text)
 
 
+# Words by which a question points back at what was said before it: "can we say that?", "ça
+# passe ?", "is it right?".
+_POINTING_BACK = re.compile(r"\b(that|this|it|ca|cela|ceci|c'est|le dire|l'ecrire)\b")
+
+
 def readings(question: str, lang: str) -> Iterator[str]:
     """The readings of a message to try in turn until one is answered: the whole; then its
     questions without the sentences around them ("Our CSR team will ask. Does it say anything
@@ -176,6 +181,11 @@ def readings(question: str, lang: str) -> Iterator[str]:
     more = [" ".join(asking)] if asking and len(asking) < len(sentences) else []
     if len(asking) > 1:
         more += asking
+    # A claim quoted before a question about it ("Client wants to write 'fully open source'. Can
+    # we say that?"): the claim's sentence, as what is asked.
+    claims = [s for s in sentences if s not in asking and quoted(s)]
+    if claims and all(_POINTING_BACK.search(fold(s)) for s in asking):
+        more += claims
     yield from (r for r in dict.fromkeys(more) if r and r != whole)
 
 
