@@ -73,7 +73,7 @@ LEXICAL_COVERAGE = 0.6  # answer on lexical evidence alone from this share of th
 SEMANTIC_STRONG = 0.85  # answer on semantic similarity alone from this cosine
 SEMANTIC_FLOOR = 0.81  # words alone answer only this close in meaning
 MIXED_COVERAGE = 0.15  # or with this much lexical evidence ...
-MIXED_SIMILARITY = 0.82  # ... and this much similarity
+MIXED_SIMILARITY = 0.815  # ... and this much similarity
 # A question asking for a kind of fact (a date, a figure...) is answered on less evidence by a
 # passage that states one: the fact agreeing is evidence too. Not for a name or a person,
 # which most passages hold ("Who is the CEO of Alphabet?" is not answered by Meta's CEO).
