@@ -400,7 +400,7 @@ def answering(evidence: Evidence) -> list[Hit]:
     rivals = _rivals_named(evidence.question, evidence.index)
 
     def naming_rivals(hits: Iterable[Hit]) -> list[Hit]:
-        return [h for h in hits if rivals <= set(words(_both(h.passage)))]
+        return [h for h in hits if not rivals or rivals <= set(words(_both(h.passage)))]
 
     candidates = naming_rivals(candidates)
     candidates.sort(key=lambda h: (h.passage.id not in quoting, -h.score))
