@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import subprocess
 import sys
 
 import pytest
 
 from briefings.knowledge.articles import Passage
+from briefings.knowledge.excerpts import split_sentences
 from briefings.knowledge.phrasing import clean_question
 from tests.harness import ROOT
 from tests.harness.chat import Chat
@@ -99,7 +99,7 @@ def test_a_kind_of_fact_the_passage_lacks_is_declined(chat, question):
 def test_how_much_the_stock_moved_is_answered_with_its_figure_first(chat, question):
     reply = chat.send(f"/meta ask {question}")
     assert reply.data["answered"] is True
-    first = re.split(r"(?<=[.!?])\s", reply.data["answer"])[0]
+    first = split_sentences(reply.data["answer"])[0]
     assert "68" in first, reply.data["answer"]
 
 
